@@ -1,0 +1,1 @@
+/* bench/bench-engine.c - placeholder, being written */

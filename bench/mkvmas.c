@@ -1,0 +1,1 @@
+/* bench/mkvmas.c - placeholder, being written */

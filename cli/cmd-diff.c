@@ -1,0 +1,1 @@
+/* cli/cmd-diff.c - placeholder, being written */

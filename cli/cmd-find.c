@@ -1,0 +1,1 @@
+/* cli/cmd-find.c - placeholder, being written */

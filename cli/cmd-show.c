@@ -1,0 +1,1 @@
+/* cli/cmd-show.c - placeholder, being written */

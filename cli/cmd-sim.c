@@ -1,0 +1,1 @@
+/* cli/cmd-sim.c - placeholder, being written */

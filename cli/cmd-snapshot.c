@@ -1,0 +1,1 @@
+/* cli/cmd-snapshot.c - placeholder, being written */

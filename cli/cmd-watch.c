@@ -1,0 +1,1 @@
+/* cli/cmd-watch.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/cmd.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/json.c - placeholder, being written */

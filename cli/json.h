@@ -1,0 +1,1 @@
+/* cli/json.h - placeholder, being written */

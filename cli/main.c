@@ -1,0 +1,1 @@
+/* cli/main.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/proc.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/procmap.c - placeholder, being written */

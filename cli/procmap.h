@@ -1,0 +1,1 @@
+/* cli/procmap.h - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/show.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/show.h - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/source.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* cli/util.c - placeholder, being written */

@@ -1,0 +1,90 @@
+/*
+ * abi.h - Linux x86_64 numeric values of the memory system calls' arguments.
+ *
+ * The engine models the kernel, not the C library it was built with: Debian
+ * 12's headers lack several of these (MAP_DROPPABLE, MADV_GUARD_INSTALL,
+ * PROCMAP_QUERY), so every value the engine and the call parser use is
+ * spelled out here once, from the kernel's uapi headers.
+ */
+#ifndef VMATOOL_ABI_H
+#define VMATOOL_ABI_H
+
+#define VMA_PROT_NONE		0x0
+#define VMA_PROT_READ		0x1
+#define VMA_PROT_WRITE		0x2
+#define VMA_PROT_EXEC		0x4
+#define VMA_PROT_SEM		0x8
+#define VMA_PROT_GROWSDOWN	0x01000000
+#define VMA_PROT_GROWSUP	0x02000000
+
+#define VMA_MAP_SHARED		0x01
+#define VMA_MAP_PRIVATE		0x02
+#define VMA_MAP_SHARED_VALIDATE	0x03
+#define VMA_MAP_DROPPABLE	0x08
+#define VMA_MAP_TYPE		0x0f
+#define VMA_MAP_FIXED		0x10
+#define VMA_MAP_ANONYMOUS	0x20
+#define VMA_MAP_32BIT		0x40
+#define VMA_MAP_GROWSDOWN	0x0100
+#define VMA_MAP_DENYWRITE	0x0800
+#define VMA_MAP_EXECUTABLE	0x1000
+#define VMA_MAP_LOCKED		0x2000
+#define VMA_MAP_NORESERVE	0x4000
+#define VMA_MAP_POPULATE	0x8000
+#define VMA_MAP_NONBLOCK	0x10000
+#define VMA_MAP_STACK		0x20000
+#define VMA_MAP_HUGETLB		0x40000
+#define VMA_MAP_SYNC		0x80000
+#define VMA_MAP_FIXED_NOREPLACE	0x100000
+#define VMA_MAP_UNINITIALIZED	0x4000000
+
+#define VMA_MREMAP_MAYMOVE	1
+#define VMA_MREMAP_FIXED	2
+#define VMA_MREMAP_DONTUNMAP	4
+
+#define VMA_MADV_NORMAL		0
+#define VMA_MADV_RANDOM		1
+#define VMA_MADV_SEQUENTIAL	2
+#define VMA_MADV_WILLNEED	3
+#define VMA_MADV_DONTNEED	4
+#define VMA_MADV_FREE		8
+#define VMA_MADV_REMOVE		9
+#define VMA_MADV_DONTFORK	10
+#define VMA_MADV_DOFORK		11
+#define VMA_MADV_MERGEABLE	12
+#define VMA_MADV_UNMERGEABLE	13
+#define VMA_MADV_HUGEPAGE	14
+#define VMA_MADV_NOHUGEPAGE	15
+#define VMA_MADV_DONTDUMP	16
+#define VMA_MADV_DODUMP		17
+#define VMA_MADV_WIPEONFORK	18
+#define VMA_MADV_KEEPONFORK	19
+#define VMA_MADV_COLD		20
+#define VMA_MADV_PAGEOUT	21
+#define VMA_MADV_POPULATE_READ	22
+#define VMA_MADV_POPULATE_WRITE	23
+#define VMA_MADV_DONTNEED_LOCKED 24
+#define VMA_MADV_COLLAPSE	25
+#define VMA_MADV_HWPOISON	100
+#define VMA_MADV_SOFT_OFFLINE	101
+#define VMA_MADV_GUARD_INSTALL	102
+#define VMA_MADV_GUARD_REMOVE	103
+
+#define VMA_MLOCK_ONFAULT	0x01
+#define VMA_MCL_CURRENT		1
+#define VMA_MCL_FUTURE		2
+#define VMA_MCL_ONFAULT		4
+
+#define VMA_PR_SET_VMA		0x53564d41
+#define VMA_PR_SET_VMA_ANON_NAME 0
+
+/* PROCMAP_QUERY ioctl on /proc/PID/maps (Linux 6.11+). */
+#define VMA_PROCMAP_QUERY	0xC0686611u
+#define VMA_PROCMAP_QUERY_VMA_READABLE		0x01
+#define VMA_PROCMAP_QUERY_VMA_WRITABLE		0x02
+#define VMA_PROCMAP_QUERY_VMA_EXECUTABLE	0x04
+#define VMA_PROCMAP_QUERY_VMA_SHARED		0x08
+#define VMA_PROCMAP_QUERY_COVERING_OR_NEXT_VMA	0x10
+#define VMA_PROCMAP_QUERY_FILE_BACKED_VMA	0x20
+
+#endif

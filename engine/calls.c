@@ -1,0 +1,1 @@
+/* engine/calls.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/calls.h - placeholder, being written */

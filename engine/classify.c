@@ -1,0 +1,1 @@
+/* engine/classify.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/diff.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/diff.h - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/intern.c - placeholder, being written */

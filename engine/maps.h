@@ -1,0 +1,74 @@
+/*
+ * maps.h - reading and writing /proc/PID/maps and /proc/PID/smaps text.
+ *
+ * The parser takes text, never a file descriptor: the caller reads (in as
+ * few read() calls as it likes) and feeds whole lines; the parser says how
+ * many bytes it consumed and keeps no pointer into the caller's buffer.  It
+ * detects maps against smaps from the text itself.  A malformed line is an
+ * error that names the line and what was expected.
+ *
+ * The printer writes what the kernel would print for a VMA, byte for byte
+ * (name column, trailing space of unnamed lines, smaps field widths).
+ */
+#ifndef VMATOOL_MAPS_H
+#define VMATOOL_MAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vma.h"
+
+enum maps_format {
+	MAPS_FORMAT_UNKNOWN,	/* nothing seen yet */
+	MAPS_FORMAT_MAPS,
+	MAPS_FORMAT_SMAPS,
+};
+
+struct maps_parser {
+	struct vma_model *m;
+	enum maps_format format;
+	size_t lineno;			/* of the last line consumed */
+	struct vma *cur;		/* smaps: VMA whose fields are being read */
+	unsigned name_column;		/* column where names start (73 on 64-bit) */
+	char errmsg[160];		/* set when a call fails with -EINVAL */
+	size_t errline;
+};
+
+/* Parse into m (which may already hold VMAs from nothing else). */
+void maps_parser_init(struct maps_parser *p, struct vma_model *m);
+/*
+ * Parse the complete lines in buf[0..len).  With eof false, a last line
+ * without '\n' is left unconsumed; with eof true it is parsed too.  Returns
+ * the number of bytes consumed (>= 0), or -EINVAL (p->errmsg, p->errline)
+ * or -ENOMEM.
+ */
+long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof);
+/* End of input: checks the last smaps record is whole, classifies every VMA. */
+int maps_parser_finish(struct maps_parser *p);
+/* Guess the format of a file's first bytes (maps, smaps, or unknown). */
+enum maps_format maps_sniff(const char *buf, size_t len);
+
+/* Longest line maps_format_line may write (names are at most 4096 + escapes). */
+#define MAPS_LINE_MAX (128 + 4 * 4096)
+
+/* One maps line for v, with '\n'; returns its length.  buf holds MAPS_LINE_MAX. */
+size_t maps_format_line(const struct vma_model *m, const struct vma *v,
+			unsigned name_column, char *buf);
+/*
+ * The smaps record of v (header line, fields, VmFlags line).  A VMA without
+ * smaps values gets Size, KernelPageSize, MMUPageSize and VmFlags only.
+ * Returns the length; *buf grows (realloc) as needed, or -ENOMEM.
+ */
+long maps_format_smaps(const struct vma_model *m, const struct vma *v,
+		       unsigned name_column, char **buf, size_t *cap);
+
+/*
+ * Names as /proc prints them keep '\n' escaped as "\012"; these turn a printed
+ * name into the real path and back.  Return the length written; dst needs
+ * len bytes (unescape) or 4 * len (escape).
+ */
+size_t maps_unescape_name(const char *src, size_t len, char *dst);
+size_t maps_escape_name(const char *src, size_t len, char *dst);
+
+#endif

@@ -1,0 +1,1 @@
+/* engine/maps_parse.c - placeholder, being written */

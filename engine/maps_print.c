@@ -1,0 +1,1 @@
+/* engine/maps_print.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/rbtree.c - placeholder, being written */

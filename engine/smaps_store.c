@@ -1,0 +1,1 @@
+/* engine/smaps_store.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_infer.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_merge.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_mmap.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_modify.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_mremap.c - placeholder, being written */

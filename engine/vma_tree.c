@@ -1,0 +1,1 @@
+/* engine/vma_tree.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vma_unmap.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* engine/vmflags.c - placeholder, being written */

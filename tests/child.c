@@ -1,0 +1,1 @@
+/* tests/child.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* tests/recorder.c - placeholder, being written */

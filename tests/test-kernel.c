@@ -1,0 +1,1 @@
+/* tests/test-kernel.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* tests/test-ops.c - placeholder, being written */

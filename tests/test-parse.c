@@ -1,0 +1,1 @@
+/* tests/test-parse.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* tests/test-tree.c - placeholder, being written */
