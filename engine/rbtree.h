@@ -61,7 +61,8 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
  * Augmentation: propagate recomputes the cached value from node up to (not
  * including) stop; copy copies old's value to new when new takes old's place;
  * rotate is called after old was rotated below new (new takes old's value,
- * old is recomputed).
+ * old is recomputed).  propagate may stop early at a node whose value comes
+ * out unchanged: the tree calls it so that this is always exact.
  */
 struct rb_augment_callbacks {
 	void (*propagate)(struct rb_node *node, struct rb_node *stop);

@@ -16,6 +16,8 @@
  *    the model.  Callers (cli/, tui/) borrow; they never free a VMA.
  *  - Lifecycle: vma_model_init / vma_model_release (frees everything).
  *  - No I/O, no allocation failure is hidden: -ENOMEM is returned.
+ *  - One thread at a time per model: even readers (vma_find's cache and
+ *    index, vma_smaps_field's cursor) update the model.
  */
 #ifndef VMATOOL_VMA_H
 #define VMATOOL_VMA_H
@@ -54,6 +56,8 @@ int vma_kind_parse(const char *s);		/* -1 if unknown */
 #define VMA_B_FORK_CHILD	0x0020	/* anon_vma is a fork child's: no reuse */
 #define VMA_B_HAS_CLOSE		0x0040	/* vm_ops->close: cannot be removed by merge */
 #define VMA_B_SHMEM		0x0080	/* backed by shmem (shared anon, memfd, SysV) */
+#define VMA_B_HIDDEN		0x0100	/* inferred: differs from a neighbour in unseen state */
+#define VMA_B_THP_FILE		0x0200	/* its file's get_unmapped_area aligns to 2 MiB */
 
 /*
  * One VMA.  112 bytes on 64-bit; names and smaps values live in the model.
@@ -97,16 +101,23 @@ enum smaps_key {
 	SMAPS_NKNOWN
 };
 
-/* How one smaps key is printed: "Name:" padded to label_width, value, unit. */
+/*
+ * How one smaps key is printed: "Name:" padded with spaces to label_width,
+ * then the value right-aligned to SMAPS_LINE_WIDTH - label_width columns
+ * (so "Size:" is 16 + 8, and the kernel's "Private_Hugetlb: " is 17 + 7),
+ * then " kB" if kb.
+ */
+#define SMAPS_LINE_WIDTH 24
 struct smaps_keyinfo {
 	const char *name;	/* "Rss", "Pss_Dirty", ... (model-owned) */
 	const char *json;	/* snake_case: "rss", "pss_dirty", ... */
-	uint8_t label_width;	/* chars before the 8-wide value ("Rss:" + pad) */
+	uint8_t label_width;	/* chars of "Name:" + pad before the value */
 	bool kb;		/* value in kB, printed with " kB" */
 };
 
 struct vma_cache {
 	struct vma *slot[4];
+	uint64_t start[4], end[4];	/* the slots' bounds: a miss reads no VMA */
 	uint64_t seq;		/* model seq when the slots were filled */
 	uint64_t hits, misses;
 };
@@ -121,11 +132,21 @@ struct vma_params {
 	uint64_t start_brk, brk;	/* 0 = unknown */
 	uint32_t max_map_count;		/* 65530 */
 	bool thp_enabled;		/* anon 2 MiB alignment of large mmaps */
+	/* Added for the operations; 0/false is this machine's value. */
+	bool anon_name_supported;	/* CONFIG_ANON_VMA_NAME: prctl names VMAs */
+	bool soft_dirty;		/* CONFIG_MEM_SOFT_DIRTY: new VMAs get sd */
+	bool pku;			/* protection keys: pkeys 1..15 accepted */
+	bool cap_sys_rawio;		/* MAP_FIXED below mmap_min_addr allowed */
+	bool thp_never;			/* THP "never": no huge read faults */
+	bool thp_always;		/* THP "always" (else "madvise") */
+	uint8_t overcommit;		/* vm.overcommit_memory; 2 ignores MAP_NORESERVE */
+	uint64_t start_stack;		/* mm->start_stack, 0 = unknown */
 };
 
 struct vma_intern;	/* engine/intern.c */
 struct vma_smaps_store;	/* engine/smaps_store.c */
 struct vma_pool;	/* engine/vma_tree.c: slab of struct vma */
+struct vma_find_index;	/* engine/vma_index.c: sorted ends for vma_find */
 
 struct vma_model {
 	struct rb_root root;
@@ -140,6 +161,7 @@ struct vma_model {
 	struct vma_intern *names;
 	struct vma_smaps_store *smaps;
 	struct vma_pool *pool;
+	struct vma_find_index *index;	/* engine/vma_index.c: read-mostly lookups */
 };
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -153,6 +175,9 @@ int vma_model_copy(struct vma_model *dst, const struct vma_model *src);
 /* ---- names -------------------------------------------------------------- */
 /* Intern len bytes (need not be NUL-terminated); 0 for len 0. */
 uint32_t vma_intern(struct vma_model *m, const char *s, size_t len);
+/* The same, reporting -ENOMEM (vma_intern gives 0 then). */
+int vma_intern_checked(struct vma_model *m, const char *s, size_t len, uint32_t *id);
+/* Valid (and unmoved) until vma_model_release; NUL-terminated. */
 const char *vma_name(const struct vma_model *m, uint32_t id);	/* "" for 0 */
 size_t vma_name_len(const struct vma_model *m, uint32_t id);
 
@@ -161,11 +186,37 @@ struct vma *vma_alloc(struct vma_model *m);	/* zeroed, smaps = none */
 void vma_free(struct vma_model *m, struct vma *v);	/* not in the tree */
 /* Link v into the tree; -EEXIST if it overlaps a VMA (nothing changed). */
 int vma_insert(struct vma_model *m, struct vma *v);
+/*
+ * The same without a search, when the caller knows prev, the last VMA below
+ * v (NULL: v goes first); -EEXIST if v overlaps prev or prev's next.
+ */
+int vma_insert_after(struct vma_model *m, struct vma *prev, struct vma *v);
 void vma_erase(struct vma_model *m, struct vma *v);	/* unlink, not free */
-/* Change v's bounds in place; caller guarantees no overlap. */
+/*
+ * Change v's bounds; the caller guarantees no overlap.  If v now lies past a
+ * neighbour it is relinked in its new place.
+ */
 void vma_set_bounds(struct vma_model *m, struct vma *v, uint64_t start, uint64_t end);
+/* Recompute the gap augmentation after v's VMF(GROWSDOWN) flag changed. */
+void vma_gap_update(struct vma_model *m, struct vma *v);
+/* Change m->p.stack_guard_gap (every cached gap depends on it): never assign it. */
+void vma_set_guard_gap(struct vma_model *m, uint64_t gap);
+/* Bytes of memory the model uses (VMAs, names, smaps values, tables). */
+size_t vma_model_bytes(const struct vma_model *m);
+struct vma_model_mem {
+	size_t vmas;		/* the model and the VMA slabs */
+	size_t names;		/* the name table */
+	size_t smaps;		/* the smaps key table and values */
+};
+void vma_model_mem(const struct vma_model *m, struct vma_model_mem *mem);
 
-struct vma *vma_find(struct vma_model *m, uint64_t addr);	/* first with end > addr */
+/*
+ * First VMA with end > addr (the kernel's find_vma), or NULL.  Tries the
+ * 4-slot cache first (m->cache counts hits and misses); on a miss, a model
+ * that has not changed for a while answers from a compact sorted index
+ * (engine/vma_index.c), else the tree walk does.
+ */
+struct vma *vma_find(struct vma_model *m, uint64_t addr);
 struct vma *vma_lookup(struct vma_model *m, uint64_t addr);	/* containing addr */
 struct vma *vma_find_intersection(struct vma_model *m, uint64_t start, uint64_t end);
 /* Last VMA with start < addr... precisely: the VMA before vma_find(addr). */
@@ -175,10 +226,15 @@ struct vma *vma_find_nocache(const struct vma_model *m, uint64_t addr);
 
 /*
  * Gaps, in O(log n) through the augmentation.  Find a free range of len bytes
- * inside [low, high) whose start is aligned to align (a power of two, 0 or
- * page size for none).  highest: the highest such start; lowest: the lowest.
- * Returns 0 and *out, or -ENOMEM.  gap_before is the free space a VMA must
- * leave below a VMA with VMF(GROWSDOWN) (stack guard gap).
+ * inside [low, high) whose start is aligned to align (a power of two; 0 or
+ * anything below the page size means page alignment; else -EINVAL).
+ * highest: the highest such start; lowest: the lowest.
+ * Returns 0 and *out, or -ENOMEM.  The space below a VMA with VMF(GROWSDOWN)
+ * is free only down to m->p.stack_guard_gap below its start; the space above
+ * the last VMA (up to high) and below the first (from low) counts.  The
+ * answer is exact: any aligned fit counts.  (The kernel's vm_unmapped_area
+ * instead wants a gap of len + align - page and then aligns: ask for that
+ * length with align 0 and align the result yourself.)
  */
 int vma_gap_highest(struct vma_model *m, uint64_t len, uint64_t align,
 		    uint64_t low, uint64_t high, uint64_t *out);
@@ -279,6 +335,8 @@ struct vma_mapfile {
 	uint32_t dev;
 	uint64_t inode;
 	bool shmem;		/* memfd, /dev/shm, SysV: THP/merge rules of shmem */
+	bool thp_align;		/* fs aligns to 2 MiB (ext4, xfs, btrfs get_unmapped_area) */
+	bool readonly;		/* opened O_RDONLY: MAP_SHARED may not write */
 };
 
 int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int flags,
