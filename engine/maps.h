@@ -31,8 +31,21 @@ struct maps_parser {
 	size_t lineno;			/* of the last line consumed */
 	struct vma *cur;		/* smaps: VMA whose fields are being read */
 	unsigned name_column;		/* column where names start (73 on 64-bit) */
-	char errmsg[160];		/* set when a call fails with -EINVAL */
-	size_t errline;
+	char errmsg[160];		/* set on -EINVAL: "line 3: expected ..." */
+	size_t errline;			/* the line of the error (3) */
+	size_t errprefix;		/* length of "line 3: ": errmsg + errprefix is the rest */
+
+	/* private to maps_parse.c */
+	bool column_known;		/* name_column seen in the text */
+	int8_t records_vmflags;		/* smaps records end in VmFlags: -1 unknown */
+	bool cur_vmflags;		/* cur's record had its VmFlags line */
+	unsigned page_shift;
+	size_t cur_field;		/* index of the next field in cur's record */
+	size_t header_line;		/* line of cur's header */
+	unsigned ntemplate;		/* keys of the first smaps record, in order */
+	uint16_t template_key[48];
+	uint8_t template_len[48];
+	const char *template_name[48];
 };
 
 /* Parse into m (which may already hold VMAs from nothing else). */
@@ -49,8 +62,13 @@ int maps_parser_finish(struct maps_parser *p);
 /* Guess the format of a file's first bytes (maps, smaps, or unknown). */
 enum maps_format maps_sniff(const char *buf, size_t len);
 
+/* Widest name column the parser takes from the text (the kernel's: 49, 73). */
+#define MAPS_NAME_COLUMN_MAX 120
+
+/* Longest name the parser takes (a 4096-byte path, every byte escaped). */
+#define MAPS_NAME_MAX (4 * 4096)
 /* Longest line maps_format_line may write (names are at most 4096 + escapes). */
-#define MAPS_LINE_MAX (128 + 4 * 4096)
+#define MAPS_LINE_MAX (128 + MAPS_NAME_MAX)
 
 /* One maps line for v, with '\n'; returns its length.  buf holds MAPS_LINE_MAX. */
 size_t maps_format_line(const struct vma_model *m, const struct vma *v,
