@@ -380,7 +380,11 @@ static int parse_header_line(struct maps_parser *p, const char *line, const char
 		return -ENOMEM;
 	r = fill_vma(p, v, &h);
 	if (r == 0) {
-		r = vma_insert(p->m, v);
+		/* Lines come sorted: appending after the last VMA needs no search. */
+		if (!p->m->last || p->m->last->end <= v->start)
+			r = vma_insert_after(p->m, p->m->last, v);
+		else
+			r = vma_insert(p->m, v);
 		if (r == -EEXIST)
 			r = parse_error(p, "VMA 0x%llx-0x%llx overlaps another VMA",
 					(unsigned long long)h.start, (unsigned long long)h.end);
