@@ -1,1 +1,223 @@
-/* engine/calls.h - placeholder, being written */
+/*
+ * calls.h - the call language of `vmatool sim`: strace syntax, parsed and
+ * applied to the engine.
+ *
+ * A line such as
+ *   7225  12:09:03.226815 mmap(NULL, 8192, PROT_READ|PROT_WRITE,
+ *         MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0a93653000
+ * (one line in the file) is parsed into a struct call: the kind, the numeric
+ * arguments (symbolic flags resolved to the Linux x86_64 values of abi.h),
+ * the file of a `3</path>` descriptor, and the recorded result if any.  What
+ * strace adds around calls (PID prefixes, `[pid N]`, -t/-tt/-ttt/-r
+ * timestamps, -i instruction pointers, -T durations, `<unfinished ...>` and
+ * `<... mmap resumed>` pairs, signal and exit lines) is accepted.  Calls that
+ * do not change VMAs are recognised and counted, not applied.
+ *
+ * call_apply runs one call on a vma_model and says what the kernel would
+ * return; it keeps the bookkeeping of descriptors (which open file a
+ * mapping comes from) in a struct calls_ctx.
+ *
+ * Ownership: a struct call owns its strings (path, str, base names, text);
+ * call_release frees them.  The parser and the ctx own their tables;
+ * calls_parser_release / calls_ctx_release free them.  No I/O here: the
+ * caller reads the lines, and supplies stat() through a callback.
+ */
+#ifndef VMATOOL_CALLS_H
+#define VMATOOL_CALLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vma.h"
+
+enum call_kind {
+	CALL_MMAP,
+	CALL_MUNMAP,
+	CALL_MPROTECT,
+	CALL_PKEY_MPROTECT,
+	CALL_MREMAP,
+	CALL_BRK,
+	CALL_MADVISE,
+	CALL_MLOCK,
+	CALL_MLOCK2,
+	CALL_MUNLOCK,
+	CALL_MLOCKALL,
+	CALL_MUNLOCKALL,
+	CALL_MSEAL,
+	CALL_PRCTL_ANON_NAME,	/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, a, l, "n") */
+	CALL_TOUCH,		/* our own event: the program wrote to [a, a+l) */
+	CALL_CLOSE,		/* close(fd): ends that descriptor's open */
+	CALL_OTHER,		/* any other call: not applied, counted */
+	CALL_KIND_COUNT
+};
+
+/* "mmap", "pkey_mprotect", "prctl", "touch", "other", ... */
+const char *call_kind_name(enum call_kind kind);
+
+#define CALL_MAX_ARGS 6
+
+/*
+ * One argument.  Plain numbers have base == NULL.  Address expressions
+ * `[heap]+0x1000`, `libc.so.6+0x2000`, `[stack]-0x8000` keep the base name
+ * (resolved by call_apply against the model as it is then): the address is
+ * the start of the first VMA whose name is base (or whose path ends with
+ * "/" base) plus, or minus when negative, value.
+ */
+struct call_arg {
+	uint64_t value;
+	char *base;		/* NULL, or the mapping name (owned) */
+	bool negative;
+	unsigned column;	/* 1-based column of the argument in the line */
+};
+
+struct call {
+	enum call_kind kind;
+	char name[32];		/* the call's name as written ("mmap", "openat") */
+	unsigned nargs;
+	struct call_arg arg[CALL_MAX_ARGS];
+	/*
+	 * mmap: arg[0..5] = addr, len, prot, flags, fd, offset
+	 * munmap/mlock/munlock/touch: addr, len
+	 * mprotect: addr, len, prot;  pkey_mprotect: addr, len, prot, pkey
+	 * mremap: old_addr, old_len, new_len, flags[, new_addr]
+	 * brk: addr;  madvise: addr, len, advice;  mlock2: addr, len, flags
+	 * mlockall: flags;  mseal: addr, len, flags
+	 * prctl anon name: arg[0..3] = PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len
+	 *   and str (NULL for a NULL name: clears)
+	 * close: fd
+	 */
+	int fd;			/* mmap's or close's descriptor, -1 none */
+	char *path;		/* the file of `fd</path>` (unescaped), or NULL */
+	char *str;		/* prctl's name (unescaped), or NULL */
+
+	/* The recorded result, if the line has ` = ...`. */
+	bool has_result;
+	bool result_unknown;	/* ` = ?` */
+	int64_t result;		/* value (address, 0, -1) */
+	int result_errno;	/* positive errno when the result is -1 ERRNO, else 0 */
+	int result_fd;		/* `= 3</path>` of an open: the new descriptor, else -1 */
+	char *result_path;	/* its path (owned), or NULL */
+
+	/* Where it came from. */
+	size_t lineno;		/* line of the call (of its first part if resumed) */
+	long pid;		/* strace's PID prefix or [pid N], 0 if none */
+	char *text;		/* the call as written, without decorations (owned) */
+};
+
+void call_init(struct call *c);
+void call_release(struct call *c);	/* frees the strings; c can be reused after call_init */
+
+/* Errno names and numbers: "ENOMEM" <-> 12; NULL / 0 if unknown. */
+const char *call_errno_name(int err);
+int call_errno_parse(const char *s, size_t len);
+
+/* ---- parsing ------------------------------------------------------------- */
+
+struct calls_pending;		/* <unfinished ...> lines waiting for resumption */
+
+struct calls_parser {
+	size_t lineno;		/* of the last line given */
+	/* counts of lines that were not calls to apply (return 1) */
+	size_t n_blank;		/* blank lines, # comments, "strace: Process N attached" */
+	size_t n_signal;	/* --- SIGxxx ... --- */
+	size_t n_exit;		/* +++ exited/killed ... +++ */
+	size_t n_unfinished;	/* <unfinished ...> first halves (joined later) */
+	size_t n_dropped;	/* unfinished calls never resumed (process exited) */
+	size_t n_other;		/* calls that do not change VMAs (CALL_OTHER) */
+	struct calls_pending *pending;
+	size_t npending, cappending;
+	/* set when calls_parse_line returns -EINVAL */
+	size_t errline;
+	unsigned errcol;
+	char errmsg[200];	/* "line 4, column 17: expected ',' after length" */
+};
+
+void calls_parser_init(struct calls_parser *p);
+void calls_parser_release(struct calls_parser *p);
+
+/*
+ * Parse one line (len bytes, no '\n' needed; a trailing "\n" or "\r\n" is
+ * ignored).  Returns 0 and fills *out (caller calls call_release later), or
+ * 1 when the line is nothing to apply (blank, comment, signal or exit line,
+ * the first half of an unfinished call, a call of kind CALL_OTHER -- then
+ * *out is filled too, so that close/open bookkeeping can use it; the caller
+ * must still call_release it), or -EINVAL with p->errmsg, -ENOMEM.
+ * The line counter advances on every call.
+ */
+int calls_parse_line(struct calls_parser *p, const char *line, size_t len, struct call *out);
+
+/*
+ * End of input: unfinished calls that were never resumed (strace leaves
+ * calls cut by the process's exit that way) are dropped and counted in
+ * n_dropped.  Returns 0.
+ */
+int calls_parser_finish(struct calls_parser *p);
+
+/*
+ * Write c back in the call language (canonical symbolic flags, hex
+ * addresses, no result).  Returns the length that would be written, as
+ * snprintf does.
+ */
+size_t call_format(const struct call *c, char *buf, size_t cap);
+
+/* ---- applying ------------------------------------------------------------ */
+
+/* Where a descriptor's file is: device and inode; 0 on success or -errno. */
+typedef int (*calls_stat_fn)(void *arg, const char *path, uint32_t *dev, uint64_t *inode);
+
+struct calls_fd;		/* descriptor -> open-file identity */
+
+struct calls_ctx {
+	/* Set by the caller before the first call_apply (calls_ctx_init zeroes). */
+	calls_stat_fn stat;	/* NULL: files not in the snapshot get dev 0, inode 0 */
+	void *stat_arg;
+	bool follow_recorded;	/* default true: after a disagreement, follow the log */
+
+	/* Bookkeeping (private). */
+	struct calls_fd *fds;
+	size_t nfds, capfds;
+	/*
+	 * From the first call with a recorded result on (follow_recorded):
+	 * the model one call behind, to undo a call the kernel did otherwise.
+	 * Every call is applied to it too, so use one ctx with one model.
+	 */
+	struct vma_model shadow;
+	bool have_shadow;
+
+	/* Set when call_apply returns an error (-ENOENT for an unknown base). */
+	unsigned errcol;
+	char errmsg[200];
+};
+
+void calls_ctx_init(struct calls_ctx *ctx);
+void calls_ctx_release(struct calls_ctx *ctx);
+
+struct call_outcome {
+	bool applied;		/* the call is a memory call that was simulated */
+	bool has_value;		/* the call returns a value (touch does not) */
+	int err;		/* predicted errno (positive), 0 on success */
+	uint64_t value;		/* predicted result when err == 0 (address, 0, break) */
+	bool disagree;		/* the recorded result differs from the prediction */
+	bool followed;		/* the model was brought in line with the record */
+	bool limit;		/* the call failed (or would) for vm.max_map_count */
+	size_t vmas_before, vmas_after;
+	/* resolved arguments (address expressions turned into numbers) */
+	uint64_t arg[CALL_MAX_ARGS];
+};
+
+/*
+ * Apply c to m.  Fills *out; effects go to fx (may be NULL).  Returns 0 when
+ * the call was simulated (whatever its predicted result) or skipped (kind
+ * CALL_OTHER, CALL_CLOSE), -ENOENT when an address expression names no
+ * mapping (ctx->errmsg, ctx->errcol), -ENOMEM when memory ran out.
+ * With ctx->follow_recorded and a recorded result that differs, the model is
+ * brought to what the kernel did: an mmap or mremap that the kernel placed
+ * elsewhere is redone at the recorded address, a call the kernel failed is
+ * undone, a brk is redone to the recorded break; fx then describes what the
+ * model finally did.
+ */
+int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+	       struct call_outcome *out, struct vma_effects *fx);
+
+#endif

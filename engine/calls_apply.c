@@ -1,0 +1,442 @@
+/*
+ * calls_apply.c - running a parsed call on the engine: resolving address
+ * expressions, keeping track of which open file each descriptor stands
+ * for, predicting the result, and bringing the model in line with the
+ * recorded result when the log says the kernel did something else.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "calls.h"
+#include "maps.h"
+
+/* A descriptor of the calls: one open of one file. */
+struct calls_fd {
+	int fd;
+	char *path;
+	struct vma_mapfile file;
+};
+
+void calls_ctx_init(struct calls_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->follow_recorded = true;
+}
+
+void calls_ctx_release(struct calls_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfds; i++)
+		free(ctx->fds[i].path);
+	free(ctx->fds);
+	ctx->fds = NULL;
+	ctx->nfds = ctx->capfds = 0;
+	if (ctx->have_shadow)
+		vma_model_release(&ctx->shadow);
+	ctx->have_shadow = false;
+}
+
+static int ctx_error(struct calls_ctx *ctx, const struct call *c, unsigned col, int err,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int ctx_error(struct calls_ctx *ctx, const struct call *c, unsigned col, int err,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	ctx->errcol = col;
+	n = snprintf(ctx->errmsg, sizeof(ctx->errmsg), "line %zu, column %u: ", c->lineno, col);
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg + n, sizeof(ctx->errmsg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+static struct calls_fd *fd_find(struct calls_ctx *ctx, int fd)
+{
+	for (size_t i = 0; i < ctx->nfds; i++)
+		if (ctx->fds[i].fd == fd)
+			return &ctx->fds[i];
+	return NULL;
+}
+
+static void fd_close(struct calls_ctx *ctx, int fd)
+{
+	struct calls_fd *f = fd_find(ctx, fd);
+	if (!f)
+		return;
+	free(f->path);
+	*f = ctx->fds[--ctx->nfds];
+}
+
+static bool starts_with(const char *s, const char *w)
+{
+	return strncmp(s, w, strlen(w)) == 0;
+}
+
+/* Device and inode of path: from a snapshot mapping of it, else stat(). */
+static void file_identity(struct calls_ctx *ctx, struct vma_model *m, struct vma_mapfile *mf,
+			  const char *path)
+{
+	for (struct vma *v = m->first; v; v = v->next)
+		if (v->name == mf->name && (v->inode || v->dev)) {
+			mf->dev = v->dev;
+			mf->inode = v->inode;
+			return;
+		}
+	if (ctx->stat && ctx->stat(ctx->stat_arg, path, &mf->dev, &mf->inode) < 0) {
+		mf->dev = 0;
+		mf->inode = 0;
+	}
+}
+
+/* A new open of path as descriptor fd (replacing what fd was). */
+static struct calls_fd *fd_open(struct calls_ctx *ctx, struct vma_model *m, int fd,
+				const char *path)
+{
+	char *copy = strdup(path ? path : "");
+	char *esc = malloc(4 * (copy ? strlen(copy) : 0) + 1);
+	struct calls_fd *f;
+
+	if (!copy || !esc)
+		goto oom;
+	fd_close(ctx, fd);
+	if (ctx->nfds == ctx->capfds) {
+		size_t cap = ctx->capfds ? 2 * ctx->capfds : 8;
+		struct calls_fd *n = realloc(ctx->fds, cap * sizeof(*n));
+		if (!n)
+			goto oom;
+		ctx->fds = n;
+		ctx->capfds = cap;
+	}
+	f = &ctx->fds[ctx->nfds++];
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->path = copy;
+	f->file.file = vma_file_open(m);
+	if (ctx->have_shadow && m != &ctx->shadow)
+		vma_file_open(&ctx->shadow);	/* keep the shadow's counter in step */
+	f->file.name = vma_intern(m, esc, maps_escape_name(copy, strlen(copy), esc));
+	f->file.shmem = starts_with(copy, "/memfd:") || starts_with(copy, "/dev/shm/") ||
+			starts_with(copy, "/SYSV");
+	free(esc);
+	if (*copy)
+		file_identity(ctx, m, &f->file, copy);
+	return f;
+oom:
+	free(copy);
+	free(esc);
+	return NULL;
+}
+
+/*
+ * The open file behind a call's descriptor: the same descriptor number with
+ * the same path (or no path given) is the same open; a different path on
+ * that number means the log closed and reopened it unseen.
+ */
+static struct calls_fd *fd_get(struct calls_ctx *ctx, struct vma_model *m, int fd,
+			       const char *path)
+{
+	struct calls_fd *f = fd_find(ctx, fd);
+	if (f && (!path || strcmp(path, f->path) == 0))
+		return f;
+	return fd_open(ctx, m, fd, path);
+}
+
+/* ---- address expressions ---------------------------------------------------- */
+
+static bool name_matches(const struct vma_model *m, const struct vma *v, const char *base)
+{
+	const char *n = vma_name(m, v->name);
+	size_t nl = vma_name_len(m, v->name), bl = strlen(base);
+
+	if (nl == bl && memcmp(n, base, bl) == 0)
+		return true;
+	return nl > bl && n[nl - bl - 1] == '/' && memcmp(n + nl - bl, base, bl) == 0;
+}
+
+static int resolve(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		   unsigned i, uint64_t *out)
+{
+	const struct call_arg *a = &c->arg[i];
+	struct vma *v;
+
+	if (!a->base) {
+		*out = a->value;
+		return 0;
+	}
+	for (v = m->first; v; v = v->next)
+		if (name_matches(m, v, a->base))
+			break;
+	if (!v)
+		return ctx_error(ctx, c, a->column, -ENOENT, "no mapping named '%s'", a->base);
+	*out = a->negative ? v->start - a->value : v->start + a->value;
+	return 0;
+}
+
+/* ---- running one call ----------------------------------------------------------- */
+
+/* Run c with resolved arguments x on m; returns 0 or -errno, *res the value. */
+static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		    const uint64_t *x, uint64_t *res, struct vma_effects *fx)
+{
+	const struct vma_mapfile *file = NULL;
+
+	*res = 0;
+	switch (c->kind) {
+	case CALL_MMAP:
+		if (!(x[3] & VMA_MAP_ANONYMOUS)) {
+			struct calls_fd *f;
+			/* x86_64 sys_mmap checks the offset, then the descriptor */
+			if (x[5] & (m->p.page_size - 1))
+				return -EINVAL;
+			if (c->fd < 0)
+				return -EBADF;
+			f = fd_get(ctx, m, c->fd, c->path);
+			if (!f)
+				return -ENOMEM;
+			file = &f->file;
+		}
+		return vma_mmap(m, x[0], x[1], (int)x[2], (int)x[3], file, x[5], res, fx);
+	case CALL_MUNMAP:
+		return vma_munmap(m, x[0], x[1], fx);
+	case CALL_MPROTECT:
+		return vma_mprotect(m, x[0], x[1], (int)x[2], -1, fx);
+	case CALL_PKEY_MPROTECT:
+		return vma_mprotect(m, x[0], x[1], (int)x[2], (int)(int64_t)x[3], fx);
+	case CALL_MREMAP:
+		return vma_mremap(m, x[0], x[1], x[2], (int)x[3], c->nargs > 4 ? x[4] : 0, res, fx);
+	case CALL_BRK:
+		return vma_brk(m, x[0], res, fx);
+	case CALL_MADVISE:
+		return vma_madvise(m, x[0], x[1], (int)x[2], fx);
+	case CALL_MLOCK:
+		return vma_mlock(m, x[0], x[1], 0, fx);
+	case CALL_MLOCK2:
+		return vma_mlock(m, x[0], x[1], (unsigned)x[2], fx);
+	case CALL_MUNLOCK:
+		return vma_munlock(m, x[0], x[1], fx);
+	case CALL_MLOCKALL:
+		return vma_mlockall(m, (int)x[0], fx);
+	case CALL_MUNLOCKALL:
+		return vma_munlockall(m, fx);
+	case CALL_MSEAL:
+		return vma_mseal(m, x[0], x[1], (unsigned long)x[2], fx);
+	case CALL_PRCTL_ANON_NAME:
+		return vma_set_anon_name(m, x[2], x[3], c->str, fx);
+	case CALL_TOUCH:
+		return vma_touch(m, x[0], x[1], fx);
+	default:
+		return 0;
+	}
+}
+
+static bool returns_address(enum call_kind k)
+{
+	return k == CALL_MMAP || k == CALL_MREMAP || k == CALL_BRK;
+}
+
+/* Does the recorded result differ from the prediction? */
+static bool disagrees(const struct call *c, const struct call_outcome *o)
+{
+	int rec_err = c->result == -1 ? (c->result_errno ? c->result_errno : -1) : 0;
+
+	if (!c->has_result || c->result_unknown || c->kind == CALL_TOUCH)
+		return false;
+	if (c->kind == CALL_BRK)	/* brk returns the break, never an error */
+		return o->value != (uint64_t)c->result;
+	if (rec_err || o->err)
+		return rec_err != o->err;
+	return returns_address(c->kind) ? o->value != (uint64_t)c->result : c->result != 0;
+}
+
+/*
+ * Redo c so that it gives the recorded result: mmap and mremap at the
+ * recorded address, brk to the recorded break.  Returns 0 if done.
+ */
+static int redo_as_recorded(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+			    const uint64_t *x, struct vma_effects *fx)
+{
+	uint64_t y[CALL_MAX_ARGS], res, rec = (uint64_t)c->result;
+	int r;
+
+	memcpy(y, x, sizeof(y));
+	switch (c->kind) {
+	case CALL_MMAP:
+		y[0] = rec;
+		y[3] = (y[3] & ~(uint64_t)VMA_MAP_FIXED_NOREPLACE) | VMA_MAP_FIXED;
+		break;
+	case CALL_MREMAP:
+		if (rec == x[0]) {
+			y[3] &= ~(uint64_t)(VMA_MREMAP_MAYMOVE | VMA_MREMAP_FIXED);
+		} else {
+			y[3] |= VMA_MREMAP_MAYMOVE | VMA_MREMAP_FIXED;
+			y[4] = rec;
+		}
+		break;
+	case CALL_BRK:
+		y[0] = rec;
+		break;
+	default:
+		return -EINVAL;
+	}
+	struct call tmp = *c;
+	if (c->kind == CALL_MREMAP)
+		tmp.nargs = 5;
+	r = run_call(ctx, m, &tmp, y, &res, fx);
+	if (r == 0 && res != rec)
+		r = -EINVAL;
+	return r;
+}
+
+/* m = a copy of src (both initialised); -ENOMEM leaves m empty but valid. */
+static int model_assign(struct vma_model *m, const struct vma_model *src)
+{
+	struct vma_model tmp;
+	int r = vma_model_copy(&tmp, src);
+
+	if (r < 0)
+		return r;
+	vma_model_release(m);
+	*m = tmp;	/* the model holds no pointer to itself: a plain move */
+	return 0;
+}
+
+/*
+ * Bring m (already changed by the prediction) to what the log says
+ * happened, starting again from the shadow (m as it was before the call).
+ */
+static int follow(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		  const uint64_t *x, struct call_outcome *out, struct vma_effects *fx)
+{
+	bool kernel_failed = c->kind != CALL_BRK && c->result == -1;
+	struct vma_effects redo;
+	int r;
+
+	if ((r = model_assign(m, &ctx->shadow)) < 0)
+		return r;
+	if (fx)
+		vma_effects_clear(fx);
+	if (kernel_failed) {	/* the kernel refused: nothing happened */
+		out->followed = true;
+		return 0;
+	}
+	vma_effects_init(&redo);
+	if (redo_as_recorded(ctx, m, c, x, &redo) == 0) {
+		out->followed = true;
+		for (size_t i = 0; fx && i < redo.n; i++)
+			vma_effects_add(fx, &redo.ev[i]);
+	} else if ((r = model_assign(m, &ctx->shadow)) < 0) {
+		vma_effects_release(&redo);
+		return r;
+	}
+	vma_effects_release(&redo);
+	return model_assign(&ctx->shadow, m);
+}
+
+static bool hit_limit(const struct vma_effects *fx)
+{
+	for (size_t i = 0; fx && i < fx->n; i++)
+		if (fx->ev[i].kind == VMA_EV_LIMIT)
+			return true;
+	return false;
+}
+
+/*
+ * A snapshot without [heap] does not say where the break is; a recorded
+ * brk(NULL) does: it returns the current break, which is then also the
+ * start of the (empty) heap.
+ */
+static void learn_break(struct vma_model *m, const struct call *c, const uint64_t *x)
+{
+	if (c->kind != CALL_BRK || m->p.start_brk || x[0] || !c->has_result ||
+	    c->result_unknown || c->result <= 0)
+		return;
+	m->p.start_brk = m->p.brk = (uint64_t)c->result;
+}
+
+static void track_descriptors(struct calls_ctx *ctx, struct vma_model *m, const struct call *c)
+{
+	if (c->kind == CALL_CLOSE && c->fd >= 0)
+		fd_close(ctx, c->fd);
+	else if (c->result_fd >= 0 && c->result_path)	/* openat(...) = 3</path> */
+		fd_open(ctx, m, c->result_fd, c->result_path);
+}
+
+/* Start the shadow: m as it is now, kept in step with every later call. */
+static int shadow_start(struct calls_ctx *ctx, const struct vma_model *m)
+{
+	int r;
+
+	if (ctx->have_shadow)
+		return 0;
+	if ((r = vma_model_copy(&ctx->shadow, m)) < 0)
+		return r;
+	ctx->have_shadow = true;
+	return 0;
+}
+
+static int predict(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		   struct call_outcome *out, struct vma_effects *fx)
+{
+	int r;
+
+	out->applied = true;
+	out->has_value = c->kind != CALL_TOUCH;
+	r = run_call(ctx, m, c, out->arg, &out->value, fx);
+	out->err = r < 0 ? -r : 0;
+	if (r < 0 && c->kind != CALL_BRK)
+		out->value = 0;
+	out->limit = hit_limit(fx);
+	out->disagree = disagrees(c, out);
+	if (!ctx->have_shadow)
+		return 0;
+	if (out->disagree)
+		return follow(ctx, m, c, out->arg, out, fx);
+	uint64_t ignored;	/* agreed: the shadow takes the same step */
+	r = run_call(ctx, &ctx->shadow, c, out->arg, &ignored, NULL);
+	return r == -ENOMEM && out->err != ENOMEM ? r : 0;
+}
+
+int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+	       struct call_outcome *out, struct vma_effects *fx)
+{
+	struct vma_effects local;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->vmas_before = out->vmas_after = m->count;
+	if (c->kind == CALL_OTHER || c->kind == CALL_CLOSE) {
+		track_descriptors(ctx, m, c);
+		return 0;
+	}
+	for (unsigned i = 0; i < c->nargs; i++)
+		if ((r = resolve(ctx, m, c, i, &out->arg[i])) < 0)
+			return r;
+	if (!fx) {
+		vma_effects_init(&local);
+		fx = &local;
+	}
+	r = 0;
+	if (c->kind == CALL_MMAP && !(out->arg[3] & VMA_MAP_ANONYMOUS) && c->fd >= 0 &&
+	    !fd_get(ctx, m, c->fd, c->path))
+		r = -ENOMEM;
+	if (r == 0 && ctx->follow_recorded && c->has_result && !c->result_unknown)
+		r = shadow_start(ctx, m);
+	if (r == 0) {
+		learn_break(m, c, out->arg);
+		if (ctx->have_shadow)
+			learn_break(&ctx->shadow, c, out->arg);
+		r = predict(ctx, m, c, out, fx);
+	}
+	out->vmas_after = m->count;
+	if (fx == &local)
+		vma_effects_release(&local);
+	return r;
+}
