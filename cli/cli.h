@@ -47,8 +47,51 @@ struct cmd_entry {
 extern const struct cmd_entry *const cmd_table[];
 /* Print "usage: vmatool NAME USAGE" and the options; returns EXIT_FINE. */
 int cmd_print_help(const struct cmd_entry *cmd, FILE *out);
-/* Build a getopt_long table from cmd->options; caller frees. */
+/*
+ * Build a getopt_long table from cmd->options plus --help; caller frees both.
+ * An option's val is its short_name if it has one, else CMD_OPT_LONG + its
+ * index in cmd->options; --help gives CMD_OPT_HELP.
+ */
 struct option *cmd_getopt_table(const struct cmd_entry *cmd, char **shortopts);
+#define CMD_OPT_LONG	0x100
+#define CMD_OPT_HELP	0x7fff
+
+/*
+ * The easy way to read options (getopt_long underneath, so options and
+ * operands may mix; "--" ends options):
+ *
+ *	struct cmd_args a;
+ *	int i, rc;
+ *	cmd_args_init(&a, &cmd_show_entry, argc, argv);
+ *	while ((i = cmd_args_next(&a)) >= 0)
+ *		switch on cmd->options[i].name (or keep indexes), a.arg is the value
+ *	if (i == CMD_ARGS_HELP) rc = EXIT_FINE; if (i == CMD_ARGS_BAD) rc = EXIT_BADINPUT;
+ *	operands: argv[a.optind .. argc)
+ *	cmd_args_release(&a);
+ *
+ * cmd_args_next returns the index in cmd->options, CMD_ARGS_END (-1) when
+ * done, CMD_ARGS_HELP (-2) after printing help to stdout, CMD_ARGS_BAD (-3)
+ * after printing a usage error.
+ */
+struct cmd_args {
+	const struct cmd_entry *cmd;
+	int argc;
+	char **argv;
+	struct option *longopts;
+	char *shortopts;
+	const char *arg;	/* value of the option just returned, or NULL */
+	int optind;		/* first operand, once CMD_ARGS_END was returned */
+};
+enum { CMD_ARGS_END = -1, CMD_ARGS_HELP = -2, CMD_ARGS_BAD = -3 };
+void cmd_args_init(struct cmd_args *a, const struct cmd_entry *cmd, int argc, char **argv);
+int cmd_args_next(struct cmd_args *a);
+void cmd_args_release(struct cmd_args *a);
+/* Index of the option named name in cmd->options (for switch tables); -1. */
+int cmd_option_index(const struct cmd_entry *cmd, const char *name);
+/* Look up a command by name or unique prefix; NULL (message printed) if none. */
+const struct cmd_entry *cmd_find(const char *name);
+/* "  NAME  summary" for each command, for `vmatool --help`. */
+void cmd_print_list(FILE *out);
 
 /* ---- errors -------------------------------------------------------------- */
 /* The running command's name, for messages ("show"); set by main. */
@@ -91,6 +134,8 @@ struct proc_meta {
 struct source_opts {
 	bool smaps;		/* read smaps (default) rather than maps only */
 	bool rollup;		/* also read smaps_rollup (snapshot) */
+	bool no_meta;		/* live: skip the process metadata (libproc2,
+				   uname...) when only the VMAs are printed */
 };
 
 struct source {
@@ -112,15 +157,33 @@ struct source {
  */
 int source_open(struct source *s, const char *target, const struct source_opts *o);
 void source_release(struct source *s);
+/*
+ * A live target's /proc/PID/maps text as one buffer (caller frees), checked
+ * like source_open (no such process, permission, exited, kernel thread);
+ * returns an exit code.  For output that is the kernel's text unchanged.
+ */
+int source_read_raw_maps(const char *target, char **text, size_t *len);
 /* For live sources: the pid; -1 for files. */
 pid_t source_pid(const struct source *s);
 /* Resolve a target to a pid (number, "self", name via libproc2); exit code. */
 int target_pid(const char *target, pid_t *pid);
+/* Whether source_open would read target as a file ('/' in it, "-", or an
+ * existing file that is not "self" or all digits). */
+bool target_is_file(const char *target);
+/* The message and exit code for failing to open /proc/PID/FILE with errno err
+ * (no such process, permission denied and how to get access, ...). */
+int source_open_failed(pid_t pid, const char *path, int err);
 
 /* Fill meta for a live pid (libproc2 + uname + sysctls). */
 int proc_meta_read(pid_t pid, struct proc_meta *meta);
 void proc_meta_release(struct proc_meta *meta);
 long sysctl_max_map_count(void);
+/* A process by its name (comm, or argv[0]'s basename for long names): exactly
+ * one match gives EXIT_FINE; else the message is printed (several: the list,
+ * EXIT_BADINPUT; none: EXIT_TARGET). */
+int proc_find_by_name(const char *name, pid_t *pid);
+/* A small /proc or /sys file read whole, NUL-terminated; NULL if unreadable. */
+char *proc_read_small(const char *path, size_t *lenp);
 
 /* ---- output helpers ----------------------------------------------------- */
 /* "4.0K", "1.5M", "12G": at most 7 bytes; bytes when exact is set. */
@@ -133,6 +196,8 @@ int parse_u64(const char *s, uint64_t *out);
 void fputs_escaped(const char *s, size_t len, FILE *out);
 /* Escaped copy into a malloc'd string. */
 char *str_escaped(const char *s, size_t len);
+/* Escaped copy into dst (4 * len + 1 bytes), NUL-terminated; returns its length. */
+size_t escape_into(const char *s, size_t len, char *dst);
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 int parse_color_mode(const char *s, enum color_mode *mode);

@@ -1,1 +1,223 @@
-/* cli/cmd-diff.c - placeholder, being written */
+/*
+ * cmd-diff.c - `vmatool diff A B`: the semantic diff of two address spaces
+ * (snapshots, maps or smaps text, or live processes read now), as text
+ * coloured like git diff or as one JSON document, optionally with the calls
+ * that explain it (--explain).  Exit 0 when nothing differs, 1 when
+ * something does, 2 on bad input, 3 on target trouble: as diff(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/diff-print.h"
+#include "cli/json-fast.h"
+#include "cli/json.h"
+#include "engine/diff.h"
+
+extern const struct cmd_entry cmd_diff_entry;
+
+static const struct cmd_option diff_options[] = {
+	{ "format", 'f', "FMT", "output format: text (default) or json", "text json" },
+	{ "color", 0, "WHEN", "colour the text: auto (default), always, never", "auto always never" },
+	{ "min-delta", 0, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE (4k, 1M)", NULL },
+	{ "explain", 'e', NULL, "show calls that turn A into B, checked on the engine", NULL },
+	{ "bytes", 'b', NULL, "print sizes in bytes", NULL },
+	{ "no-smaps", 0, NULL, "read only maps of live targets (no usage deltas)", NULL },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+struct diff_cmd {
+	bool json, explain, exact, smaps;
+	enum color_mode color;
+	uint64_t min_delta;
+	const char *target[2];
+};
+
+static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
+{
+	struct cmd_args a;
+	int i, rc = EXIT_FINE;
+
+	memset(d, 0, sizeof(*d));
+	d->smaps = true;
+	cmd_args_init(&a, &cmd_diff_entry, argc, argv);
+	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0) {
+		const char *name = diff_options[i].name;
+
+		if (!strcmp(name, "format")) {
+			if (!strcmp(a.arg, "json"))
+				d->json = true;
+			else if (strcmp(a.arg, "text"))
+				rc = cli_usage_error("unknown format '%s' (text or json)", a.arg);
+		} else if (!strcmp(name, "color")) {
+			if (parse_color_mode(a.arg, &d->color))
+				rc = cli_usage_error("unknown colour mode '%s' (auto, always, never)", a.arg);
+		} else if (!strcmp(name, "min-delta")) {
+			if (parse_size(a.arg, &d->min_delta))
+				rc = cli_usage_error("bad size '%s' for --min-delta", a.arg);
+		} else if (!strcmp(name, "explain")) {
+			d->explain = true;
+		} else if (!strcmp(name, "bytes")) {
+			d->exact = true;
+		} else if (!strcmp(name, "no-smaps")) {
+			d->smaps = false;
+		}
+	}
+	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
+		rc = -1;
+	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
+		rc = EXIT_BADINPUT;
+	else if (rc == EXIT_FINE && argc - a.optind != 2)
+		rc = cli_usage_error("expected two targets, A and B");
+	else if (rc == EXIT_FINE) {
+		d->target[0] = argv[a.optind];
+		d->target[1] = argv[a.optind + 1];
+		if (!strcmp(d->target[0], "-") && !strcmp(d->target[1], "-"))
+			rc = cli_usage_error("only one of A and B can be standard input");
+	}
+	cmd_args_release(&a);
+	return rc;
+}
+
+/*
+ * Why no call sequence can explain the change, from the metadata: another
+ * process, another boot, an exec.  NULL when nothing rules it out.
+ */
+static const char *unexplainable(const struct source *a, const struct source *b,
+				 char *buf, size_t len)
+{
+	const struct proc_meta *x = &a->meta, *y = &b->meta;
+
+	if (x->boot_id && y->boot_id && strcmp(x->boot_id, y->boot_id))
+		snprintf(buf, len, "the snapshots come from different boots");
+	else if (x->hostname && y->hostname && strcmp(x->hostname, y->hostname))
+		snprintf(buf, len, "the snapshots come from different machines");
+	else if (x->pid && y->pid && x->pid != y->pid)
+		snprintf(buf, len, "they are different processes (pid %d and pid %d)",
+			 (int)x->pid, (int)y->pid);
+	else if (x->start_time && y->start_time && x->start_time != y->start_time)
+		snprintf(buf, len, "they are different processes (pid %d was reused)", (int)x->pid);
+	else if (x->exe && y->exe && strcmp(x->exe, y->exe))
+		snprintf(buf, len, "the process exec'd a new program between them");
+	else
+		return NULL;
+	return buf;
+}
+
+static long max_map_count_of(const struct source *a, const struct source *b)
+{
+	return b->meta.max_map_count > 0 ? b->meta.max_map_count : a->meta.max_map_count;
+}
+
+static int print_text(const struct diff_cmd *d, const struct source *src,
+		      const struct diff_result *r, const struct diff_explain *e,
+		      const char *why_not)
+{
+	struct diff_style st = {
+		.out = stdout, .exact = d->exact, .min_delta = d->min_delta,
+		.color = color_enabled(d->color, STDOUT_FILENO),
+	};
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		diff_print_change(&st, r, &r->changes[i]);
+	diff_print_summary(&st, r, max_map_count_of(&src[0], &src[1]));
+	if (d->explain)
+		diff_print_explain(&st, e, why_not);
+	if (fflush(stdout) || ferror(stdout))
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return EXIT_FINE;
+}
+
+static int print_json(const struct diff_cmd *d, const struct source *src,
+		      const struct diff_result *r, const struct diff_explain *e,
+		      const char *why_not)
+{
+	struct json_writer w;
+	size_t i;
+
+	jw_init(&w, stdout, true);
+	jw_begin_object(&w);
+	jw_kv_string(&w, "schema", JSON_SCHEMA);
+	jw_key(&w, "before");
+	json_source_meta(&w, &src[0]);
+	jw_key(&w, "after");
+	json_source_meta(&w, &src[1]);
+	jw_key(&w, "changes");
+	jw_begin_array(&w);
+	for (i = 0; i < r->n; i++)
+		diff_json_change(&w, r, &r->changes[i], d->min_delta);
+	jw_end_array(&w);
+	jw_key(&w, "summary");
+	diff_json_summary(&w, r, max_map_count_of(&src[0], &src[1]));
+	if (d->explain) {
+		jw_key(&w, "explain");
+		diff_json_explain(&w, e, why_not);
+	}
+	jw_end_object(&w);
+	if (jw_finish(&w))
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return EXIT_FINE;
+}
+
+static int diff_run(const struct diff_cmd *d, struct source *src)
+{
+	struct diff_opts o = { .min_delta = d->min_delta };
+	struct diff_result r;
+	struct diff_explain e;
+	char buf[160];
+	const char *why_not = NULL;
+	int rc;
+
+	diff_result_init(&r);
+	diff_explain_init(&e);
+	rc = diff_models(&src[0].model, &src[1].model, &o, &r);
+	if (rc == 0 && r.n > 0 && d->explain) {
+		why_not = unexplainable(&src[0], &src[1], buf, sizeof(buf));
+		if (!why_not)
+			rc = diff_explain(&r, &e);
+	}
+	if (rc) {
+		rc = cli_error(EXIT_TARGET, "out of memory");
+	} else if (r.n == 0) {
+		rc = EXIT_FINE;		/* as diff(1): nothing differs, nothing printed */
+	} else {
+		rc = d->json ? print_json(d, src, &r, &e, why_not) : print_text(d, src, &r, &e, why_not);
+		if (rc == EXIT_FINE)
+			rc = EXIT_DIFFER;
+	}
+	diff_explain_release(&e);
+	diff_result_release(&r);
+	return rc;
+}
+
+static int diff_exec(int argc, char **argv)
+{
+	struct source_opts so = { .smaps = true };
+	struct source src[2];
+	struct diff_cmd d;
+	int rc;
+
+	rc = diff_parse_args(&d, argc, argv);
+	if (rc)
+		return rc < 0 ? EXIT_FINE : rc;
+	so.smaps = d.smaps;
+	rc = source_open_fast(&src[0], d.target[0], &so);
+	if (rc == EXIT_FINE) {
+		rc = source_open_fast(&src[1], d.target[1], &so);
+		if (rc == EXIT_FINE)
+			rc = diff_run(&d, src);
+		source_release(&src[1]);
+	}
+	source_release(&src[0]);
+	return rc;
+}
+
+const struct cmd_entry cmd_diff_entry = {
+	.name = "diff",
+	.usage = "[options] A B",
+	.summary = "what changed between two snapshots or reads: splits, merges, moves",
+	.options = diff_options,
+	.exec = diff_exec,
+};

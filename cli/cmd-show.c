@@ -1,1 +1,237 @@
-/* cli/cmd-show.c - placeholder, being written */
+/*
+ * cmd-show.c - `vmatool show TARGET`: the VMAs of a process or a saved file
+ * as a table with a summary, as JSON, or as the kernel's own maps/smaps text.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/json.h"
+#include "cli/show.h"
+#include "engine/maps.h"
+
+extern const struct cmd_entry cmd_show_entry;
+
+enum show_format { FMT_TEXT, FMT_JSON, FMT_MAPS, FMT_SMAPS };
+
+static const struct cmd_option show_options[] = {
+	{ "format", 'f', "FMT", "output: text (default), json, maps or smaps", "text json maps smaps" },
+	{ "bytes", 'b', NULL, "exact sizes in bytes instead of 4.0K, 1.5M", NULL },
+	{ "color", 0, "WHEN", "colour: auto (default: on a terminal, unless NO_COLOR), always, never",
+	  "auto always never" },
+	{ "gaps", 'g', NULL, "add a row for each unmapped gap between VMAs", NULL },
+	{ "range", 'r', "LO-HI", "only VMAs that intersect [LO, HI) (hex or decimal)", NULL },
+	{ "path", 'p', "PATTERN", "only VMAs whose name or its basename matches the glob PATTERN", NULL },
+	{ "perms", 0, "PERMS", "only VMAs with these permissions: 'rw', 'x', 's', or 'r-x'", NULL },
+	{ "kind", 'k', "KIND", "only VMAs of these kinds (comma-separated): text, data, bss, heap, "
+	  "stack, file, anon, shm, special, deleted",
+	  "text data bss heap stack file anon shm special deleted" },
+	{ "no-smaps", 0, NULL, "read only maps (faster; no RSS, PSS, dirty, swap or VmFlags)", NULL },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+struct show_args {
+	enum show_format format;
+	bool exact, gaps, no_smaps;
+	enum color_mode color;
+	struct show_filter filter;
+	const char *target;
+};
+
+static int parse_format(const char *s, enum show_format *f)
+{
+	static const char *const names[] = { "text", "json", "maps", "smaps" };
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*f = (enum show_format)i;
+			return 0;
+		}
+	return cli_usage_error("unknown format '%s': expected text, json, maps or smaps", s);
+}
+
+static int show_option(struct show_args *a, const char *name, const char *arg)
+{
+	if (!strcmp(name, "format"))
+		return parse_format(arg, &a->format);
+	if (!strcmp(name, "bytes"))
+		a->exact = true;
+	else if (!strcmp(name, "color")) {
+		if (parse_color_mode(arg, &a->color))
+			return cli_usage_error("bad colour mode '%s': expected auto, always or never", arg);
+	} else if (!strcmp(name, "gaps"))
+		a->gaps = true;
+	else if (!strcmp(name, "range"))
+		return show_parse_range(arg, &a->filter);
+	else if (!strcmp(name, "path"))
+		a->filter.path_glob = arg;
+	else if (!strcmp(name, "perms"))
+		return show_parse_perms(arg, &a->filter);
+	else if (!strcmp(name, "kind"))
+		return show_parse_kinds(arg, &a->filter);
+	else if (!strcmp(name, "no-smaps"))
+		a->no_smaps = true;
+	return 0;
+}
+
+static int show_parse_args(struct show_args *a, int argc, char **argv);
+
+/* ---- output --------------------------------------------------------------- */
+
+static int show_text(const struct source *s, const struct show_args *a, FILE *out)
+{
+	struct show_style st = { .exact = a->exact, .smaps = s->has_smaps };
+	struct show_totals t;
+	const struct vma *v;
+	char *row = malloc(SHOW_ROW_MAX);
+	const struct show_filter *f = &a->filter;
+	uint64_t lo, hi;
+
+	if (!row)
+		return cli_error(EXIT_TARGET, "out of memory");
+	st.color = color_enabled(a->color, fileno(out));
+	show_style_fit(&st, &s->model);
+	show_totals_init(&t);
+	show_print_header(&st, out);
+	for (v = s->model.first; v; v = v->next) {
+		if (show_filter_match(f, &s->model, v)) {
+			fwrite(row, 1, show_format_row(&st, &s->model, v, row), out);
+			show_totals_add(&t, &s->model, v);
+		}
+		if (a->gaps && show_gap_clip(&s->model, v, f, &lo, &hi))
+			fwrite(row, 1, show_format_gap(&st, lo, hi, row), out);
+	}
+	free(row);
+	show_totals_gaps(&t, &s->model, f);
+	show_print_summary(&st, s, &t, out);
+	return EXIT_FINE;
+}
+
+static int show_maps(const struct source *s, const struct show_args *a, FILE *out)
+{
+	char *buf = malloc(MAPS_LINE_MAX);
+	const struct vma *v;
+
+	if (!buf)
+		return cli_error(EXIT_TARGET, "out of memory");
+	for (v = s->model.first; v; v = v->next)
+		if (show_filter_match(&a->filter, &s->model, v))
+			fwrite(buf, 1, maps_format_line(&s->model, v, s->name_column, buf), out);
+	free(buf);
+	return EXIT_FINE;
+}
+
+static int show_smaps(const struct source *s, const struct show_args *a, FILE *out)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	const struct vma *v;
+	int rc = EXIT_FINE;
+
+	for (v = s->model.first; v; v = v->next) {
+		long n;
+
+		if (!show_filter_match(&a->filter, &s->model, v))
+			continue;
+		n = maps_format_smaps(&s->model, v, s->name_column, &buf, &cap);
+		if (n < 0) {
+			rc = cli_error(EXIT_TARGET, "out of memory");
+			break;
+		}
+		fwrite(buf, 1, (size_t)n, out);
+	}
+	free(buf);
+	return rc;
+}
+
+static int show_output(const struct source *s, const struct show_args *a)
+{
+	static char obuf[1 << 20];
+	int rc;
+
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	switch (a->format) {
+	case FMT_JSON: return show_write_json(s, &a->filter, a->gaps, stdout);
+	case FMT_MAPS: rc = show_maps(s, a, stdout); break;
+	case FMT_SMAPS: rc = show_smaps(s, a, stdout); break;
+	default: rc = show_text(s, a, stdout); break;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return rc;
+}
+
+/* A live process's maps with no filter: the kernel's bytes, no model. */
+static int show_raw_maps(const char *target)
+{
+	char *text;
+	size_t len;
+	int rc = source_read_raw_maps(target, &text, &len);
+
+	if (rc)
+		return rc;
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF)
+		rc = cli_error(EXIT_TARGET, "cannot write the output");
+	free(text);
+	return rc;
+}
+
+static int show_exec(int argc, char **argv)
+{
+	struct show_args a;
+	struct source_opts so = { .smaps = true };
+	struct source s;
+	int rc;
+
+	rc = show_parse_args(&a, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (a.format == FMT_MAPS && show_filter_empty(&a.filter) && !target_is_file(a.target))
+		return show_raw_maps(a.target);
+	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
+	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;
+	rc = source_open(&s, a.target, &so);
+	if (rc == EXIT_FINE)
+		rc = show_output(&s, &a);
+	source_release(&s);
+	return rc;
+}
+
+/* -1 to go on; else the exit code (--help, bad usage). */
+static int show_parse_args(struct show_args *a, int argc, char **argv)
+{
+	struct cmd_args ca;
+	int i, rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->color = COLOR_AUTO;
+	show_filter_init(&a->filter);
+	cmd_args_init(&ca, &cmd_show_entry, argc, argv);
+	while (rc == 0 && (i = cmd_args_next(&ca)) >= 0)
+		rc = show_option(a, show_options[i].name, ca.arg);
+	cmd_args_release(&ca);
+	if (rc)
+		return rc;
+	if (i == CMD_ARGS_HELP)
+		return EXIT_FINE;
+	if (i == CMD_ARGS_BAD)
+		return EXIT_BADINPUT;
+	if (a->no_smaps && a->format == FMT_SMAPS)
+		return cli_usage_error("--no-smaps and --format smaps exclude each other");
+	if (ca.optind >= argc)
+		return cli_usage_error("no target: give a PID, 'self', a process name or a file");
+	if (ca.optind + 1 < argc)
+		return cli_usage_error("one target only (got '%s' too)", argv[ca.optind + 1]);
+	a->target = argv[ca.optind];
+	return -1;
+}
+
+const struct cmd_entry cmd_show_entry = {
+	.name = "show",
+	.usage = "[options] TARGET",
+	.summary = "list the VMAs of a process or a saved maps/smaps/JSON file",
+	.options = show_options,
+	.exec = show_exec,
+};

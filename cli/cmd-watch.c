@@ -1,1 +1,396 @@
-/* cli/cmd-watch.c - placeholder, being written */
+/*
+ * cmd-watch.c - `vmatool watch TARGET`: re-read a running process every
+ * interval and print what changed in its address space, as the semantic diff
+ * of `vmatool diff`, each line with a timestamp; or one JSON object per line
+ * (jsonl) for log pipelines.
+ *
+ * The first line says watching has started (after the first read, so a test
+ * that reads it knows any later change will be seen).  Watching ends cleanly,
+ * exit 0 with a last line saying why, when the process exits, on Ctrl-C or
+ * SIGTERM (the handler only sets a flag: no line is ever cut), or after
+ * --count rounds that found changes.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/diff-print.h"
+#include "cli/json.h"
+#include "engine/diff.h"
+
+extern const struct cmd_entry cmd_watch_entry;
+
+static const struct cmd_option watch_options[] = {
+	{ "interval", 'i', "DURATION", "time between reads: 500ms, 2s, 1m (default 1s)", NULL },
+	{ "count", 'n', "N", "stop after N rounds that found changes", NULL },
+	{ "format", 'f', "FMT", "output format: text (default) or jsonl", "text jsonl" },
+	{ "color", 0, "WHEN", "colour the text: auto (default), always, never", "auto always never" },
+	{ "min-delta", 0, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE", NULL },
+	{ "bytes", 'b', NULL, "print sizes in bytes", NULL },
+	{ "no-smaps", 0, NULL, "read only maps (no usage changes; faster)", NULL },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+struct watch_cmd {
+	uint64_t interval_ns;
+	unsigned long count;		/* 0: no limit */
+	bool jsonl, exact, smaps;
+	enum color_mode color;
+	uint64_t min_delta;
+	const char *target;
+};
+
+static volatile sig_atomic_t watch_stop;
+
+static void watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* "500ms", "2s", "1.5s", "1m", "1h", "250us"; a bare number is seconds. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "", 1e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 },
+		{ "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v > 0) || *s == '-' || *s == '+')
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit)) {
+			double t = v * units[i].ns;
+
+			if (t < 1e6 || t > 86400e9)	/* 1ms .. 1 day */
+				return -ERANGE;
+			*ns = (uint64_t)t;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int watch_option(struct watch_cmd *wc, const char *name, const char *arg)
+{
+	char *end;
+
+	if (!strcmp(name, "interval")) {
+		int err = parse_duration(arg, &wc->interval_ns);
+
+		if (err)
+			return cli_usage_error(err == -ERANGE ? "interval '%s' out of range (1ms to 1 day)"
+					       : "bad duration '%s' (e.g. 500ms, 2s, 1m)", arg);
+	} else if (!strcmp(name, "count")) {
+		errno = 0;
+		wc->count = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || wc->count == 0 || arg[0] == '-')
+			return cli_usage_error("bad count '%s' (a positive number)", arg);
+	} else if (!strcmp(name, "format")) {
+		if (!strcmp(arg, "jsonl"))
+			wc->jsonl = true;
+		else if (strcmp(arg, "text"))
+			return cli_usage_error("unknown format '%s' (text or jsonl)", arg);
+	} else if (!strcmp(name, "color")) {
+		if (parse_color_mode(arg, &wc->color))
+			return cli_usage_error("unknown colour mode '%s' (auto, always, never)", arg);
+	} else if (!strcmp(name, "min-delta")) {
+		if (parse_size(arg, &wc->min_delta))
+			return cli_usage_error("bad size '%s' for --min-delta", arg);
+	} else if (!strcmp(name, "bytes")) {
+		wc->exact = true;
+	} else if (!strcmp(name, "no-smaps")) {
+		wc->smaps = false;
+	}
+	return EXIT_FINE;
+}
+
+static int watch_parse_args(struct watch_cmd *wc, int argc, char **argv)
+{
+	struct cmd_args a;
+	int i, rc = EXIT_FINE;
+
+	memset(wc, 0, sizeof(*wc));
+	wc->interval_ns = 1000000000ull;
+	wc->smaps = true;
+	cmd_args_init(&a, &cmd_watch_entry, argc, argv);
+	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0)
+		rc = watch_option(wc, watch_options[i].name, a.arg);
+	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
+		rc = -1;
+	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
+		rc = EXIT_BADINPUT;
+	else if (rc == EXIT_FINE && argc - a.optind != 1)
+		rc = cli_usage_error("expected one TARGET");
+	else if (rc == EXIT_FINE)
+		wc->target = argv[a.optind];
+	cmd_args_release(&a);
+	return rc;
+}
+
+/* ---- time and process state ------------------------------------------------------- */
+
+/* "12:04:05.123 " (local time) for text, "2026-11-21T12:04:05.123Z" for jsonl. */
+static void timestamp(bool iso, char *buf, size_t len)
+{
+	struct timeval tv;
+	struct tm tm;
+	size_t n;
+
+	gettimeofday(&tv, NULL);
+	if (iso) {
+		gmtime_r(&tv.tv_sec, &tm);
+		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(buf + n, len - n, ".%03dZ", (int)(tv.tv_usec / 1000));
+	} else {
+		localtime_r(&tv.tv_sec, &tm);
+		n = strftime(buf, len, "%H:%M:%S", &tm);
+		snprintf(buf + n, len - n, ".%03d ", (int)(tv.tv_usec / 1000));
+	}
+}
+
+#define PF_EXITING_FLAG 0x4	/* the kernel's PF_EXITING in /proc/PID/stat's flags */
+
+/* Gone, a zombie, or on its way out: it has (or soon has) no address space. */
+static bool process_gone(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return true;
+	for (i = 0; p && i < 7; i++)	/* state ppid pgrp session tty tpgid flags */
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return (flags & PF_EXITING_FLAG) != 0;
+}
+
+/* Sleep the interval; false if a stop was asked for. */
+static bool watch_sleep(uint64_t ns)
+{
+	struct timespec t = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+
+	while (!watch_stop && nanosleep(&t, &t) != 0)
+		if (errno != EINTR)
+			break;
+	return !watch_stop;
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static void event_line(const struct watch_cmd *wc, const char *event, pid_t pid,
+		       const char *text, size_t nvmas)
+{
+	char ts[64];
+
+	timestamp(wc->jsonl, ts, sizeof(ts));
+	if (wc->jsonl) {
+		struct json_writer w;
+
+		jw_init(&w, stdout, false);
+		jw_begin_object(&w);
+		jw_kv_string(&w, "time", ts);
+		jw_kv_string(&w, "event", event);
+		jw_kv_i64(&w, "pid", pid);
+		if (nvmas)
+			jw_kv_u64(&w, "vmas", nvmas);
+		jw_kv_string(&w, "message", text);
+		jw_end_object(&w);
+		jw_finish(&w);
+	} else {
+		printf("%s%s\n", ts, text);
+	}
+	fflush(stdout);
+}
+
+static void print_round(const struct watch_cmd *wc, const struct source *s,
+			const struct diff_result *r)
+{
+	char ts[64];
+	size_t i;
+
+	timestamp(wc->jsonl, ts, sizeof(ts));
+	if (wc->jsonl) {
+		for (i = 0; i < r->n; i++) {
+			struct json_writer w;
+
+			jw_init(&w, stdout, false);
+			jw_begin_object(&w);
+			jw_kv_string(&w, "time", ts);
+			jw_kv_string(&w, "event", "change");
+			jw_kv_i64(&w, "pid", s->meta.pid);
+			jw_key(&w, "change");
+			diff_json_change(&w, r, &r->changes[i], wc->min_delta);
+			jw_end_object(&w);
+			jw_finish(&w);
+		}
+	} else {
+		struct diff_style st = {
+			.out = stdout, .exact = wc->exact, .min_delta = wc->min_delta,
+			.color = color_enabled(wc->color, STDOUT_FILENO), .prefix = ts,
+		};
+
+		for (i = 0; i < r->n; i++)
+			diff_print_change(&st, r, &r->changes[i]);
+		diff_print_summary(&st, r, s->meta.max_map_count);
+	}
+	fflush(stdout);
+}
+
+/* ---- the loop ---------------------------------------------------------------------- */
+
+/*
+ * Read the process again.  Its messages are held back: when the read failed
+ * because the process exited meanwhile, that is the normal end of watching,
+ * not an error to print.
+ */
+static int watch_read(const struct watch_cmd *wc, pid_t pid, struct source *s)
+{
+	struct source_opts so = { .smaps = wc->smaps };
+	FILE *real_stderr = stderr, *held;
+	char target[32], *msg = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(target, sizeof(target), "%d", (int)pid);
+	held = open_memstream(&msg, &len);
+	if (held)
+		stderr = held;
+	rc = source_open(s, target, &so);
+	if (held) {
+		stderr = real_stderr;
+		fclose(held);
+	}
+	if (rc != EXIT_FINE && msg && !process_gone(pid))
+		fputs(msg, stderr);
+	free(msg);
+	return rc;
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_on_signal;	/* no SA_RESTART: wake the sleep */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int watch_exited(const struct watch_cmd *wc, pid_t pid)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "process %d exited: watching ended", (int)pid);
+	event_line(wc, "exited", pid, msg, 0);
+	return EXIT_FINE;
+}
+
+/* Returns the exit code; src[*cur] holds the latest read. */
+static int watch_loop(const struct watch_cmd *wc, pid_t pid, struct source *src, int *cur)
+{
+	struct diff_opts o = { .min_delta = wc->min_delta };
+	unsigned long rounds = 0;
+	char msg[96];
+	int rc;
+
+	for (;;) {
+		struct diff_result r;
+		int next = !*cur;
+		bool changed;
+
+		if (!watch_sleep(wc->interval_ns)) {
+			event_line(wc, "interrupted", pid, "interrupted: watching ended", 0);
+			return EXIT_FINE;
+		}
+		if (process_gone(pid))
+			return watch_exited(wc, pid);
+		rc = watch_read(wc, pid, &src[next]);
+		if (rc != EXIT_FINE) {
+			source_release(&src[next]);
+			return process_gone(pid) ? watch_exited(wc, pid) : rc;
+		}
+		diff_result_init(&r);
+		if (diff_models(&src[*cur].model, &src[next].model, &o, &r)) {
+			diff_result_release(&r);
+			source_release(&src[next]);
+			return cli_error(EXIT_TARGET, "out of memory");
+		}
+		changed = r.n > 0;
+		if (changed)
+			print_round(wc, &src[next], &r);
+		diff_result_release(&r);
+		source_release(&src[*cur]);
+		*cur = next;
+		if (changed && wc->count && ++rounds >= wc->count) {
+			snprintf(msg, sizeof(msg), "stopped after %lu round%s with changes (--count)",
+				 rounds, rounds == 1 ? "" : "s");
+			event_line(wc, "count", pid, msg, 0);
+			return EXIT_FINE;
+		}
+	}
+}
+
+static int watch_exec(int argc, char **argv)
+{
+	struct source_opts so = { .smaps = true };
+	struct source src[2];
+	struct watch_cmd wc;
+	char msg[160], *comm;
+	int rc, cur = 0;
+	pid_t pid;
+
+	rc = watch_parse_args(&wc, argc, argv);
+	if (rc)
+		return rc < 0 ? EXIT_FINE : rc;
+	so.smaps = wc.smaps;
+	install_handlers();
+	rc = source_open(&src[0], wc.target, &so);
+	if (rc == EXIT_FINE && src[0].kind != SOURCE_LIVE)
+		rc = cli_error(EXIT_BADINPUT, "'%s' is a file: watch needs a running process",
+			       wc.target);
+	if (rc != EXIT_FINE) {
+		source_release(&src[0]);
+		return rc;
+	}
+	pid = source_pid(&src[0]);
+	comm = str_escaped(src[0].meta.comm ? src[0].meta.comm : "?",
+			   src[0].meta.comm ? strlen(src[0].meta.comm) : 1);
+	snprintf(msg, sizeof(msg), "watching process %d (%s): %zu VMAs, every %g s",
+		 (int)pid, comm ? comm : "?", src[0].model.count, (double)wc.interval_ns / 1e9);
+	free(comm);
+	event_line(&wc, "start", pid, msg, src[0].model.count);
+	rc = watch_loop(&wc, pid, src, &cur);
+	source_release(&src[cur]);
+	return rc;
+}
+
+const struct cmd_entry cmd_watch_entry = {
+	.name = "watch",
+	.usage = "[options] TARGET",
+	.summary = "print each change to a running process's mappings as it happens",
+	.options = watch_options,
+	.exec = watch_exec,
+};

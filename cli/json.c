@@ -1,1 +1,770 @@
-/* cli/json.c - placeholder, being written */
+/*
+ * json.c - vmatool/1 documents: the streaming writer, the rendering of VMAs
+ * and process metadata, and loading a document back into a source (the only
+ * file that includes jansson).  The schema is described in json.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/json.h"
+#include "engine/maps.h"
+
+/* ---- the writer ----------------------------------------------------------- */
+
+void jw_init(struct json_writer *w, FILE *out, bool pretty)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->pretty = pretty;
+}
+
+int jw_finish(struct json_writer *w)
+{
+	putc('\n', w->out);
+	if (fflush(w->out) == EOF || ferror(w->out))
+		return -EIO;
+	return 0;
+}
+
+/* Pretty documents break lines down to depth 2: one VMA per line. */
+static void jw_newline(struct json_writer *w)
+{
+	int i;
+
+	if (!w->pretty || w->depth > 2)
+		return;
+	putc('\n', w->out);
+	for (i = 0; i < w->depth; i++)
+		fputs("  ", w->out);
+}
+
+/* Before a value or key: the comma and the line break it needs. */
+static void jw_sep(struct json_writer *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	if (w->nonempty[w->depth])
+		putc(',', w->out);
+	w->nonempty[w->depth] = true;
+	jw_newline(w);
+}
+
+static void jw_open(struct json_writer *w, char c)
+{
+	jw_sep(w);
+	putc(c, w->out);
+	if (w->depth + 1 < JSON_MAX_DEPTH)
+		w->depth++;
+	w->nonempty[w->depth] = false;
+}
+
+static void jw_close(struct json_writer *w, char c)
+{
+	bool had = w->nonempty[w->depth] && w->depth <= 2;
+
+	if (w->depth > 0)
+		w->depth--;
+	if (had)
+		jw_newline(w);
+	putc(c, w->out);
+}
+
+void jw_begin_object(struct json_writer *w) { jw_open(w, '{'); }
+void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
+void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
+void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
+
+/* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
+ * written as U+00XX: the document stays valid JSON.
+ */
+void jw_string_len(struct json_writer *w, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	FILE *out = w->out;
+
+	jw_sep(w);
+	putc('"', out);
+	while (i < len) {
+		unsigned char c = u[i];
+		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? utf8_len(u + i, len - i) : 0;
+
+		if (n) {
+			i += n;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, out);
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		default: fprintf(out, "\\u%04x", c); break;
+		}
+		run = ++i;
+	}
+	fwrite(s + run, 1, len - run, out);
+	putc('"', out);
+}
+
+void jw_string(struct json_writer *w, const char *s)
+{
+	if (!s)
+		jw_null(w);
+	else
+		jw_string_len(w, s, strlen(s));
+}
+
+void jw_key(struct json_writer *w, const char *key)
+{
+	jw_string_len(w, key, strlen(key));
+	putc(':', w->out);
+	w->after_key = true;
+}
+
+/* Digits of v, right-aligned at the end of buf; returns the first. */
+static char *u64_digits(uint64_t v, char *end, unsigned base)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	do {
+		*--end = digits[v % base];
+		v /= base;
+	} while (v);
+	return end;
+}
+
+void jw_u64(struct json_writer *w, uint64_t v)
+{
+	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
+
+	jw_sep(w);
+	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+}
+
+void jw_i64(struct json_writer *w, int64_t v)
+{
+	if (v >= 0) {
+		jw_u64(w, (uint64_t)v);
+		return;
+	}
+	jw_sep(w);
+	putc('-', w->out);
+	w->after_key = true;	/* no separator before the digits */
+	jw_u64(w, -(uint64_t)v);
+}
+
+void jw_hex(struct json_writer *w, uint64_t v)
+{
+	char buf[24], *p = u64_digits(v, buf + sizeof(buf) - 1, 16);
+
+	buf[sizeof(buf) - 1] = '"';
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	jw_sep(w);
+	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+}
+
+void jw_bool(struct json_writer *w, bool v)
+{
+	jw_sep(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void jw_null(struct json_writer *w)
+{
+	jw_sep(w);
+	fputs("null", w->out);
+}
+
+void jw_kv_string(struct json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_string(w, s);
+}
+
+void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_u64(w, v);
+}
+
+void jw_kv_i64(struct json_writer *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_i64(w, v);
+}
+
+void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_hex(w, v);
+}
+
+void jw_kv_bool(struct json_writer *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
+}
+
+/* ---- VMAs ----------------------------------------------------------------- */
+
+void json_vmflags(struct json_writer *w, vmf_t flags)
+{
+	unsigned bit;
+
+	jw_begin_array(w);
+	for (bit = 0; bit < 64; bit++) {
+		const char *mn;
+
+		if (!(flags & ((vmf_t)1 << bit)) || !(mn = vmf_mnemonic(bit)))
+			continue;
+		jw_string_len(w, mn, strlen(mn));
+	}
+	jw_end_array(w);
+}
+
+static const char deleted_suffix[] = " (deleted)";
+#define DELETED_LEN (sizeof(deleted_suffix) - 1)
+
+/* The file path of a file-backed VMA's name ('\012' unescaped), in buf. */
+static bool vma_path(const struct vma_model *m, const struct vma *v, char *buf, size_t *len)
+{
+	const char *name = vma_name(m, v->name);
+	size_t n = vma_name_len(m, v->name);
+
+	if (!n || name[0] != '/')
+		return false;
+	if ((v->bits & VMA_B_DELETED) && n >= DELETED_LEN &&
+	    !memcmp(name + n - DELETED_LEN, deleted_suffix, DELETED_LEN))
+		n -= DELETED_LEN;
+	*len = maps_unescape_name(name, n, buf);
+	return true;
+}
+
+static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+{
+	size_t i, n = vma_smaps_count(m, v);
+
+	for (i = 0; i < n; i++) {
+		const struct smaps_keyinfo *ki;
+		unsigned key;
+		uint64_t val;
+
+		vma_smaps_field(m, v, i, &key, &val);
+		ki = vma_smaps_key(m, key);
+		if (!ki || key == SMAPS_SIZE)
+			continue;	/* Size is the VMA's "size" */
+		jw_kv_u64(w, ki->json, ki->kb ? val * 1024 : val);
+	}
+}
+
+void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+{
+	char perms[5], dev[24], path[4096 + 64];
+	size_t plen;
+	bool anon_offset = v->bits & VMA_B_PGOFF_INFERRED;
+
+	perms[0] = v->flags & VMF(READ) ? 'r' : '-';
+	perms[1] = v->flags & VMF(WRITE) ? 'w' : '-';
+	perms[2] = v->flags & VMF(EXEC) ? 'x' : '-';
+	perms[3] = v->flags & VMF(MAYSHARE) ? 's' : 'p';
+	perms[4] = 0;
+	snprintf(dev, sizeof(dev), "%02x:%02x", VMA_DEV_MAJOR(v->dev), VMA_DEV_MINOR(v->dev));
+	jw_begin_object(w);
+	jw_kv_hex(w, "start", v->start);
+	jw_kv_hex(w, "end", v->end);
+	jw_kv_u64(w, "size", v->end - v->start);
+	jw_kv_string(w, "perms", perms);
+	jw_kv_hex(w, "offset", anon_offset ? 0 : v->pgoff * m->p.page_size);
+	jw_kv_string(w, "dev", dev);
+	jw_kv_u64(w, "inode", v->inode);
+	jw_key(w, "name");
+	jw_string_len(w, vma_name(m, v->name), vma_name_len(m, v->name));
+	jw_key(w, "path");
+	if (vma_name_len(m, v->name) < sizeof(path) - 64 && vma_path(m, v, path, &plen))
+		jw_string_len(w, path, plen);
+	else
+		jw_null(w);
+	jw_kv_string(w, "kind", vma_kind_name(v->kind));
+	jw_kv_bool(w, "deleted", v->bits & VMA_B_DELETED);
+	jw_key(w, "vmflags");
+	json_vmflags(w, v->flags);
+	jw_kv_bool(w, "flags_inferred", v->bits & VMA_B_FLAGS_INFERRED);
+	json_vma_smaps(w, m, v);
+	jw_end_object(w);
+}
+
+/* ---- source metadata ------------------------------------------------------ */
+
+static const char *source_kind_name(enum source_kind k)
+{
+	switch (k) {
+	case SOURCE_LIVE: return "live";
+	case SOURCE_MAPS_FILE: return "maps";
+	case SOURCE_SMAPS_FILE: return "smaps";
+	case SOURCE_JSON_FILE: return "json";
+	}
+	return "?";
+}
+
+static void jw_opt_string(struct json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_string(w, s);
+}
+
+static void jw_opt_u64(struct json_writer *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	if (v)
+		jw_u64(w, v);
+	else
+		jw_null(w);
+}
+
+/* The smaps keys of the model, so that unknown ones print back the same. */
+static void json_smaps_keys(struct json_writer *w, const struct vma_model *m)
+{
+	unsigned k, n = vma_smaps_nkeys(m);
+
+	jw_key(w, "smaps_keys");
+	jw_begin_array(w);
+	for (k = 0; k < n; k++) {
+		const struct smaps_keyinfo *ki = vma_smaps_key(m, k);
+
+		jw_begin_object(w);
+		jw_kv_string(w, "name", ki->name);
+		jw_kv_string(w, "json", ki->json);
+		jw_kv_u64(w, "width", ki->label_width);
+		jw_kv_bool(w, "kb", ki->kb);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+void json_source_meta(struct json_writer *w, const struct source *s)
+{
+	const struct proc_meta *me = &s->meta;
+	const char *kind = source_kind_name(s->kind);
+	char state[2] = { me->state, 0 };
+	size_t i;
+
+	if (s->kind == SOURCE_JSON_FILE && s->raw) {
+		json_t *src = json_object_get((json_t *)s->raw, "source");
+		const char *k = json_string_value(json_object_get(src, "kind"));
+
+		if (k)
+			kind = k;
+	}
+	jw_begin_object(w);
+	jw_kv_string(w, "kind", kind);
+	jw_kv_string(w, "target", s->target);
+	jw_opt_u64(w, "pid", (uint64_t)(me->pid > 0 ? me->pid : 0));
+	jw_opt_string(w, "comm", me->comm);
+	jw_opt_string(w, "cmdline", me->cmdline);
+	jw_opt_string(w, "exe", me->exe);
+	jw_opt_string(w, "user", me->user);
+	jw_opt_string(w, "state", me->state ? state : NULL);
+	jw_opt_u64(w, "start_time", (uint64_t)me->start_time);
+	jw_opt_string(w, "kernel", me->kernel);
+	jw_opt_string(w, "hostname", me->hostname);
+	jw_opt_string(w, "boot_id", me->boot_id);
+	jw_opt_u64(w, "page_size", (uint64_t)me->page_size);
+	jw_opt_u64(w, "max_map_count", (uint64_t)me->max_map_count);
+	jw_opt_u64(w, "time", (uint64_t)me->time);
+	jw_kv_bool(w, "has_smaps", s->has_smaps);
+	jw_kv_u64(w, "name_column", s->name_column);
+	if (me->nrollup) {
+		jw_key(w, "rollup");
+		jw_begin_object(w);
+		for (i = 0; i < me->nrollup; i++)
+			jw_kv_u64(w, me->rollup_keys[i], me->rollup_vals[i]);
+		jw_end_object(w);
+	}
+	if (s->has_smaps)
+		json_smaps_keys(w, &s->model);
+	jw_end_object(w);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+bool json_sniff(const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r')
+			continue;
+		return buf[i] == '{';
+	}
+	return false;
+}
+
+void json_source_free_raw(struct source *s)
+{
+	if (s->raw)
+		json_decref((json_t *)s->raw);
+	s->raw = NULL;
+}
+
+struct json_loader {
+	struct source *s;
+	const char *name;	/* file, for messages */
+	json_t *keymap;		/* smaps json name -> key id */
+	bool smaps_size;	/* "size" is also the smaps Size field */
+	struct maps_parser parser;
+};
+
+static int load_error(struct json_loader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int load_error(struct json_loader *l, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cli_error(EXIT_BADINPUT, "cannot read '%s': %s", l->name, msg);
+}
+
+static char *dup_or_null(json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s ? strdup(s) : NULL;
+}
+
+static uint64_t int_or_zero(json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+}
+
+static void load_rollup(struct proc_meta *me, json_t *roll)
+{
+	const char *key;
+	json_t *val;
+	size_t n = json_object_size(roll);
+
+	if (!n)
+		return;
+	me->rollup_keys = calloc(n, sizeof(char *));
+	me->rollup_vals = calloc(n, sizeof(uint64_t));
+	if (!me->rollup_keys || !me->rollup_vals)
+		return;
+	json_object_foreach(roll, key, val) {
+		if (!json_is_integer(val) || !(me->rollup_keys[me->nrollup] = strdup(key)))
+			continue;
+		me->rollup_vals[me->nrollup++] = int_or_zero(val);
+	}
+}
+
+static void load_meta(struct json_loader *l, json_t *src)
+{
+	struct proc_meta *me = &l->s->meta;
+	const char *state = json_string_value(json_object_get(src, "state"));
+	uint64_t col = int_or_zero(json_object_get(src, "name_column"));
+
+	me->pid = (pid_t)int_or_zero(json_object_get(src, "pid"));
+	me->comm = dup_or_null(json_object_get(src, "comm"));
+	me->cmdline = dup_or_null(json_object_get(src, "cmdline"));
+	me->exe = dup_or_null(json_object_get(src, "exe"));
+	me->user = dup_or_null(json_object_get(src, "user"));
+	me->state = state ? state[0] : 0;
+	me->start_time = (time_t)int_or_zero(json_object_get(src, "start_time"));
+	me->kernel = dup_or_null(json_object_get(src, "kernel"));
+	me->hostname = dup_or_null(json_object_get(src, "hostname"));
+	me->boot_id = dup_or_null(json_object_get(src, "boot_id"));
+	me->page_size = (long)int_or_zero(json_object_get(src, "page_size"));
+	me->max_map_count = (long)int_or_zero(json_object_get(src, "max_map_count"));
+	me->time = (time_t)int_or_zero(json_object_get(src, "time"));
+	load_rollup(me, json_object_get(src, "rollup"));
+	if (col >= 20 && col <= 200)
+		l->s->name_column = (unsigned)col;
+}
+
+/* json name -> key id for every smaps key of the model and the document. */
+static int load_smaps_keys(struct json_loader *l, json_t *src)
+{
+	struct vma_model *m = &l->s->model;
+	json_t *keys = json_object_get(src, "smaps_keys"), *k;
+	unsigned i, n;
+	size_t idx;
+
+	json_array_foreach(keys, idx, k) {
+		const char *name = json_string_value(json_object_get(k, "name"));
+		uint64_t width = int_or_zero(json_object_get(k, "width"));
+
+		if (!name || !*name || width > 64)
+			return load_error(l, "source.smaps_keys[%zu]: expected {\"name\":...,"
+					  "\"width\":N,\"kb\":B}", idx);
+		if (vma_smaps_key_add(m, name, strlen(name), (unsigned)width,
+				      json_is_true(json_object_get(k, "kb"))) < 0)
+			return load_error(l, "source.smaps_keys[%zu]: bad key '%s'", idx, name);
+	}
+	l->keymap = json_object();
+	n = vma_smaps_nkeys(m);
+	for (i = 0; i < n && l->keymap; i++)
+		json_object_set_new(l->keymap, vma_smaps_key(m, i)->json, json_integer(i));
+	return l->keymap ? EXIT_FINE : cli_error(EXIT_TARGET, "out of memory");
+}
+
+/* Members of a VMA object that are not smaps fields. */
+static bool structural_key(const char *k)
+{
+	static const char *const keys[] = {
+		"start", "end", "size", "perms", "offset", "dev", "inode", "name", "path",
+		"kind", "deleted", "vmflags", "flags_inferred", NULL
+	};
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (!strcmp(k, keys[i]))
+			return true;
+	return false;
+}
+
+static int load_hex(struct json_loader *l, json_t *o, size_t i, const char *key, uint64_t *out)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s || strncmp(s, "0x", 2) || parse_u64(s, out))
+		return load_error(l, "vmas[%zu]: '%s' must be a hex string like \"0x7f00\"", i, key);
+	return 0;
+}
+
+/* The /proc name of a VMA object: "name", else built from "path". */
+static int load_name(struct json_loader *l, json_t *o, size_t i, char *buf, size_t *len)
+{
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *path = json_string_value(json_object_get(o, "path"));
+
+	if (name) {
+		*len = strlen(name);
+		if (*len > 4 * 4096 || memchr(name, '\n', *len))
+			return load_error(l, "vmas[%zu]: bad 'name'", i);
+		memcpy(buf, name, *len);
+		return 0;
+	}
+	*len = 0;
+	if (path) {
+		if (strlen(path) > 4096)
+			return load_error(l, "vmas[%zu]: 'path' too long", i);
+		*len = maps_escape_name(path, strlen(path), buf);
+		if (json_is_true(json_object_get(o, "deleted"))) {
+			memcpy(buf + *len, deleted_suffix, DELETED_LEN);
+			*len += DELETED_LEN;
+		}
+	}
+	return 0;
+}
+
+/* Feed the maps line of VMA object i to the parser (bounds, perms, name...). */
+static int load_vma_line(struct json_loader *l, json_t *o, size_t i, char *line)
+{
+	const char *perms = json_string_value(json_object_get(o, "perms"));
+	const char *dev = json_string_value(json_object_get(o, "dev"));
+	json_t *inode = json_object_get(o, "inode");
+	uint64_t start, end, offset;
+	unsigned maj, min;
+	size_t n, nlen;
+	char name[4 * 4096 + 16];
+	long used;
+	int r;
+
+	if ((r = load_hex(l, o, i, "start", &start)) || (r = load_hex(l, o, i, "end", &end)) ||
+	    (r = load_hex(l, o, i, "offset", &offset)))
+		return r;
+	if (!perms || strlen(perms) != 4 || !strchr("r-", perms[0]) || !strchr("w-", perms[1]) ||
+	    !strchr("x-", perms[2]) || !strchr("sp", perms[3]))
+		return load_error(l, "vmas[%zu]: 'perms' must be like \"rw-p\"", i);
+	if (!dev || sscanf(dev, "%x:%x", &maj, &min) != 2 || maj > 0xfff || min > 0xfffff)
+		return load_error(l, "vmas[%zu]: 'dev' must be like \"fe:01\"", i);
+	if (!json_is_integer(inode) || json_integer_value(inode) < 0)
+		return load_error(l, "vmas[%zu]: 'inode' must be a number", i);
+	if ((r = load_name(l, o, i, name, &nlen)))
+		return r;
+	n = (size_t)sprintf(line, "%08llx-%08llx %s %08llx %02x:%02x %llu",
+			    (unsigned long long)start, (unsigned long long)end, perms,
+			    (unsigned long long)offset, maj, min,
+			    (unsigned long long)json_integer_value(inode));
+	if (nlen) {
+		unsigned col = l->s->name_column ? l->s->name_column : 73;
+
+		do
+			line[n++] = ' ';
+		while (n < col);
+		memcpy(line + n, name, nlen);
+		n += nlen;
+	}
+	line[n++] = '\n';
+	used = maps_parse(&l->parser, line, n, false);
+	if (used == -ENOMEM)
+		return cli_error(EXIT_TARGET, "out of memory");
+	if (used < 0)
+		return load_error(l, "vmas[%zu]: %s", i, l->parser.errmsg);
+	return 0;
+}
+
+static int load_vmflags(struct json_loader *l, struct vma *v, json_t *flags, size_t i)
+{
+	json_t *f;
+	size_t k;
+	vmf_t set = 0;
+
+	if (!flags)
+		return 0;	/* keep the flags guessed from perms */
+	if (!json_is_array(flags))
+		return load_error(l, "vmas[%zu]: 'vmflags' must be a list of mnemonics", i);
+	json_array_foreach(flags, k, f) {
+		const char *mn = json_string_value(f);
+		int bit = mn ? vmf_lookup(mn, strlen(mn)) : -1;
+
+		if (bit < 0)
+			return load_error(l, "vmas[%zu]: bad VmFlags mnemonic in 'vmflags'", i);
+		set |= (vmf_t)1 << bit;
+	}
+	if (json_array_size(flags)) {	/* empty (qemu-user): keep the guess */
+		v->flags = set;
+		v->bits &= (uint16_t)~VMA_B_FLAGS_INFERRED;
+	}
+	return 0;
+}
+
+/* vmflags and smaps fields of VMA object i, on the VMA the parser made. */
+static int load_vma_fields(struct json_loader *l, json_t *o, size_t i)
+{
+	struct vma_model *m = &l->s->model;
+	struct vma *v;
+	const char *key;
+	json_t *val;
+	uint64_t start;
+	int r;
+
+	load_hex(l, o, i, "start", &start);
+	v = vma_lookup(m, start);
+	if (!v)
+		return load_error(l, "vmas[%zu]: lost", i);
+	if (json_is_true(json_object_get(o, "flags_inferred")) == false &&
+	    (r = load_vmflags(l, v, json_object_get(o, "vmflags"), i)))
+		return r;
+	json_object_foreach(o, key, val) {
+		json_t *id;
+		const struct smaps_keyinfo *ki;
+		uint64_t x;
+
+		if (structural_key(key) && !(l->smaps_size && !strcmp(key, "size")))
+			continue;
+		id = json_object_get(l->keymap, key);
+		if (!id)
+			continue;	/* not an smaps field: ignore */
+		if (!json_is_integer(val) || json_integer_value(val) < 0)
+			return load_error(l, "vmas[%zu]: '%s' must be a number", i, key);
+		ki = vma_smaps_key(m, (unsigned)json_integer_value(id));
+		x = (uint64_t)json_integer_value(val);
+		if (vma_smaps_append(m, v, (unsigned)json_integer_value(id), ki->kb ? x / 1024 : x) < 0)
+			return cli_error(EXIT_TARGET, "out of memory");
+		l->s->has_smaps = true;
+	}
+	return 0;
+}
+
+static int load_vmas(struct json_loader *l, json_t *vmas)
+{
+	char *line = malloc(4 * 4096 + 256);
+	json_t *o;
+	size_t i;
+	int r = 0;
+
+	if (!line)
+		return cli_error(EXIT_TARGET, "out of memory");
+	maps_parser_init(&l->parser, &l->s->model);
+	json_array_foreach(vmas, i, o) {
+		if (!json_is_object(o)) {
+			r = load_error(l, "vmas[%zu]: expected an object", i);
+			break;
+		}
+		if ((r = load_vma_line(l, o, i, line)))
+			break;
+	}
+	free(line);
+	if (!r && maps_parser_finish(&l->parser) < 0)
+		r = load_error(l, "%s", l->parser.errmsg);
+	for (i = 0; !r && i < json_array_size(vmas); i++)
+		r = load_vma_fields(l, json_array_get(vmas, i), i);
+	if (!r)
+		vma_classify_all(&l->s->model);
+	return r;
+}
+
+int json_load_source(struct source *s, const char *name, const char *buf, size_t len)
+{
+	struct json_loader l = { .s = s, .name = name };
+	json_error_t e;
+	json_t *doc = json_loadb(buf, len, JSON_ALLOW_NUL, &e), *src, *vmas;
+	const char *schema;
+	int rc;
+
+	if (!doc)
+		return load_error(&l, "line %d: %s", e.line, e.text);
+	s->raw = doc;
+	schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strcmp(schema, JSON_SCHEMA))
+		return load_error(&l, "not a %s document (\"schema\" is %s%s%s)", JSON_SCHEMA,
+				  schema ? "'" : "", schema ? schema : "missing", schema ? "'" : "");
+	src = json_object_get(doc, "source");
+	vmas = json_object_get(doc, "vmas");
+	if (!json_is_array(vmas))
+		return load_error(&l, "\"vmas\" must be a list");
+	if (src && !json_is_object(src))
+		return load_error(&l, "\"source\" must be an object");
+	load_meta(&l, src);
+	l.smaps_size = json_is_true(json_object_get(src, "has_smaps"));
+	rc = load_smaps_keys(&l, src);
+	if (!rc)
+		rc = load_vmas(&l, vmas);
+	json_decref(l.keymap);
+	return rc;
+}

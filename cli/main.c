@@ -1,1 +1,57 @@
-/* cli/main.c - placeholder, being written */
+/*
+ * main.c - vmatool's entry point: global options (--help, --version), then
+ * the command named by the first argument (or a unique prefix of it).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+static void main_usage(FILE *out)
+{
+	fputs("usage: vmatool COMMAND [options] [arguments]\n"
+	      "       vmatool --help | --version\n\n"
+	      "Look inside a Linux process's virtual address space.\n\n"
+	      "commands:\n", out);
+	cmd_print_list(out);
+	fputs("\nTARGET is a PID, 'self', a process name, or a saved maps, smaps or\n"
+	      "vmatool JSON file.  'vmatool COMMAND --help' describes a command.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_entry *cmd;
+
+	if (argc < 2) {
+		main_usage(stderr);
+		return EXIT_BADINPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			cmd = cmd_find(argv[2]);
+			return cmd ? cmd_print_help(cmd, stdout) : EXIT_BADINPUT;
+		}
+		main_usage(stdout);
+		return EXIT_FINE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("vmatool %s\n", PACKAGE_VERSION);
+		return EXIT_FINE;
+	}
+	if (argv[1][0] == '-') {
+		fputs("vmatool: unknown option '", stderr);
+		fputs_escaped(argv[1], strlen(argv[1]), stderr);
+		fputs("'\nTry 'vmatool --help'.\n", stderr);
+		return EXIT_BADINPUT;
+	}
+	cmd = cmd_find(argv[1]);
+	if (!cmd)
+		return EXIT_BADINPUT;
+	cli_cmd_name = cmd->name;
+	return cmd->exec(argc - 1, argv + 1);
+}

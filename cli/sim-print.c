@@ -1,0 +1,402 @@
+/*
+ * sim-print.c - the output of `vmatool sim`: each call with its predicted
+ * result and effects and a summary (text), one vmatool/1 document (json),
+ * or the final address space as /proc/PID/maps or smaps would print it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/json.h"
+#include "cli/sim.h"
+#include "engine/maps.h"
+
+const char *sim_call_name(const struct call *c)
+{
+	return c->kind == CALL_OTHER ? c->name : call_kind_name(c->kind);
+}
+
+static bool returns_address(enum call_kind k)
+{
+	return k == CALL_MMAP || k == CALL_MREMAP || k == CALL_BRK;
+}
+
+static int finish(FILE *out)
+{
+	if (fflush(out) || ferror(out))
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(errno));
+	return EXIT_FINE;
+}
+
+/* ---- effects as words ------------------------------------------------------ */
+
+static const char *const event_names[] = {
+	[VMA_EV_CREATE] = "create", [VMA_EV_REMOVE] = "remove", [VMA_EV_SPLIT] = "split",
+	[VMA_EV_MERGE] = "merge", [VMA_EV_EXPAND] = "expand", [VMA_EV_SHRINK] = "shrink",
+	[VMA_EV_MOVE] = "move", [VMA_EV_FLAGS] = "flags", [VMA_EV_NOMERGE] = "no-merge",
+	[VMA_EV_LIMIT] = "limit", [VMA_EV_ANON_VMA] = "anon_vma",
+};
+
+static const char *event_name(enum vma_event_kind k)
+{
+	return (unsigned)k < sizeof(event_names) / sizeof(event_names[0]) && event_names[k]
+		? event_names[k] : "event";
+}
+
+/* "+lo +lf -wr": the flags an event turned on and off. */
+static void flag_changes(vmf_t old, vmf_t new, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned b = 0; b < 64 && n + 5 < cap; b++) {
+		vmf_t bit = (vmf_t)1 << b;
+		const char *mn = vmf_mnemonic(b);
+		if (!mn || !((old ^ new) & bit))
+			continue;
+		n += (size_t)snprintf(buf + n, cap - n, "%s%c%s", n ? " " : "",
+				      (new & bit) ? '+' : '-', mn);
+	}
+}
+
+static void print_event(FILE *out, const struct vma_event *e)
+{
+	char fl[256];
+
+	fprintf(out, "    %-8s ", event_name(e->kind));
+	switch (e->kind) {
+	case VMA_EV_SPLIT:
+		fprintf(out, "%" PRIx64 "-%" PRIx64 " at %" PRIx64 "\n", e->old_start, e->old_end, e->at);
+		break;
+	case VMA_EV_MERGE:
+		fprintf(out, "%" PRIx64 "-%" PRIx64 " into %" PRIx64 "-%" PRIx64 "\n",
+			e->old_start, e->old_end, e->start, e->end);
+		break;
+	case VMA_EV_EXPAND:
+	case VMA_EV_SHRINK:
+	case VMA_EV_MOVE:
+		fprintf(out, "%" PRIx64 "-%" PRIx64 " to %" PRIx64 "-%" PRIx64 "\n",
+			e->old_start, e->old_end, e->start, e->end);
+		break;
+	case VMA_EV_FLAGS:
+		flag_changes(e->old_flags, e->new_flags, fl, sizeof(fl));
+		fprintf(out, "%" PRIx64 "-%" PRIx64 " %s\n", e->start, e->end, fl);
+		break;
+	case VMA_EV_NOMERGE:
+		fprintf(out, "%" PRIx64 "-%" PRIx64 " with %" PRIx64 "-%" PRIx64 ": %s\n",
+			e->start, e->end, e->other_start, e->other_end, vma_nomerge_str(e->why));
+		break;
+	case VMA_EV_LIMIT:
+		fprintf(out, "vm.max_map_count would be exceeded\n");
+		break;
+	default:
+		fprintf(out, "%" PRIx64 "-%" PRIx64 "\n", e->start, e->end);
+		break;
+	}
+}
+
+/* ---- text ---------------------------------------------------------------------- */
+
+/* " = 0x7f..", " = 0", " = -1 ENOMEM" for a prediction. */
+static void print_predicted(FILE *out, const struct sim_step *st)
+{
+	const struct call_outcome *o = &st->out;
+
+	if (!o->has_value)
+		return;
+	if (o->err) {
+		const char *n = call_errno_name(o->err);
+		if (n)
+			fprintf(out, " = -1 %s", n);
+		else
+			fprintf(out, " = -1 errno %d", o->err);
+	} else if (returns_address(st->call.kind)) {
+		fprintf(out, " = %#" PRIx64, o->value);
+	} else {
+		fprintf(out, " = %" PRIu64, o->value);
+	}
+}
+
+static void print_recorded(FILE *out, const struct call *c)
+{
+	if (c->result_unknown)
+		fputs("?", out);
+	else if (c->result == -1 && c->result_errno && call_errno_name(c->result_errno))
+		fprintf(out, "-1 %s", call_errno_name(c->result_errno));
+	else if (returns_address(c->kind))
+		fprintf(out, "%#" PRIx64, (uint64_t)c->result);
+	else
+		fprintf(out, "%" PRId64, c->result);
+}
+
+/* "    where [heap]+0x1000 = 0x55555555a000" for each address expression. */
+static void print_resolved(FILE *out, const struct sim_step *st)
+{
+	for (unsigned i = 0; i < st->call.nargs; i++) {
+		const struct call_arg *a = &st->call.arg[i];
+		if (!a->base)
+			continue;
+		fputs("    where    ", out);
+		fputs_escaped(a->base, strlen(a->base), out);
+		if (a->value || a->negative)
+			fprintf(out, "%c%#" PRIx64, a->negative ? '-' : '+', a->value);
+		fprintf(out, " = %#" PRIx64 "\n", st->out.arg[i]);
+	}
+}
+
+static void print_step(const struct sim *s, const struct sim_step *st, FILE *out)
+{
+	const struct call *c = &st->call;
+	const struct call_outcome *o = &st->out;
+
+	fprintf(out, "%s:%zu: ", s->inputs[st->input], c->lineno);
+	fputs_escaped(c->text, strlen(c->text), out);
+	print_predicted(out, st);
+	if (o->vmas_after != o->vmas_before)
+		fprintf(out, "  [VMAs %zu -> %zu]", o->vmas_before, o->vmas_after);
+	else
+		fprintf(out, "  [VMAs %zu]", o->vmas_after);
+	fputc('\n', out);
+	print_resolved(out, st);
+	for (size_t i = 0; i < st->nev; i++)
+		print_event(out, &st->ev[i]);
+	if (o->disagree) {
+		fputs("    recorded = ", out);
+		print_recorded(out, c);
+		fputs(o->followed ? ": disagrees; the simulation follows the log\n"
+				  : ": disagrees; the log could not be followed\n", out);
+	}
+	if (o->limit)
+		fprintf(out, "    warning: this call fails for vm.max_map_count (%" PRIu32 ")\n",
+			s->max_map_count);
+	else if (o->vmas_after - s->uncounted > s->max_map_count)
+		fprintf(out, "    warning: %zu VMAs exceed vm.max_map_count (%" PRIu32 ")\n",
+			o->vmas_after - s->uncounted, s->max_map_count);
+}
+
+static void print_summary(const struct sim *s, FILE *out)
+{
+	size_t ncalls = 0;
+
+	for (unsigned k = 0; k < CALL_KIND_COUNT; k++)
+		ncalls += s->by_kind[k];
+	fprintf(out, "summary:\n");
+	fprintf(out, "  VMAs: %zu before, %zu after (vm.max_map_count %" PRIu32 ", from %s)\n",
+		s->vmas_before, s->m->count, s->max_map_count, s->max_map_count_from);
+	fprintf(out, "  calls: %zu", ncalls);
+	for (unsigned k = 0, first = 1; k < CALL_KIND_COUNT; k++)
+		if (s->by_kind[k]) {
+			fprintf(out, "%s%s %zu", first ? " (" : ", ", call_kind_name(k), s->by_kind[k]);
+			first = 0;
+		}
+	fprintf(out, "%s\n", ncalls ? ")" : "");
+	fprintf(out, "  effects: %zu splits, %zu merges, %zu created, %zu removed, %zu moved, "
+		"%zu flag changes\n", s->splits, s->merges, s->created, s->removed, s->moved,
+		s->flag_changes);
+	fprintf(out, "  predicted errors: %zu\n", s->errors);
+	fprintf(out, "  disagreements with the log: %zu (%zu followed)\n", s->disagreements,
+		s->followed);
+	if (s->limits)
+		fprintf(out, "  calls failing for vm.max_map_count: %zu\n", s->limits);
+	fprintf(out, "  skipped: %zu non-memory calls, %zu signal lines, %zu exit lines, "
+		"%zu unfinished calls never resumed\n", s->n_other, s->n_signal, s->n_exit,
+		s->n_dropped);
+}
+
+int sim_print_text(const struct sim *s, FILE *out)
+{
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (s->steps[i].out.applied)
+			print_step(s, &s->steps[i], out);
+	print_summary(s, out);
+	return finish(out);
+}
+
+/* ---- json --------------------------------------------------------------------- */
+
+static void json_event(struct json_writer *w, const struct vma_event *e)
+{
+	jw_begin_object(w);
+	jw_kv_string(w, "event", event_name(e->kind));
+	jw_kv_hex(w, "start", e->start);
+	jw_kv_hex(w, "end", e->end);
+	switch (e->kind) {
+	case VMA_EV_SPLIT:
+		jw_kv_hex(w, "old_start", e->old_start);
+		jw_kv_hex(w, "old_end", e->old_end);
+		jw_kv_hex(w, "at", e->at);
+		break;
+	case VMA_EV_MERGE:
+	case VMA_EV_EXPAND:
+	case VMA_EV_SHRINK:
+	case VMA_EV_MOVE:
+		jw_kv_hex(w, "old_start", e->old_start);
+		jw_kv_hex(w, "old_end", e->old_end);
+		break;
+	case VMA_EV_FLAGS:
+		jw_key(w, "old_vmflags");
+		json_vmflags(w, e->old_flags);
+		jw_key(w, "new_vmflags");
+		json_vmflags(w, e->new_flags);
+		break;
+	case VMA_EV_NOMERGE:
+		jw_kv_hex(w, "other_start", e->other_start);
+		jw_kv_hex(w, "other_end", e->other_end);
+		jw_kv_string(w, "why", vma_nomerge_str(e->why));
+		break;
+	default:
+		break;
+	}
+	jw_end_object(w);
+}
+
+static void json_result(struct json_writer *w, enum call_kind k, bool ok, uint64_t v)
+{
+	if (ok && returns_address(k))
+		jw_hex(w, v);
+	else
+		jw_i64(w, ok ? (int64_t)v : -1);
+}
+
+static void json_recorded(struct json_writer *w, const struct call *c)
+{
+	if (!c->has_result) {
+		jw_null(w);
+		return;
+	}
+	jw_begin_object(w);
+	jw_key(w, "result");
+	if (c->result_unknown)
+		jw_null(w);
+	else
+		json_result(w, c->kind, c->result != -1 || c->kind == CALL_BRK, (uint64_t)c->result);
+	jw_kv_string(w, "errno", c->result_errno ? call_errno_name(c->result_errno) : NULL);
+	jw_end_object(w);
+}
+
+static void json_step(struct json_writer *w, const struct sim *s, const struct sim_step *st)
+{
+	const struct call *c = &st->call;
+	const struct call_outcome *o = &st->out;
+
+	jw_begin_object(w);
+	jw_kv_string(w, "input", s->inputs[st->input]);
+	jw_kv_u64(w, "line", c->lineno);
+	jw_kv_string(w, "call", sim_call_name(c));
+	jw_kv_string(w, "text", c->text);
+	jw_key(w, "args");	/* numbers, address expressions resolved */
+	jw_begin_array(w);
+	for (unsigned i = 0; i < c->nargs; i++)
+		jw_hex(w, o->arg[i]);
+	jw_end_array(w);
+	if (c->pid)
+		jw_kv_i64(w, "pid", c->pid);
+	jw_key(w, "result");
+	if (o->has_value)
+		json_result(w, c->kind, !o->err, o->value);
+	else
+		jw_null(w);
+	jw_kv_string(w, "errno", o->err ? call_errno_name(o->err) : NULL);
+	jw_key(w, "recorded");
+	json_recorded(w, c);
+	jw_kv_bool(w, "disagree", o->disagree);
+	jw_kv_bool(w, "followed", o->followed);
+	jw_kv_u64(w, "vmas_before", o->vmas_before);
+	jw_kv_u64(w, "vmas_after", o->vmas_after);
+	jw_kv_bool(w, "limit", o->limit || o->vmas_after - s->uncounted > s->max_map_count);
+	jw_key(w, "effects");
+	jw_begin_array(w);
+	for (size_t i = 0; i < st->nev; i++)
+		json_event(w, &st->ev[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+static void json_summary(struct json_writer *w, const struct sim *s)
+{
+	jw_begin_object(w);
+	jw_kv_u64(w, "vmas_before", s->vmas_before);
+	jw_kv_u64(w, "vmas_after", s->m->count);
+	jw_kv_u64(w, "max_map_count", s->max_map_count);
+	jw_kv_string(w, "max_map_count_from", s->max_map_count_from);
+	jw_key(w, "calls");
+	jw_begin_object(w);
+	for (unsigned k = 0; k < CALL_KIND_COUNT; k++)
+		if (s->by_kind[k])
+			jw_kv_u64(w, call_kind_name(k), s->by_kind[k]);
+	jw_end_object(w);
+	jw_kv_u64(w, "splits", s->splits);
+	jw_kv_u64(w, "merges", s->merges);
+	jw_kv_u64(w, "created", s->created);
+	jw_kv_u64(w, "removed", s->removed);
+	jw_kv_u64(w, "moved", s->moved);
+	jw_kv_u64(w, "flag_changes", s->flag_changes);
+	jw_kv_u64(w, "errors", s->errors);
+	jw_kv_u64(w, "disagreements", s->disagreements);
+	jw_kv_u64(w, "followed", s->followed);
+	jw_kv_u64(w, "limit_failures", s->limits);
+	jw_kv_u64(w, "skipped_calls", s->n_other);
+	jw_kv_u64(w, "signal_lines", s->n_signal);
+	jw_kv_u64(w, "exit_lines", s->n_exit);
+	jw_kv_u64(w, "unfinished_dropped", s->n_dropped);
+	jw_end_object(w);
+}
+
+int sim_print_json(const struct sim *s, FILE *out)
+{
+	struct json_writer w;
+
+	jw_init(&w, out, true);
+	jw_begin_object(&w);
+	jw_kv_string(&w, "schema", JSON_SCHEMA);
+	jw_key(&w, "source");
+	if (s->have_src)
+		json_source_meta(&w, &s->src);
+	else
+		jw_null(&w);
+	jw_key(&w, "calls");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (s->steps[i].out.applied)
+			json_step(&w, s, &s->steps[i]);
+	jw_end_array(&w);
+	jw_key(&w, "summary");
+	json_summary(&w, s);
+	jw_key(&w, "vmas");
+	jw_begin_array(&w);
+	for (const struct vma *v = s->m->first; v; v = v->next)
+		json_vma(&w, s->m, v);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	if (jw_finish(&w) < 0)
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(EIO));
+	return EXIT_FINE;
+}
+
+/* ---- maps and smaps ------------------------------------------------------------ */
+
+int sim_print_maps(const struct sim *s, FILE *out, bool smaps)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = EXIT_FINE;
+
+	if (!smaps && !(buf = malloc(MAPS_LINE_MAX)))
+		return cli_error(EXIT_TARGET, "out of memory");
+	for (const struct vma *v = s->m->first; v; v = v->next) {
+		long n;
+		if (smaps)
+			n = maps_format_smaps(s->m, v, s->name_column, &buf, &cap);
+		else
+			n = (long)maps_format_line(s->m, v, s->name_column, buf);
+		if (n < 0) {
+			rc = cli_error(EXIT_TARGET, "out of memory");
+			break;
+		}
+		fwrite(buf, 1, (size_t)n, out);
+	}
+	free(buf);
+	return rc == EXIT_FINE ? finish(out) : rc;
+}
