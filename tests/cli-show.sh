@@ -1,3 +1,168 @@
 #!/bin/sh
-# tests/cli-show.sh - placeholder, being written
-echo "1..0 # SKIP not written yet"
+# tests/cli-show.sh - `vmatool show` on saved files: golden outputs, the
+# maps/smaps/JSON round trips, filters whose totals add up, colour, escaping,
+# the command table and every error with its exit code (and no partial
+# output).  The inputs are in tests/golden/show-in.* (a real 6.18 smaps of a
+# small program with a path with spaces, a deleted file, memfd, shared anon,
+# a name with an escape sequence; and a 32-bit maps with [anon:...]).
+. "${top_srcdir:-.}/tests/lib.sh"
+
+cd "$top_srcdir/tests/golden" || exit 1
+V=$VMATOOL
+export NO_COLOR=
+unset NO_COLOR
+
+# ---- golden outputs --------------------------------------------------------
+for args in "show-in.smaps" "show-in.smaps --bytes" "show-in.smaps --gaps" \
+	"show-in.maps" "show-in32.maps --gaps" "show-in.smaps --no-smaps"; do
+	name=$(echo "$args" | sed 's/ --*/_/g')
+	run $V show $args
+	is "$RC" 0 "show $args: exit 0"
+	printf '%s\n' "$OUT" > "$TMPD/g"
+	golden "$name.out" "$TMPD/g"
+done
+$V show show-in.smaps --format json > "$TMPD/j" 2>&1
+golden show-in.json "$TMPD/j"
+$V show show-in32.maps --format json > "$TMPD/j32" 2>&1
+golden show-in32.json "$TMPD/j32"
+
+# ---- byte-identical maps and smaps, and the JSON round trip -----------------
+for f in show-in.smaps show-in.maps show-in32.maps; do
+	$V show "$f" --format maps > "$TMPD/m"
+	grep -v '^[A-Z][A-Za-z_]*:' "$f" > "$TMPD/want"
+	cmp -s "$TMPD/m" "$TMPD/want"; ok $? "$f --format maps is the kernel's maps text"
+done
+$V show show-in.smaps --format smaps > "$TMPD/s"
+cmp -s "$TMPD/s" show-in.smaps; ok $? "show-in.smaps --format smaps is byte-identical"
+$V show "$TMPD/j" --format smaps > "$TMPD/s2"
+cmp -s "$TMPD/s2" show-in.smaps; ok $? "JSON -> smaps round trip is byte-identical"
+$V show "$TMPD/j32" --format maps > "$TMPD/m2"
+cmp -s "$TMPD/m2" show-in32.maps; ok $? "32-bit maps -> JSON -> maps round trip"
+$V show "$TMPD/j" > "$TMPD/t1"; $V show show-in.smaps > "$TMPD/t2"
+cmp -s "$TMPD/t1" "$TMPD/t2"; ok $? "JSON source shows the same rows and summary as the smaps"
+cat show-in.smaps | $V show - --format smaps > "$TMPD/s3"
+cmp -s "$TMPD/s3" show-in.smaps; ok $? "standard input ('-') is read like a file"
+cp show-in.smaps "$TMPD/no-extension"
+$V show "$TMPD/no-extension" --format json > "$TMPD/j2"
+like "$(grep -c '"perms"' "$TMPD/j2")" '^33$' "the kind of a file is detected from its contents"
+# a vmatool/1 document written by hand (pretty-printed differently, no "name")
+python3 - "$TMPD/hand.json" <<'EOF' 2>/dev/null
+import json, sys
+doc = {"schema": "vmatool/1", "vmas": [
+  {"start": "0x400000", "end": "0x401000", "perms": "r-xp", "offset": "0x0",
+   "dev": "fe:01", "inode": 12, "path": "/bin/x", "vmflags": ["rd", "ex", "mr", "me"], "rss": 4096},
+  {"start": "0x7f0000000000", "end": "0x7f0000002000", "perms": "rw-p", "offset": "0x0",
+   "dev": "00:00", "inode": 0, "path": None}]}
+json.dump(doc, open(sys.argv[1], "w"), indent=3)
+EOF
+if [ -s "$TMPD/hand.json" ]; then
+	run $V show "$TMPD/hand.json" --format maps
+	is "$RC" 0 "a hand-written vmatool/1 document is read"
+	like "$OUT" '^00400000-00401000 r-xp 00000000 fe:01 12 +/bin/x' "its VMAs are rebuilt from 'path'"
+fi
+
+# ---- filters: totals add up to exactly the rows shown -----------------------
+sum_rows() { # json file -> "count size rss" of the vmas, and the summary's
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["vmas"]; s = d["summary"]
+print(len(v), sum(x["size"] for x in v), sum(x.get("rss", 0) for x in v),
+      "|", s["vmas"], s["size"], s.get("rss", 0))' "$1"
+}
+for filt in "--kind text" "--kind heap,stack" "--path libc.so.6" "--path *gen*" \
+	"--perms rw" "--perms r-x" "--perms s" "--range 0x7f604c05e000-0x7f604c233000" \
+	"--kind file --perms r"; do
+	$V show show-in.smaps $filt --format json > "$TMPD/f.json"
+	r=$(sum_rows "$TMPD/f.json")
+	is "${r% | *}" "${r#* | }" "show $filt: JSON summary adds up to the VMAs listed"
+done
+run $V show show-in.smaps --kind text --bytes
+rows=$(printf '%s\n' "$OUT" | grep -c ' r-xp ')
+like "$OUT" "vmas:  $rows shown of 33" "--kind text: the summary counts the $rows rows shown"
+total=$(printf '%s\n' "$OUT" | awk '/ r-xp /{s += $2} END {print s}')
+like "$OUT" "total: size $total," "--kind text --bytes: total size is the sum of the rows"
+run $V show show-in.smaps --range 0x7f604c05e000-0x7f604c233000 --format maps
+is "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" 5 "--range keeps the 5 VMAs that intersect it"
+run $V show show-in.smaps --path libc.so.6 --format maps
+is "$(printf '%s\n' "$OUT" | grep -c libc.so.6)" 5 "--path matches the basename"
+run $V show show-in.smaps --path '[heap]' --format maps
+like "$OUT" '\[heap\]$' "--path '[heap]' matches the name literally"
+run $V show show-in.smaps --perms r-x --format maps
+unlike "$OUT" ' (r--|rw-|---)' "--perms r-x: positional pattern excludes w"
+run $V show show-in.smaps --gaps --range 0x7f604c233000-0x7f604c247000
+like "$OUT" '7f604c240000-7f604c242000 +8.0K ---- \(gap\)' "--gaps shows a gap row inside the range"
+
+# ---- colour and escaping ---------------------------------------------------
+esc=$(printf '\033')
+run $V show show-in.smaps
+unlike "$OUT" "$esc" "no colour and no raw escape byte when not a terminal"
+like "$OUT" 'evil\\x1b\[31mred' "a control character in a name is printed escaped"
+run $V show show-in.smaps --color=always
+like "$OUT" "$esc\[32m" "--color=always colours text mappings"
+run env NO_COLOR=1 $V show show-in.smaps --color=auto
+unlike "$OUT" "$esc" "NO_COLOR with --color=auto: no colour"
+run $V show show-in.smaps --format maps
+like "$OUT" "evil${esc}\[31mred" "--format maps stays raw, as the kernel prints it"
+
+# ---- the command table -----------------------------------------------------
+run $V --help
+is "$RC" 0 "vmatool --help exits 0"
+like "$OUT" '^  show ' "--help lists show"
+like "$OUT" '^  find ' "--help lists find"
+run $V --version
+like "$OUT" '^vmatool [0-9]' "--version"
+run $V show --help
+is "$RC" 0 "show --help exits 0"
+like "$OUT" '--format=FMT' "show --help lists --format from the option table"
+like "$OUT" '--no-smaps' "show --help lists --no-smaps"
+run $V sh show-in.maps --format maps
+is "$RC" 0 "a unique prefix ('sh') runs show"
+run $V s show-in.maps
+is "$RC" 2 "an ambiguous prefix exits 2"
+like "$ERR" "^vmatool: ambiguous command 's', could be: show, sim, snapshot\$" "ambiguous command message"
+run $V frobnicate
+is "$RC" 2 "unknown command exits 2"
+like "$ERR" "unknown command 'frobnicate'" "unknown command message"
+run $V
+is "$RC" 2 "no command exits 2"
+
+# ---- errors: message, exit code, nothing on standard output -----------------
+err_case() { # RC ERR-REGEX NAME ARGS...
+	want=$1 re=$2 name=$3
+	shift 3
+	run $V "$@"
+	is "$RC" "$want" "$name: exit $want"
+	like "$ERR" "$re" "$name: message"
+	is "$OUT" "" "$name: no partial output"
+}
+err_case 3 "^vmatool: show: cannot read '\\./nonexistent.maps': No such file" "missing file" \
+	show ./nonexistent.maps
+err_case 3 "^vmatool: show: no process or file named 'nonexistent.maps'" "neither process nor file" \
+	show nonexistent.maps
+printf 'hello world\n' > "$TMPD/junk"
+err_case 2 "not a maps, smaps or vmatool JSON file" "junk file" show "$TMPD/junk"
+: > "$TMPD/empty"
+err_case 2 "the file is empty" "empty file" show "$TMPD/empty"
+{ head -n 2 show-in.maps; echo '55f691ec9000-55f691eca000 r--p 00002000 fe:00'; tail -n 3 show-in.maps; } > "$TMPD/bad.maps"
+err_case 2 "cannot read '.*bad.maps': line 3: " "malformed line names file and line" \
+	show "$TMPD/bad.maps"
+{ cat show-in.smaps; echo '7f0000000000-7f0000001000 rw-p 00000000 00:00 0'; echo 'Size: 4 kB'; } > "$TMPD/trunc.smaps"
+err_case 2 "cannot read '.*trunc.smaps'" "a truncated smaps record" show "$TMPD/trunc.smaps"
+printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000"}]}\n' > "$TMPD/bad.json"
+err_case 2 "cannot read '.*bad.json': vmas\[0\]: 'end'" "a JSON VMA without end" show "$TMPD/bad.json"
+printf '{"schema":"other/2","vmas":[]}\n' > "$TMPD/other.json"
+err_case 2 "not a vmatool/1 document" "another schema" show "$TMPD/other.json"
+printf '{"schema":"vmatool/1",\n"vmas":[}\n' > "$TMPD/broken.json"
+err_case 2 "cannot read '.*broken.json': line 2: " "broken JSON names the line" show "$TMPD/broken.json"
+err_case 2 "unknown format 'xml'" "bad --format" show show-in.maps --format xml
+err_case 2 "unknown kind 'bogus'" "bad --kind" show show-in.maps --kind bogus
+err_case 2 "bad range" "bad --range" show show-in.maps --range 5-3
+err_case 2 "bad permissions" "bad --perms" show show-in.maps --perms q
+err_case 2 "bad colour mode" "bad --color" show show-in.maps --color=sometimes
+err_case 2 "unknown option '--frob'" "unknown option" show show-in.maps --frob
+err_case 2 "no target" "no target" show
+err_case 2 "exclude each other" "--no-smaps with --format smaps" show show-in.smaps --no-smaps --format smaps
+err_case 2 "needs a value" "option without its value" show show-in.maps --format
+
+done_testing

@@ -1,3 +1,322 @@
 #!/bin/sh
-# tests/cli-sim.sh - placeholder, being written
-echo "1..0 # SKIP not written yet"
+# tests/cli-sim.sh - `vmatool sim`: every call kind and errno (golden
+# outputs), strace logs with every decoration (saved ones, and real ones
+# recorded here with strace), what-if on a live child process, bad input
+# with file, line and column, and the accuracy of replaying real strace
+# logs against the process's own smaps.
+. "$top_srcdir/tests/lib.sh"
+
+S="$top_srcdir/tests/sim"
+PROG="$top_builddir/tests/sim-prog"
+CHILD="$top_builddir/tests/child"
+cd "$S" || exit 1
+# the golden outputs name the limit: do not depend on this machine's sysctl
+MMC="--max-map-count 65530"
+
+# maps lines and VmFlags only; shmem inodes (unknowable) as X
+norm() {
+	grep -E '^[0-9a-f]+-[0-9a-f]+ |^VmFlags' "$1" |
+		sed -E 's#^([0-9a-f]+-[0-9a-f]+ .... [0-9a-f]+ 00:01 )[0-9]+ +#\1X #'
+}
+# same_space PREDICTED-SMAPS REAL-SMAPS: status 0 when maps and VmFlags agree
+same_space() {
+	norm "$1" >"$TMPD/p.norm"
+	norm "$2" >"$TMPD/a.norm"
+	diff "$TMPD/p.norm" "$TMPD/a.norm" >"$TMPD/space.diff"
+}
+
+# ---- what-if: every call kind, every output format -------------------------
+run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops whatif.calls
+is "$RC" 0 "what-if calls: exit 0"
+golden sim-whatif.txt "$TMPD/out"
+like "$OUT" 'whatif.calls:22: touch\(\[heap\], 8192\)' "touch is applied"
+like "$OUT" 'skipped: 2 non-memory calls' "non-memory calls are counted"
+for k in mmap munmap mprotect pkey_mprotect mremap brk madvise mlock mlock2 munlock \
+	mlockall munlockall mseal prctl touch; do
+	like "$OUT" "^whatif.calls:[0-9]+: $k\\(" "call kind $k is simulated"
+done
+run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops whatif.calls --format json
+is "$RC" 0 "what-if json: exit 0"
+golden sim-whatif.json "$TMPD/out"
+like "$OUT" '"schema": *"vmatool/1"' "json has the schema"
+like "$OUT" '"vmflags"' "json VMAs carry vmflags"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops whatif.calls --format maps
+golden sim-whatif.maps "$TMPD/out"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops whatif.calls --format smaps
+golden sim-whatif.smaps "$TMPD/out"
+like "$OUT" 'VmFlags: ' "smaps output has VmFlags lines"
+
+run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)'
+like "$OUT" "vm.max_map_count $(cat /proc/sys/vm/max_map_count), from the running kernel" \
+	"a snapshot without the limit: the running kernel's"
+
+# no call changes anything: the space comes back byte for byte
+run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)' --format smaps
+cmp -s "$TMPD/out" whatif.smaps
+ok $? "an unchanged space prints as it was read"
+
+# ---- descriptors: which open a mapping comes from, its device and inode -------
+run "$VMATOOL" sim --snapshot files.maps --ops files.calls --format maps
+is "$RC" 0 "descriptor calls on a raw maps snapshot: exit 0"
+golden sim-files.maps "$TMPD/out"
+run "$VMATOOL" sim --snapshot files.maps --ops files.calls --format maps \
+	-e 'mmap(0x7ffff7a10000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 6</etc/hostname>, 0)'
+like "$OUT" '^7ffff7a02000-7ffff7a06000 r--p 00002000 fe:00 2000 ' \
+	"one descriptor is one open: its mappings merge, not with the snapshot's"
+like "$OUT" '^7ffff7a06000-7ffff7a0a000 r--p 00006000 ' "another descriptor is another open"
+like "$OUT" '^7ffff7a0a000-7ffff7a0c000 r--p 0000a000 ' "after close(), the number is a new open"
+ino=$(stat -L -c %i /etc/hostname)
+dev=$(stat -L -c %D /etc/hostname)
+devname=$(printf '%02x:%02x' $((0x$dev >> 8 & 0xfff)) $((0x$dev & 0xff)))
+like "$OUT" "^7ffff7a10000-7ffff7a11000 r--p 00000000 $devname $ino +/etc/hostname\$" \
+	"a file not in the snapshot: device and inode from stat()"
+
+# ---- every errno ------------------------------------------------------------
+run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops errors.calls
+is "$RC" 0 "failing calls: exit 0 (failures are predictions)"
+golden sim-errors.txt "$TMPD/out"
+for e in EINVAL ENOMEM EACCES EEXIST EFAULT EBADF; do
+	like "$OUT" "= -1 $e" "errno $e is predicted"
+done
+run "$VMATOOL" sim --snapshot whatif.smaps -e 'mseal([heap], 4096, 0)' -e 'munmap([heap], 4096)'
+like "$OUT" 'munmap\(\[heap\], 4096\) = -1 EPERM' "errno EPERM: munmap of a sealed VMA"
+run "$VMATOOL" sim --snapshot whatif.smaps --max-map-count 14 \
+	-e 'madvise([heap]+0x1000, 4096, MADV_DONTFORK)' -e 'mprotect([heap]+0x1000, 4096, PROT_READ)'
+golden sim-limit.txt "$TMPD/out"
+like "$OUT" 'madvise.* = -1 EAGAIN' "errno EAGAIN: madvise over vm.max_map_count"
+like "$OUT" 'mprotect.* = -1 ENOMEM' "ENOMEM: mprotect over vm.max_map_count"
+like "$OUT" 'warning: this call fails for vm.max_map_count \(14\)' "max_map_count warning"
+like "$OUT" 'vm.max_map_count 14, from --max-map-count' "summary names the limit's origin"
+
+# ---- recorded results: disagreement, following the log, --strict -------------
+cat >"$TMPD/disagree.log" <<'EOF'
+mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+munmap([heap], 4096) = -1 EINVAL (Invalid argument)
+mprotect([heap], 4096, PROT_READ)   =   0
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format text
+is "$RC" 0 "disagreements without --strict: exit 0"
+like "$OUT" 'recorded = 0x600000000000: disagrees; the simulation follows the log' \
+	"mmap placed elsewhere: reported and followed"
+like "$OUT" 'recorded = -1 EINVAL: disagrees' "a call the kernel failed: reported"
+like "$OUT" 'disagreements with the log: 2 \(2 followed\)' "summary counts disagreements"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format maps
+like "$OUT" '^600000000000-600000002000 r--p' "the model maps where the log says"
+like "$OUT" '^555555559000-55555555a000 r--p .*\[heap\]' "the failed munmap is undone"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --strict
+is "$RC" 1 "--strict: exit 1 on disagreement"
+run "$VMATOOL" sim --snapshot whatif.smaps --strict -e 'munmap([heap], 4096) = 0'
+is "$RC" 0 "--strict: exit 0 when all agree"
+
+# ---- inputs: --ops files, standard input, -e, in that order ------------------
+printf 'munmap([heap], 4096)\n' | "$VMATOOL" sim --snapshot whatif.smaps --ops - \
+	-e 'brk(NULL)' --ops errors.calls >"$TMPD/order" 2>&1
+like "$(head -1 "$TMPD/order")" '^standard input:1: munmap' "--ops - reads standard input first"
+e_at=$(grep -n '^-e:1: brk(NULL)' "$TMPD/order" | cut -d: -f1)
+ops_at=$(grep -n '^errors.calls:' "$TMPD/order" | tail -1 | cut -d: -f1)
+ok $([ "${e_at:-0}" -gt "${ops_at:-99999}" ]; echo $?) "-e comes after every --ops file"
+run "$VMATOOL" sim -e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)' --format maps
+is "$RC" 0 "no target: an empty address space"
+like "$OUT" '^[0-9a-f]+-[0-9a-f]+ r--p 00000000 00:00 0 $' "the call maps into the empty space"
+
+# ---- bad input: file, line, column; nothing applied, nothing printed ---------
+bad() { # bad EXPECTED-MESSAGE-REGEX NAME ARGS...
+	want=$1 name=$2
+	shift 2
+	run "$VMATOOL" sim --snapshot whatif.smaps "$@"
+	is "$RC" 2 "$name: exit 2"
+	like "$ERR" "$want" "$name: message"
+	is "$OUT" "" "$name: no output"
+}
+printf 'munmap([heap], 4096)\nmprotect([heap], 4096, PROT_READ)\nmmap(NULL, 4096 PROT_READ)\n' >"$TMPD/bad.calls"
+bad "^vmatool: sim: '$TMPD/bad.calls': line 3, column 17: expected ',' or '\\)' after length, found 'P'\$" \
+	"missing comma" --ops "$TMPD/bad.calls"
+bad "^vmatool: sim: -e: line 1, column 18: unknown flag 'PROT_RED'\$" "unknown flag" \
+	-e 'mmap(NULL, 4096, PROT_RED, MAP_PRIVATE, -1, 0)'
+bad "column 18: 'MAP_PRIVATE' is not one of the PROT_\\* flags" "flag of the wrong kind" \
+	-e 'mmap(NULL, 4096, MAP_PRIVATE, MAP_PRIVATE, -1, 0)'
+bad "column 44: mmap takes 6 arguments, found 5" "too few arguments" \
+	-e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, -1)'
+bad "column 12: unexpected 'g' in a number" "bad number" -e 'munmap(0x12g, 4096)'
+bad "column 22: expected '=' or end of line after '\\)', found 'j'" "junk after the call" \
+	-e 'munmap(0x1000, 4096) junk'
+bad "column 27: unknown errno 'EFOO'" "unknown errno" -e 'munmap(0x1000, 4096) = -1 EFOO (x)'
+bad "column 1: expected a call, found '\\?'" "not a call" -e '?'
+bad "column 8: no mapping named 'libnope.so'" "unknown address base" -e 'munmap(libnope.so+0x1000, 4096)'
+bad "column 55: string not closed by '\"'" "open string" \
+	-e 'prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, [heap], 4096, "x)'
+bad "line 2, column 9: 'mmap' resumed but never started" "resumed without start" \
+	-e "$(printf 'brk(NULL)\n[pid 9] <... mmap resumed>) = 0')"
+printf 'mmap(NULL, 8192, PROT_READ, <unfinished ...>\n<... mmap resumed>MAP_PRIVATE|MAP_ANONYMUS, -1, 0) = 0x1000\n' >"$TMPD/split.log"
+bad "'$TMPD/split.log': line 2, column 31: unknown flag 'MAP_ANONYMUS'" \
+	"error in a resumed half names that line" --ops "$TMPD/split.log"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/nonexistent.log"
+is "$RC" 3 "unreadable --ops file: exit 3"
+run "$VMATOOL" sim --snapshot whatif.smaps
+is "$RC" 2 "no calls: exit 2"
+run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)' --format yaml
+is "$RC" 2 "unknown format: exit 2"
+run "$VMATOOL" sim --snapshot whatif.smaps whatif.smaps -e 'brk(NULL)'
+is "$RC" 2 "TARGET and --snapshot together: exit 2"
+
+# ---- saved strace logs with every decoration ----------------------------------
+for d in t tt ttt r T i f n; do
+	run "$VMATOOL" sim --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
+	is "$RC" 0 "strace -$d log: parsed, every result agrees"
+	cp "$TMPD/out" "$TMPD/anon-$d.smaps"
+	same_space "$TMPD/anon-$d.smaps" anon.after.smaps
+	ok $? "strace -$d log: predicted maps and VmFlags equal the kernel's"
+	[ $? -eq 0 ] || sed 's/^/# /' "$TMPD/space.diff"
+done
+run "$VMATOOL" sim $MMC --snapshot anon.before.smaps --ops anon-tt.log
+golden sim-anon-tt.txt "$TMPD/out"
+for f in thread-pid.log thread-unfinished.log; do
+	run "$VMATOOL" sim --snapshot thread.before.smaps --ops "$f" --format smaps --strict
+	is "$RC" 0 "$f: parsed, every result agrees"
+	cp "$TMPD/out" "$TMPD/$f.smaps"
+	same_space "$TMPD/$f.smaps" thread.after.smaps
+	ok $? "$f: predicted maps and VmFlags equal the kernel's"
+done
+run "$VMATOOL" sim $MMC --snapshot thread.before.smaps --ops thread-unfinished.log
+golden sim-thread-unfinished.txt "$TMPD/out"
+like "$OUT" 'thread-unfinished.log:7: mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
+	"unfinished and resumed halves are joined"
+like "$OUT" '1 signal lines, 2 exit lines, 1 unfinished calls never resumed' \
+	"signal, exit and cut-off lines are counted"
+like "$OUT" 'skipped: 1 non-memory calls' "the resumed futex is skipped"
+
+# ---- what-if on a live child process ---------------------------------------------
+# region FILE LO HI: the records of a normalised smaps that touch [LO, HI)
+region() {
+	keep=0
+	while IFS= read -r line; do
+		case $line in
+		VmFlags:*) [ "$keep" = 1 ] && printf '%s\n' "$line" ;;
+		*)	s=${line%%-*} r=${line#*-}
+			e=${r%% *}
+			if [ $((0x$s)) -lt "$3" ] && [ $((0x$e)) -gt "$2" ]; then
+				keep=1
+				printf '%s\n' "$line"
+			else
+				keep=0
+			fi ;;
+		esac
+	done <"$1"
+}
+# whatif CALL CHILD-COMMAND NAME: predict CALL on the child, do it, compare
+whatif() {
+	"$VMATOOL" sim "$CHILD_PID" -e "$1" --format smaps >"$TMPD/pred" 2>"$TMPD/err"
+	rc=$?
+	ask "$2"
+	cat "/proc/$CHILD_PID/smaps" >"$TMPD/real"
+	norm "$TMPD/pred" >"$TMPD/pred.norm"
+	norm "$TMPD/real" >"$TMPD/real.norm"
+	region "$TMPD/pred.norm" $((base - 0x1000)) $((base + 0x11000)) >"$TMPD/pred.region"
+	region "$TMPD/real.norm" $((base - 0x1000)) $((base + 0x11000)) >"$TMPD/real.region"
+	cmp -s "$TMPD/pred.region" "$TMPD/real.region"
+	ok $(( $? | rc )) "live what-if: $3 as predicted"
+	[ $rc -eq 0 ] || sed 's/^/# /' "$TMPD/err"
+	cmp -s "$TMPD/pred.region" "$TMPD/real.region" ||
+		diff "$TMPD/pred.region" "$TMPD/real.region" | sed 's/^/# /'
+}
+ask() {
+	echo "$*" >&3
+	read -r REPLY <&4
+}
+if [ -x "$CHILD" ]; then
+	mkfifo "$TMPD/cin" "$TMPD/cout"
+	"$CHILD" <"$TMPD/cin" >"$TMPD/cout" &
+	CHILD_PID=$!
+	exec 3>"$TMPD/cin" 4<"$TMPD/cout"
+	ask pid
+	is "$REPLY" "$CHILD_PID" "the child answers"
+	ask map buf 64k rw
+	base=$((REPLY))
+	hex() { printf '%#x' $(($1)); }
+
+	kill -STOP "$CHILD_PID"
+	cat "/proc/$CHILD_PID/maps" >"$TMPD/before.maps"
+	run "$VMATOOL" sim "$CHILD_PID" -e "mprotect($(hex base+0x1000), 4096, PROT_READ)"
+	is "$RC" 0 "sim on a stopped live process: exit 0"
+	like "$OUT" "VMAs ([0-9]+) -> " "the what-if changes the VMA count"
+	cat "/proc/$CHILD_PID/maps" >"$TMPD/after.maps"
+	cmp -s "$TMPD/before.maps" "$TMPD/after.maps"
+	ok $? "sim never changes the process"
+	"$VMATOOL" snapshot -o "$TMPD/child.json" "$CHILD_PID" 2>/dev/null
+	run "$VMATOOL" sim --snapshot "$TMPD/child.json" --format maps \
+		-e "mprotect($(hex base+0x1000), 4096, PROT_READ)"
+	cp "$TMPD/out" "$TMPD/from-json.maps"
+	run "$VMATOOL" sim "$CHILD_PID" --format maps -e "mprotect($(hex base+0x1000), 4096, PROT_READ)"
+	cmp -s "$TMPD/out" "$TMPD/from-json.maps"
+	ok $? "a JSON snapshot predicts what the live process does"
+	kill -CONT "$CHILD_PID"
+
+	whatif "mprotect($(hex base+0x1000), 4096, PROT_READ)" "protect buf 0x1000 0x1000 r" "mprotect split"
+	whatif "mprotect($(hex base+0x1000), 4096, PROT_READ|PROT_WRITE)" "protect buf 0x1000 0x1000 rw" "mprotect merge"
+	whatif "munmap($(hex base+0xe000), 8192)" "unmap buf 0xe000 0x2000" "munmap of the tail"
+	whatif "madvise($(hex base+0x4000), 8192, MADV_DONTFORK)" "advise buf 0x4000 0x2000 dontfork" "madvise"
+	whatif "madvise($(hex base+0x8000), 4096, MADV_DONTDUMP)" "advise buf 0x8000 0x1000 dontdump" \
+		"madvise next to another advice"
+	whatif "mseal($(hex base+0xa000), 4096, 0)" "seal buf 0xa000 0x1000" "mseal"
+	whatif "munmap($(hex base+0xa000), 4096)" "unmap buf 0xa000 0x1000" "munmap of a sealed page (EPERM)"
+	run "$VMATOOL" sim "$CHILD_PID" -e "munmap($(hex base+0xa000), 4096)"
+	like "$OUT" '= -1 EPERM' "live what-if predicts EPERM"
+	ask exit
+	exec 3>&- 4<&-
+	wait "$CHILD_PID"
+	CHILD_PID=
+fi
+
+# ---- real strace logs: replay against the process's own smaps --------------------
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && [ -x "$PROG" ]; then
+	head -c 1048576 /dev/zero >"$TMPD/file1m"
+	# record NAME TRACE SCENARIO [SEED]: strace -f -y the program, keep the framed part
+	record() {
+		strace -f -y -e "trace=$2" -o "$TMPD/$1.log" \
+			"$PROG" "$3" "$TMPD/$1.before" "$TMPD/$1.after" "${4:-1}" "$TMPD/file1m"
+		sed -n '/madvise(NULL, 0, MADV_NORMAL)/,$p' "$TMPD/$1.log" >"$TMPD/$1.cut"
+	}
+	# replay NAME: 0 when the prediction equals the kernel's maps and VmFlags
+	replay() {
+		"$VMATOOL" sim --snapshot "$TMPD/$1.before" --ops "$TMPD/$1.cut" \
+			--format smaps --strict >"$TMPD/$1.pred" 2>"$TMPD/$1.err" &&
+			same_space "$TMPD/$1.pred" "$TMPD/$1.after"
+	}
+	for sc in anon mremap lock seal brk errors thread; do
+		record "$sc" memory "$sc"
+		replay "$sc"
+		ok $? "recorded strace log '$sc': prediction equals the kernel"
+		[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
+		cat "$TMPD/$sc.err" | sed 's/^/# /'
+	done
+	# descriptors: with close() in the log, two opens of one file stay apart
+	record file-close memory,close file
+	replay file-close
+	ok $? "recorded strace log with close(): prediction equals the kernel"
+	# the whole log from exec on, into an empty space: every line understood
+	run "$VMATOOL" sim --ops "$TMPD/thread.log" --format json
+	is "$RC" 0 "a whole strace -f log (from exec) is understood"
+	like "$OUT" '"exit_lines": ?2' "exit lines of both threads are counted"
+
+	# accuracy over seeded random sequences (with and without unseen writes)
+	for kind in random random-touch; do
+		n=0 agree=0
+		for seed in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			record "$kind-$seed" memory "$kind" "$seed"
+			n=$((n + 1))
+			if replay "$kind-$seed"; then
+				agree=$((agree + 1))
+			else
+				diag "$kind seed $seed differs:"
+				sed 's/^/#   /' "$TMPD/space.diff" "$TMPD/$kind-$seed.err" | head -12
+			fi
+		done
+		diag "accuracy, $kind: $agree of $n recorded sequences predicted exactly"
+		eval "agree_$(echo $kind | tr - _)=$agree"
+	done
+	is "$agree_random" 20 "every random sequence without unseen writes is predicted exactly"
+else
+	diag "strace cannot run here: recorded-log tests skipped"
+fi
+
+done_testing
