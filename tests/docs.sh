@@ -4,9 +4,11 @@
 # `vmatool CMD --help` prints is documented in that command's part of the
 # man page and completed in that command's part of each completion file
 # (bash, zsh, fish); every completion value of the option tables in
-# cli/cmd-*.c is offered by each completion file; the completion files parse
-# (and bash and fish complete a few words as expected); the README opens
-# with exactly the two commands of the quick start.
+# cli/cmd-*.c is offered by each completion file and named in the man page;
+# every JSON key that cli/*.c writes is documented; the completion files
+# parse, and bash, zsh (driven on a pseudo-terminal) and fish complete
+# commands, options, values and targets; the README opens with exactly the
+# two commands of the quick start.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 man="$top_srcdir/man/vmatool.1"
@@ -155,6 +157,39 @@ is "$(bash_complete vmatool show --form)" "--format" "bash: show --form<TAB> -> 
 is "$(bash_complete vmatool show --format '' | sort | tr '\n' ' ')" "json maps smaps text " \
 	"bash: show --format <TAB> -> the four formats"
 like "$(bash_complete vmatool show '')" "^$$\$" "bash: show <TAB> offers this shell's PID"
+# zsh: a real interactive zsh on a pseudo-terminal (zpty) types and presses
+# TAB; each read waits for the expected text, so a broken completion hangs
+# and is stopped by the timeout (no sleeps).
+if command -v zsh >/dev/null 2>&1 &&
+	zsh -fc 'zmodload zsh/zpty && zpty t true && zpty -d t' >/dev/null 2>&1; then
+	cat >"$TMPD/complete.zsh" <<'ZSH'
+zmodload zsh/zpty || exit 1
+zpty z 'zsh -f -i'
+zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; vmatool() { :; }; print RE\"\"ADY"
+zpty -r z out '*READY*' || exit 1
+check() { # check NAME TYPED PATTERN: prints "pass NAME" when PATTERN shows
+	zpty -w -n z "$2"$'\t'
+	zpty -r z out "$3" && print -r -- "pass $1"
+	zpty -w -n z $'\x15'
+	zpty -w z "print DO\"\"NE"
+	zpty -r z out '*DONE*'
+}
+check command 'vmatool sn' '*vmatool snapshot*'
+check option 'vmatool show --fo' '*--format*'
+check values 'vmatool show --format ' '*json*maps*smaps*text*'
+check kinds 'vmatool show --kind s' '*shm*special*stack*'
+check target 'vmatool show sel' '*vmatool show self*'
+check explain 'vmatool diff --ex' '*vmatool diff --explain*'
+zpty -d z
+ZSH
+	zout=$(cd "$TMPD" && timeout 60 zsh -f "$TMPD/complete.zsh" "$top_srcdir/completions" 2>&1)
+	for c in command option values kinds target explain; do
+		printf '%s\n' "$zout" | grep -qx "pass $c"; ok $? "zsh completes: $c"
+	done
+else
+	skip "zsh, or a pseudo-terminal for its zpty module, missing" \
+		"zsh completes commands, options, values, targets"
+fi
 if command -v fish >/dev/null 2>&1; then
 	fc() { fish --no-config -c "source '$fishc'; complete -C '$1'" | cut -f1; }
 	is "$(fc 'vmatool sn')" "snapshot" "fish: vmatool sn<TAB> -> snapshot"
