@@ -6,7 +6,14 @@
 tap_n=0
 tap_failed=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmatool-test.XXXXXX")
-trap 'rm -rf "$TMPD"; [ -n "${CHILD_PID:-}" ] && kill "$CHILD_PID" 2>/dev/null; true' EXIT
+# KILL, not TERM: the live tests stop their children, and a stopped
+# process never acts on TERM
+cleanup() {
+	rm -rf "$TMPD"
+	[ -n "${CHILD_PID:-}" ] && kill -KILL "$CHILD_PID" 2>/dev/null
+	true
+}
+trap cleanup EXIT
 
 ok() { # ok COND-STATUS NAME
 	tap_n=$((tap_n + 1))
