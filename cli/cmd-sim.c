@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -326,6 +327,25 @@ static int stat_path(void *arg, const char *path, uint32_t *dev, uint64_t *inode
 	return 0;
 }
 
+/* Filesystems whose files' get_unmapped_area is thp_get_unmapped_area (Linux 6.18). */
+static bool thp_file_path(void *arg, const char *path)
+{
+	struct statfs sf;
+
+	(void)arg;
+	if (statfs(path, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53:		/* ext2, ext3, ext4 */
+	case 0x58465342:	/* xfs */
+	case 0x9123683E:	/* btrfs */
+	case 0xE0F5E1E2:	/* erofs */
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void count_effects(struct sim *s, const struct sim_step *st)
 {
 	for (size_t i = 0; i < st->nev; i++) {
@@ -376,6 +396,7 @@ static int apply_all(struct sim *s)
 
 	calls_ctx_init(&ctx);
 	ctx.stat = stat_path;
+	ctx.thp_file = thp_file_path;
 	s->vmas_before = s->m->count;
 	for (struct vma *v = s->m->first; v; v = v->next)
 		s->uncounted += v->start >= s->m->p.task_size;

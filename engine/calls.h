@@ -15,7 +15,15 @@
  *
  * call_apply runs one call on a vma_model and says what the kernel would
  * return; it keeps the bookkeeping of descriptors (which open file a
- * mapping comes from) in a struct calls_ctx.
+ * mapping comes from, and how it was opened) in a struct calls_ctx.  The
+ * access mode comes from the open, openat, openat2 or creat line that made
+ * the descriptor (`= 3</path>`; O_RDONLY, O_WRONLY, O_RDWR, O_PATH, symbolic
+ * or numeric); dup, dup2, dup3 and fcntl(F_DUPFD) share an open.  A
+ * descriptor no line opened (`strace -e trace=memory` shows none) is taken
+ * as O_RDWR, the mode in which every mapping does what it asks, unless the
+ * snapshot maps that file shared without VM_MAYWRITE (only a read-only open
+ * gives that) or, when following the log, a shared writable mmap of it was
+ * refused with EACCES.
  *
  * Ownership: a struct call owns its strings (path, str, base names, text);
  * call_release frees them.  The parser and the ctx own their tables;
@@ -166,12 +174,19 @@ size_t call_format(const struct call *c, char *buf, size_t cap);
 /* Where a descriptor's file is: device and inode; 0 on success or -errno. */
 typedef int (*calls_stat_fn)(void *arg, const char *path, uint32_t *dev, uint64_t *inode);
 
+/*
+ * Does path's filesystem place mappings at 2 MiB boundaries (its
+ * get_unmapped_area is thp_get_unmapped_area: ext2/3/4, xfs, btrfs, erofs)?
+ */
+typedef bool (*calls_thp_file_fn)(void *arg, const char *path);
+
 struct calls_fd;		/* descriptor -> open-file identity */
 
 struct calls_ctx {
 	/* Set by the caller before the first call_apply (calls_ctx_init zeroes). */
 	calls_stat_fn stat;	/* NULL: files not in the snapshot get dev 0, inode 0 */
-	void *stat_arg;
+	calls_thp_file_fn thp_file;	/* NULL: no file mapping is THP aligned */
+	void *stat_arg;		/* for both */
 	bool follow_recorded;	/* default true: after a disagreement, follow the log */
 
 	/* Bookkeeping (private). */

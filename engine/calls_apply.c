@@ -19,6 +19,8 @@ struct calls_fd {
 	int fd;
 	char *path;
 	struct vma_mapfile file;
+	bool path_only;		/* O_PATH: mmap gives EBADF */
+	bool mode_assumed;	/* no open seen: taken as O_RDWR until the log says more */
 };
 
 void calls_ctx_init(struct calls_ctx *ctx)
@@ -128,11 +130,153 @@ static struct calls_fd *fd_open(struct calls_ctx *ctx, struct vma_model *m, int 
 	free(esc);
 	if (*copy)
 		file_identity(ctx, m, &f->file, copy);
+	if (*copy && ctx->thp_file && !f->file.shmem)
+		f->file.thp_align = ctx->thp_file(ctx->stat_arg, copy);
 	return f;
 oom:
 	free(copy);
 	free(esc);
 	return NULL;
+}
+
+/* ---- open modes ------------------------------------------------------------- */
+
+/* How a descriptor was opened (the O_ACCMODE bits, and O_PATH). */
+enum open_mode { OPEN_RDONLY, OPEN_WRONLY, OPEN_RDWR, OPEN_PATH, OPEN_UNKNOWN };
+
+#define LINUX_O_ACCMODE	03
+#define LINUX_O_PATH	010000000
+
+/*
+ * Argument i of a call's text ("openat(AT_FDCWD, \"/a,b\", O_RDONLY)"):
+ * commas inside strings, braces, brackets and parentheses do not count.
+ */
+static bool text_arg(const char *t, unsigned i, const char **arg, size_t *len)
+{
+	const char *p = strchr(t, '(');
+	int depth = 0;
+	bool quoted = false;
+
+	if (!p)
+		return false;
+	for (*arg = ++p; *p; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				quoted = false;
+		} else if (*p == '"') {
+			quoted = true;
+		} else if (*p == '(' || *p == '{' || *p == '[') {
+			depth++;
+		} else if ((*p == ')' || *p == '}' || *p == ']') && depth > 0) {
+			depth--;
+		} else if ((*p == ',' && depth == 0) || *p == ')') {
+			if (i == 0) {
+				while (**arg == ' ')
+					(*arg)++;
+				*len = (size_t)(p - *arg);
+				return true;
+			}
+			if (*p == ')')
+				return false;
+			i--;
+			*arg = p + 1;
+		}
+	}
+	return false;
+}
+
+/* The mode in open flags as strace writes them: O_RDWR|O_CLOEXEC, 0x2, 02. */
+static enum open_mode flags_mode(const char *s, size_t len)
+{
+	uint64_t acc = 0;
+	bool path = false, any = false;
+
+	while (len) {
+		size_t n = 0;
+
+		while (n < len && s[n] != '|')
+			n++;
+		if (n == 8 && !memcmp(s, "O_RDONLY", 8))
+			any = true;
+		else if (n == 8 && !memcmp(s, "O_WRONLY", 8))
+			acc = 1, any = true;
+		else if (n == 6 && !memcmp(s, "O_RDWR", 6))
+			acc = 2, any = true;
+		else if (n == 6 && !memcmp(s, "O_PATH", 6))
+			path = true;
+		else if (n && s[0] >= '0' && s[0] <= '9') {
+			uint64_t v = strtoull(s, NULL, 0);
+
+			acc = v & LINUX_O_ACCMODE;
+			path |= (v & LINUX_O_PATH) != 0;
+			any = true;
+		}
+		s += n;
+		len -= n;
+		if (len)
+			s++, len--;
+	}
+	if (path)
+		return OPEN_PATH;
+	return any && acc < 3 ? (enum open_mode)acc : OPEN_UNKNOWN;
+}
+
+/* The mode of an open-like call (open, openat, openat2, creat, memfd_create...). */
+static enum open_mode open_mode_of(const struct call *c)
+{
+	const char *a;
+	size_t len;
+
+	if (!c->text)
+		return OPEN_UNKNOWN;
+	if (!strcmp(c->name, "creat"))
+		return OPEN_WRONLY;
+	if (!strcmp(c->name, "memfd_create") || !strcmp(c->name, "memfd_secret"))
+		return OPEN_RDWR;
+	if (!strcmp(c->name, "open") && text_arg(c->text, 1, &a, &len))
+		return flags_mode(a, len);
+	if (!strcmp(c->name, "openat") && text_arg(c->text, 2, &a, &len))
+		return flags_mode(a, len);
+	if (!strcmp(c->name, "openat2") && text_arg(c->text, 2, &a, &len)) {
+		const char *f = memmem(a, len, "flags=", 6);	/* {flags=O_RDONLY, mode=0...} */
+		size_t n = 0;
+
+		if (!f)
+			return OPEN_UNKNOWN;
+		f += 6;
+		while (f + n < a + len && f[n] != ',' && f[n] != '}')
+			n++;
+		return flags_mode(f, n);
+	}
+	return OPEN_UNKNOWN;
+}
+
+static void fd_set_mode(struct calls_fd *f, enum open_mode mode)
+{
+	f->mode_assumed = mode == OPEN_UNKNOWN;
+	f->file.readonly = mode == OPEN_RDONLY;
+	f->file.writeonly = mode == OPEN_WRONLY;
+	f->path_only = mode == OPEN_PATH;
+}
+
+/*
+ * A descriptor no open in the log explains (strace -e trace=memory shows
+ * none) is taken as O_RDWR, the mode under which every mapping succeeds as
+ * asked, unless the snapshot maps the same file shared without VM_MAYWRITE:
+ * only a read-only open gives that, and a program that maps a file again
+ * usually maps it through the same descriptor.
+ */
+static void fd_assume_mode(struct vma_model *m, struct calls_fd *f)
+{
+	fd_set_mode(f, OPEN_UNKNOWN);
+	for (struct vma *v = m->first; v; v = v->next)
+		if (v->name == f->file.name && (v->flags & VMF(MAYSHARE)) &&
+		    !(v->flags & VMF(MAYWRITE)) && !(v->bits & VMA_B_FLAGS_INFERRED)) {
+			f->file.readonly = true;
+			return;
+		}
 }
 
 /*
@@ -146,7 +290,53 @@ static struct calls_fd *fd_get(struct calls_ctx *ctx, struct vma_model *m, int f
 	struct calls_fd *f = fd_find(ctx, fd);
 	if (f && (!path || strcmp(path, f->path) == 0))
 		return f;
-	return fd_open(ctx, m, fd, path);
+	if ((f = fd_open(ctx, m, fd, path)))
+		fd_assume_mode(m, f);
+	return f;
+}
+
+/* dup(3) = 4, dup2(3, 4) = 4, fcntl(3, F_DUPFD...) = 4: the old descriptor, else -1. */
+static int dup_source(const struct call *c)
+{
+	const char *a;
+	size_t len;
+
+	if (!c->text || !text_arg(c->text, 0, &a, &len) || len == 0 || a[0] < '0' || a[0] > '9')
+		return -1;
+	if (!strcmp(c->name, "fcntl") || !strcmp(c->name, "fcntl64")) {
+		const char *b;
+		size_t blen;
+
+		if (!text_arg(c->text, 1, &b, &blen) || blen < 7 || memcmp(b, "F_DUPFD", 7))
+			return -1;
+	} else if (strcmp(c->name, "dup") && strcmp(c->name, "dup2") && strcmp(c->name, "dup3")) {
+		return -1;
+	}
+	return atoi(a);
+}
+
+/* newfd becomes another descriptor of old's open (one struct file: merges). */
+static void fd_dup(struct calls_ctx *ctx, int old, int newfd)
+{
+	struct calls_fd *f, copy;
+
+	if (old == newfd || !fd_find(ctx, old))
+		return;
+	fd_close(ctx, newfd);
+	f = fd_find(ctx, old);
+	copy = *f;
+	if (ctx->nfds == ctx->capfds) {
+		size_t cap = ctx->capfds ? 2 * ctx->capfds : 8;
+		struct calls_fd *n = realloc(ctx->fds, cap * sizeof(*n));
+		if (!n)
+			return;
+		ctx->fds = n;
+		ctx->capfds = cap;
+	}
+	if (!(copy.path = strdup(copy.path)))
+		return;
+	copy.fd = newfd;
+	ctx->fds[ctx->nfds++] = copy;
 }
 
 /* ---- address expressions ---------------------------------------------------- */
@@ -201,6 +391,8 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 			f = fd_get(ctx, m, c->fd, c->path);
 			if (!f)
 				return -ENOMEM;
+			if (f->path_only)
+				return -EBADF;
 			file = &f->file;
 		}
 		return vma_mmap(m, x[0], x[1], (int)x[2], (int)x[3], file, x[5], res, fx);
@@ -363,10 +555,48 @@ static void learn_break(struct vma_model *m, const struct call *c, const uint64_
 
 static void track_descriptors(struct calls_ctx *ctx, struct vma_model *m, const struct call *c)
 {
-	if (c->kind == CALL_CLOSE && c->fd >= 0)
+	struct calls_fd *f;
+	int src;
+
+	if (c->kind == CALL_CLOSE && c->fd >= 0) {
 		fd_close(ctx, c->fd);
-	else if (c->result_fd >= 0 && c->result_path)	/* openat(...) = 3</path> */
-		fd_open(ctx, m, c->result_fd, c->result_path);
+		return;
+	}
+	if (c->result_fd < 0 || !c->result_path)	/* openat(...) = 3</path> */
+		return;
+	src = dup_source(c);
+	if (src >= 0 && (f = fd_find(ctx, src)) && !strcmp(f->path, c->result_path)) {
+		fd_dup(ctx, src, c->result_fd);
+		return;
+	}
+	if ((f = fd_open(ctx, m, c->result_fd, c->result_path))) {
+		fd_set_mode(f, open_mode_of(c));
+		if (f->mode_assumed)
+			fd_assume_mode(m, f);
+	}
+}
+
+/*
+ * A recorded result tells how an unexplained descriptor was opened: a
+ * shared writable mapping that worked needs O_RDWR, one refused with
+ * EACCES an O_RDONLY open.
+ */
+static void learn_mode(struct calls_ctx *ctx, const struct call *c, const uint64_t *x)
+{
+	struct calls_fd *f;
+
+	if (!ctx->follow_recorded || c->kind != CALL_MMAP || !c->has_result ||
+	    c->result_unknown || c->fd < 0 ||
+	    (x[3] & VMA_MAP_ANONYMOUS) || !(f = fd_find(ctx, c->fd)) || !f->mode_assumed ||
+	    (x[3] & VMA_MAP_TYPE) == VMA_MAP_PRIVATE || !(x[2] & VMA_PROT_WRITE))
+		return;
+	if (c->result == -1 && c->result_errno == EACCES) {
+		f->file.readonly = true;
+		f->mode_assumed = false;
+	} else if (c->result != -1) {
+		f->file.readonly = false;
+		f->mode_assumed = false;
+	}
 }
 
 /* Start the shadow: m as it is now, kept in step with every later call. */
@@ -427,6 +657,8 @@ int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 	if (c->kind == CALL_MMAP && !(out->arg[3] & VMA_MAP_ANONYMOUS) && c->fd >= 0 &&
 	    !fd_get(ctx, m, c->fd, c->path))
 		r = -ENOMEM;
+	if (r == 0)
+		learn_mode(ctx, c, out->arg);
 	if (r == 0 && ctx->follow_recorded && c->has_result && !c->result_unknown)
 		r = shadow_start(ctx, m);
 	if (r == 0) {

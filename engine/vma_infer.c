@@ -8,14 +8,21 @@
  *    VMA_B_PGOFF_INFERRED), which is what mmap gives them;
  *  - VMAs with anonymous pages (smaps "Anonymous" above 0) have an
  *    anon_vma; neighbours that differ only in permissions share one, as
- *    when mprotect split one mapping;
+ *    when mprotect split one mapping.  So do, pages or not, anonymous VMAs
+ *    with `gu` (MADV_GUARD_INSTALL prepares one) and private anonymous
+ *    VMAs with `ac` but no `wr` (mprotect removes VM_ACCOUNT with write
+ *    access only from those without an anon_vma);
  *  - neighbours that look mergeable but are separate must differ in
  *    something unseen (page offsets of a moved VMA, anon_vmas, a mempolicy,
  *    a userfaultfd context): anonymous ones without pages get page offsets
  *    that do not meet, others distinct anon_vmas; either way VMA_B_HIDDEN,
  *    so explain_no_merge says so and nothing merges them later (except the
  *    heap and the VMA below it, which brk alone keeps apart);
- *  - the break: start_brk and brk from the [heap] VMA when unknown.
+ *  - the break: start_brk and brk from the [heap] VMA when unknown;
+ *  - the shmem object of shared anonymous memory is as long as its
+ *    mappings reach (it was mapped whole, unless a VMA grew by mremap
+ *    later: smaps cannot tell), so that pages a later mremap adds past it
+ *    cannot be faulted in.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +110,17 @@ static bool brk_pair(const struct vma *a, const struct vma *b)
 	       ops_is_anon(b) && !((a->flags ^ b->flags) & ~VMF_STICKY);
 }
 
+/* Flags the kernel leaves only on a VMA that has an anon_vma (see the top). */
+static bool flags_show_anon_vma(const struct vma *v)
+{
+	if (!ops_is_anon(v) || (v->flags & VMF(SHARED)))
+		return false;
+	if (v->flags & VMF(MAYBE_GUARD))
+		return !(v->bits & VMA_B_FLAGS_INFERRED);
+	return (v->flags & (VMF(ACCOUNT) | VMF(WRITE))) == VMF(ACCOUNT) &&
+	       !(v->bits & VMA_B_FLAGS_INFERRED);
+}
+
 static void infer_anon_vmas(struct vma_model *m)
 {
 	for (struct vma *v = m->first; v != NULL; v = v->next) {
@@ -112,8 +130,13 @@ static void infer_anon_vmas(struct vma_model *m)
 			v->pgoff = v->start >> ops_shift(m);
 			v->bits |= VMA_B_PGOFF_INFERRED;
 		}
-		if (v->anon_vma || !has_anon_pages(m, v))
+		if (v->anon_vma)
 			continue;
+		if (!has_anon_pages(m, v)) {
+			if (flags_show_anon_vma(v))
+				v->anon_vma = new_anon_vma(m);
+			continue;
+		}
 		/* First faults reuse the neighbour's anon_vma (find_mergeable_anon_vma). */
 		if (p && p->anon_vma && has_anon_pages(m, p) &&
 		    ((split_siblings(m, p, v) && (p->flags & VMF_ACCESS) != (v->flags & VMF_ACCESS)) ||
@@ -181,11 +204,30 @@ static void infer_brk(struct vma_model *m)
 	}
 }
 
+static bool is_shared_anon(const struct vma_model *m, const struct vma *v)
+{
+	const char *n = vma_name(m, v->name);
+
+	return (v->bits & VMA_B_SHMEM) && v->file != 0 &&
+	       (strcmp(n, "/dev/zero (deleted)") == 0 || strncmp(n, "[anon_shmem:", 12) == 0);
+}
+
+static void infer_objsizes(struct vma_model *m)
+{
+	for (struct vma *v = m->first; v != NULL; v = v->next) {
+		uint64_t pages = v->pgoff + ops_pages(m, v->end - v->start);
+
+		if (is_shared_anon(m, v) && pages > ops_objsize_get(m, v->file))
+			ops_objsize_set(m, v->file, pages);
+	}
+}
+
 void vma_infer_hidden(struct vma_model *m)
 {
 	share_files(m);
 	infer_anon_vmas(m);
 	separate_lookalikes(m);
 	infer_brk(m);
+	infer_objsizes(m);
 	m->seq++;
 }

@@ -180,6 +180,8 @@ static int mmap_type_flags(const struct vma_model *m, int prot, int flags,
 			return -EOPNOTSUPP;
 		if (file != NULL && file->readonly && (prot & VMA_PROT_WRITE))
 			return -EACCES;
+		if (file != NULL && file->writeonly)
+			return -EACCES;		/* every file mapping needs FMODE_READ */
 		if (f & VMF(GROWSDOWN))
 			return -EINVAL;
 		f |= VMF(SHARED) | VMF(MAYSHARE);
@@ -194,6 +196,8 @@ static int mmap_type_flags(const struct vma_model *m, int prot, int flags,
 		f |= VMF(DROPPABLE) | VMF(NORESERVE) | VMF(WIPEONFORK) | VMF(DONTDUMP);
 		break;
 	case VMA_MAP_PRIVATE:
+		if (file != NULL && file->writeonly)
+			return -EACCES;
 		if (file != NULL && (f & VMF(GROWSDOWN)))
 			return -EINVAL;
 		break;
@@ -239,13 +243,15 @@ static void fill_new(struct vma_model *m, struct vma *want, uint64_t addr, uint6
 }
 
 /* __mmap_new_vma for shared anonymous memory: its own shmem file. */
-static void shmem_zero_setup(struct vma_model *m, struct vma *want)
+static int shmem_zero_setup(struct vma_model *m, struct vma *want)
 {
 	want->file = vma_file_open(m);
 	want->name = vma_intern(m, SHMEM_ZERO_NAME, strlen(SHMEM_ZERO_NAME));
 	want->dev = VMA_DEV(0, 1);
 	want->inode = want->file;
 	want->bits |= VMA_B_SHMEM;
+	/* the object is as long as the mapping; mremap grows only the VMA */
+	return ops_objsize_set(m, want->file, ops_pages(m, want->end - want->start));
 }
 
 static int mmap_region(struct vma_model *m, struct vma *want, bool populate,
@@ -259,9 +265,10 @@ static int mmap_region(struct vma_model *m, struct vma *want, bool populate,
 	if (err < 0)
 		return err;
 	prev = next ? next->prev : m->last;
-	if (want->file == 0 && (want->flags & VMF(SHARED)))
-		shmem_zero_setup(m, want);
-	else if (prev || next)
+	if (want->file == 0 && (want->flags & VMF(SHARED))) {
+		if (shmem_zero_setup(m, want) < 0)
+			return -ENOMEM;
+	} else if (prev || next)
 		v = ops_merge_new(m, prev, next, want, NULL, false, fx);
 	if (v == NULL) {
 		v = ops_insert_new(m, want, fx);

@@ -94,13 +94,15 @@ void ops_populate(struct vma_model *m, uint64_t start, uint64_t end, struct vma_
 
 	for (v = vma_find(m, start); v != NULL && v->start < end; v = v->next) {
 		bool write = (v->flags & (VMF(WRITE) | VMF(SHARED))) == VMF(WRITE);
+		uint64_t s = start > v->start ? start : v->start, e = end < v->end ? end : v->end;
 
 		if (v->flags & (VMF(IO) | VMF(PFNMAP) | VMF(LOCKONFAULT)))
 			continue;
 		if (!(v->flags & VMF_ACCESS))
 			continue;
-		fault_vma(m, v, start > v->start ? start : v->start, end < v->end ? end : v->end,
-			  write, fx);
+		e = ops_fault_limit(m, v, s, e);	/* errors ignored: on to the next VMA */
+		if (e > s)
+			fault_vma(m, v, s, e, write, fx);
 	}
 }
 
@@ -329,18 +331,25 @@ static int apply_lock(struct vma_model *m, uint64_t start, uint64_t len, vmf_t l
 }
 
 /*
- * __mm_populate without ignoring errors: a PROT_NONE VMA cannot be faulted
- * in (EFAULT, which mlock reports as ENOMEM); the VMAs before it were.
+ * __mm_populate without ignoring errors: a PROT_NONE VMA, a guard page or a
+ * page past a shmem object cannot be faulted in (EFAULT, which mlock
+ * reports as ENOMEM); what came before was.
  */
 static int mlock_populate(struct vma_model *m, uint64_t start, uint64_t end,
 			  struct vma_effects *fx)
 {
 	for (struct vma *v = vma_find(m, start); v != NULL && v->start < end; v = v->next) {
+		uint64_t s = v->start > start ? v->start : start, e = v->end < end ? v->end : end;
+		uint64_t stop;
+
 		if (v->flags & (VMF(IO) | VMF(PFNMAP) | VMF(LOCKONFAULT)))
 			continue;
 		if (!(v->flags & VMF_ACCESS))
 			return -ENOMEM;
-		ops_populate(m, v->start > start ? v->start : start, v->end < end ? v->end : end, fx);
+		stop = ops_fault_limit(m, v, s, e);
+		ops_populate(m, s, stop, fx);
+		if (stop < e)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -546,11 +555,13 @@ static int madv_check(struct vma_model *m, struct vma *v, int advice, uint64_t s
 			v->flags |= VMF(MAYBE_GUARD);
 			ops_ev_flags(fx, v, f);
 		}
-		ops_anon_vma_prepare(m, v, fx);
-		return 1;
+		if (ops_is_anon(v))	/* file mappings get none (6.18 with VM_MAYBE_GUARD) */
+			ops_anon_vma_prepare(m, v, fx);
+		return ops_guard_add(m, s, e) < 0 ? -ENOMEM : 1;
 	case VMA_MADV_GUARD_REMOVE:
 		if (f & (VMF_SPECIAL | VMF(HUGETLB)))
 			return -EINVAL;
+		ops_guard_clear(m, s, e);
 		return 1;
 	}
 	return 1;	/* WILLNEED: no change to the VMA */
@@ -644,7 +655,7 @@ static int madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool
 
 	while (pos < end) {
 		struct vma *v = vma_lookup(m, pos);
-		uint64_t e;
+		uint64_t e, stop;
 
 		if (v == NULL)
 			return -ENOMEM;
@@ -653,7 +664,11 @@ static int madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool
 		if (!(v->flags & (write ? VMF(WRITE) : VMF(READ))))
 			return -EINVAL;
 		e = end < v->end ? end : v->end;
-		fault_vma(m, v, pos, e, write, fx);
+		stop = ops_fault_limit(m, v, pos, e);	/* a guard page, past a shmem object */
+		if (stop > pos)
+			fault_vma(m, v, pos, stop, write, fx);
+		if (stop < e)
+			return -EFAULT;
 		pos = e;
 	}
 	return 0;

@@ -121,6 +121,8 @@ static int64_t move_vma(struct vma_model *m, struct remap *r, struct vma_effects
 		return -ENOMEM;
 	ops_ev(fx, VMA_EV_MOVE, r->new_addr, r->new_addr + r->new_len, r->addr,
 	       r->addr + r->old_len);
+	if (ops_guard_move(m, r->addr, r->old_len, r->new_addr) < 0)	/* page tables move */
+		return -ENOMEM;
 	if (r->flags & VMA_MREMAP_DONTUNMAP) {
 		src = vma_lookup(m, r->addr);
 		if (src != NULL) {
@@ -275,7 +277,12 @@ static int64_t remap_move(struct vma_model *m, struct remap *r, struct vma_effec
 			res = one;
 		seen = true;
 		target = (uint64_t)one + len;
-		v = vma_find(m, last_end);
+		/*
+		 * The kernel's iterator goes on from the old end: once that is
+		 * past the range, a VMA the move merged into (the source itself,
+		 * a destination next to it) is not visited again.
+		 */
+		v = last_end < end ? vma_find(m, last_end) : NULL;
 	}
 	return res;
 }

@@ -117,4 +117,24 @@ int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *fil
 			      uint64_t addr, uint64_t len, uint64_t pgoff, int flags,
 			      vmf_t vm_flags);
 
+/* ---- page-level state (vma_pages.c) ----------------------------------------- */
+/* The model's lifecycle (vma_tree.c): guard ranges and shmem object sizes. */
+void pages_release(struct vma_model *m);
+void pages_clear(struct vma_model *m);
+int pages_copy(struct vma_model *dst, const struct vma_model *src);	/* dst's are empty */
+/* [start, end) become guard pages / stop being guard pages. */
+int ops_guard_add(struct vma_model *m, uint64_t start, uint64_t end);
+void ops_guard_clear(struct vma_model *m, uint64_t start, uint64_t end);
+/* mremap moved the pages of [from, from + len) to to: their guards go along. */
+int ops_guard_move(struct vma_model *m, uint64_t from, uint64_t len, uint64_t to);
+/* The shmem object of open-file identity file holds pages pages. */
+int ops_objsize_set(struct vma_model *m, uint32_t file, uint64_t pages);
+uint64_t ops_objsize_get(const struct vma_model *m, uint32_t file);	/* 0: unknown */
+/*
+ * Where faulting in [start, end) of v stops: the first guard page, or the
+ * first page past v's shmem object; end if nothing stops it.
+ */
+uint64_t ops_fault_limit(const struct vma_model *m, const struct vma *v, uint64_t start,
+			 uint64_t end);
+
 #endif

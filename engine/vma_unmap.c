@@ -50,6 +50,7 @@ int ops_munmap_next(struct vma_model *m, uint64_t start, uint64_t end, struct vm
 		next = w->next;
 		ops_remove(m, w, fx);
 	}
+	ops_guard_clear(m, start, end);	/* the page tables go too */
 	if (after)
 		*after = w;
 	return 0;

@@ -135,6 +135,27 @@ static int check_cache(struct check *c)
 	return 0;
 }
 
+/* Guard ranges: page aligned, sorted, apart; shmem sizes sorted by file. */
+static int check_pages(struct check *c)
+{
+	const struct vma_model *m = c->m;
+	uint64_t mask = m->p.page_size - 1;
+
+	for (size_t i = 0; i < m->nguards; i++) {
+		const struct vma_range *g = &m->guards[i];
+
+		if (g->start >= g->end || ((g->start | g->end) & mask))
+			return check_fail(c, "guard range %zu is empty or unaligned", i);
+		if (i > 0 && g->start <= m->guards[i - 1].end)
+			return check_fail(c, "guard range %" PRIx64 " overlaps or touches the one below",
+					  g->start);
+	}
+	for (size_t i = 1; i < m->nobjsizes; i++)
+		if (m->objsizes[i].file <= m->objsizes[i - 1].file)
+			return check_fail(c, "shmem sizes out of order at %zu", i);
+	return 0;
+}
+
 int vma_validate(const struct vma_model *m, char *err, size_t errlen)
 {
 	struct check c = { .m = m, .expect = m->first, .err = err, .errlen = errlen };
@@ -156,6 +177,9 @@ int vma_validate(const struct vma_model *m, char *err, size_t errlen)
 	if (m->last != (m->root.node ? vt_node(rb_last(&m->root)) : NULL))
 		return check_fail(&c, "last is not the highest vma");
 	r = index_check(m, err, errlen);
+	if (r < 0)
+		return r;
+	r = check_pages(&c);
 	if (r < 0)
 		return r;
 	return check_cache(&c);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -160,6 +161,25 @@ static int stat_file(void *arg, const char *path, uint32_t *dev, uint64_t *inode
 	return 0;
 }
 
+/* Filesystems whose files' get_unmapped_area is thp_get_unmapped_area (Linux 6.18). */
+static bool thp_file(void *arg, const char *path)
+{
+	struct statfs sf;
+
+	(void)arg;
+	if (statfs(path, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53:		/* ext2, ext3, ext4 */
+	case 0x58465342:	/* xfs */
+	case 0x9123683E:	/* btrfs */
+	case 0xE0F5E1E2:	/* erofs */
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* As the CLI does: brk from [heap], mmap_base below the stack's neighbour. */
 static void params_from_vmas(struct vma_model *m)
 {
@@ -189,6 +209,20 @@ static unsigned long long brk_before(const struct seq *s, size_t k)
 	return s->brk;
 }
 
+/* Is THP's sysfs mode (always, madvise, never) the bracketed one? */
+static bool thp_mode_is(const char *bracketed)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	return strstr(buf, bracketed) != NULL;
+}
+
 static int model_from(struct vma_model *m, const char *t, size_t n, const struct seq *s,
 		      size_t k, struct sbuf *why)
 {
@@ -202,6 +236,8 @@ static int model_from(struct vma_model *m, const char *t, size_t n, const struct
 	 * in, whatever its sysfs mode (measured with "madvise").
 	 */
 	p.thp_enabled = access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
+	p.thp_always = thp_mode_is("[always]");
+	p.thp_never = !p.thp_enabled || thp_mode_is("[never]");
 	if (vma_model_init(m, &p) < 0)
 		abort();
 	maps_parser_init(&mp, m);
@@ -445,6 +481,7 @@ static void run_from(const struct seq *s, size_t from, size_t stop, const char *
 	calls_parser_init(&cp);
 	calls_ctx_init(&ctx);
 	ctx.stat = stat_file;
+	ctx.thp_file = thp_file;
 	ctx.follow_recorded = false;
 	for (i = from; i < stop && i < s->n && r->what == AGREE; i++) {
 		const struct entry *e = &s->e[i];
@@ -635,6 +672,7 @@ void judge_final(const struct seq *s, struct sbuf *out)
 	calls_parser_init(&cp);
 	calls_ctx_init(&ctx);
 	ctx.stat = stat_file;
+	ctx.thp_file = thp_file;
 	ctx.follow_recorded = false;
 	for (i = 0; i < s->n; i++) {
 		struct call c;

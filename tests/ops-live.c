@@ -426,6 +426,24 @@ static long model_call(struct vma_model *m, const struct lstep *s, int64_t fixed
 	return r < 0 ? r : (long)res;
 }
 
+/*
+ * Let the model take the memory for n more VMAs now: once the process is at
+ * its map count limit, the allocator's mmaps (the engine's slabs) would fail.
+ */
+static void model_reserve(struct vma_model *m, long n)
+{
+	struct vma **v = n > 0 ? calloc((size_t)n, sizeof(*v)) : NULL;
+	long i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n && (v[i] = vma_alloc(m)) != NULL; i++)
+		;
+	while (i-- > 0)
+		vma_free(m, v[i]);
+	free(v);
+}
+
 /* Does the kernel choose the address here? */
 static bool places(const struct lstep *s)
 {
@@ -449,6 +467,8 @@ static void check_step(struct vma_model *m, const struct lstep *s, int i, const 
 		placed = false;
 	if (s->op == L_BRK)
 		m->p.brk = (uint64_t)syscall(SYS_brk, 0);
+	if (s->op == L_FILL)
+		model_reserve(m, max_map_count() - s->c - count_maps());
 	live = live_call(s, &brk_now);
 	if (placed && model_from_buf(&snap) == 0) {
 		predicted = model_call(&snap, s, -1);

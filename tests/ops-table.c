@@ -4,7 +4,8 @@
  * syntax), run on a fresh model:
  *
  *   === name of the case
- *   % max_map_count=8 anon_name=1      (optional: model parameters)
+ *   % max_map_count=8 anon_name=1      (optional: model parameters; follow=1
+ *                                       lets the calls learn from results)
  *   mmap(0x100000000, 16384, PROT_READ|PROT_WRITE,
  *        MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x100000000
  *   mprotect(0x100001000, 4096, PROT_READ) = 0
@@ -60,6 +61,8 @@ static void case_params(struct table_case *tc, const char *line)
 		tc->m.p.anon_name_supported = s[10] == '1';
 	if ((s = strstr(line, "brk=")) != NULL)
 		tc->m.p.start_brk = tc->m.p.brk = strtoull(s + 4, NULL, 0);
+	if ((s = strstr(line, "follow=")) != NULL)	/* results are the log's, as in sim */
+		tc->ctx.follow_recorded = s[7] == '1';
 }
 
 static void case_begin(struct table_case *tc, const char *name)
@@ -117,6 +120,11 @@ static void case_call(struct table_case *tc, const char *line, live_report_fn re
 		snprintf(msg, sizeof(msg), "%s: cannot parse '%s': %s", tc->name, line,
 			 tc->parser.errmsg);
 		report(0, msg);
+	} else if (r == 1 && (c.kind == CALL_OTHER || c.kind == CALL_CLOSE)) {
+		memset(&out, 0, sizeof(out));	/* opens, dups and closes: descriptors */
+		r = call_apply(&tc->ctx, &tc->m, &c, &out, NULL);
+		snprintf(msg, sizeof(msg), "%s: %s applies", tc->name, c.text);
+		report(r == 0, msg);
 	} else if (r == 0) {
 		memset(&out, 0, sizeof(out));
 		r = call_apply(&tc->ctx, &tc->m, &c, &out, NULL);

@@ -44,11 +44,13 @@
 #define EMPTY_SEQS	1400
 #define LAYOUT_SEQS	600
 /*
- * Percent of random-layout sequences that must agree.  Measured 83.3% on
- * 2026-11-21 (Linux 6.18.44), the rest mostly read-only opens and hidden
- * anon_vma state; raise it as the engine improves.
+ * Percent of random-layout sequences that must agree.  Measured 98.7% on
+ * 2026-11-21 (Linux 6.18.44, 592 of 600); the rest is state no snapshot
+ * shows: an anon_vma on a VMA without pages (mprotect then keeps `ac`),
+ * guard pages, a shared anonymous VMA grown past its object before the
+ * snapshot.  Raise it as the engine improves.
  */
-#define LAYOUT_FLOOR	80.0
+#define LAYOUT_FLOOR	97.0
 #define CLI_EVERY	60	/* one sequence in CLI_EVERY also runs through vmatool sim */
 #define WORKERS		2
 #define WORKER_SECONDS	600

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "abi.h"
+#include "calls.h"
+#include "maps.h"
 #include "ops-live.h"
 #include "tap.h"
 #include "vma.h"
@@ -544,6 +546,99 @@ static void test_infer_and_names(void)
 	ok(vma_set_anon_name(&M, P(0), 20 * PG, "x", NULL) == -ENOMEM, "over a hole: ENOMEM");
 }
 
+/* ---- page-level state and what a snapshot shows of it --------------------- */
+
+static const char pages_snapshot[] =
+	"100000000-100004000 r--p 00000000 00:00 0 \n"
+	"Anonymous:             0 kB\nVmFlags: rd mr mw me ac \n"
+	"100008000-10000c000 rw-p 00000000 00:00 0 \n"
+	"Anonymous:             0 kB\nVmFlags: rd wr mr mw me gu ac \n"
+	"100010000-100014000 rw-p 00000000 00:00 0 \n"
+	"Anonymous:             0 kB\nVmFlags: rd wr mr mw me ac \n"
+	"100020000-100022000 rw-s 00000000 00:01 1234                       /dev/zero (deleted)\n"
+	"VmFlags: rd wr sh mr mw me ms \n"
+	"100030000-100031000 rw-s 00002000 00:01 1234                       /dev/zero (deleted)\n"
+	"VmFlags: rd wr sh mr mw me ms \n"
+	"100040000-100042000 r--s 00000000 fe:00 99                         /tmp/ro-file\n"
+	"VmFlags: rd mr me ms \n";
+
+static void from_snapshot(const char *text)
+{
+	struct maps_parser mp;
+
+	reset();
+	maps_parser_init(&mp, &M);
+	ok(maps_parse(&mp, text, strlen(text), true) >= 0 && maps_parser_finish(&mp) >= 0,
+	   "snapshot parses");
+	vma_infer_hidden(&M);
+}
+
+/* mmap through the call language, as vmatool sim does; returns the errno. */
+static int call_mmap_line(const char *line)
+{
+	struct calls_parser cp;
+	struct calls_ctx ctx;
+	struct call_outcome out;
+	struct call c;
+	int err = -1;
+
+	calls_parser_init(&cp);
+	calls_ctx_init(&ctx);
+	if (calls_parse_line(&cp, line, strlen(line), &c) == 0 &&
+	    call_apply(&ctx, &M, &c, &out, NULL) == 0)
+		err = out.err;
+	call_release(&c);
+	calls_ctx_release(&ctx);
+	calls_parser_release(&cp);
+	return err;
+}
+
+static void test_pages_inferred(void)
+{
+	struct vma_model copy;
+
+	from_snapshot(pages_snapshot);
+	ok(at(0)->anon_vma != 0, "ac without wr on private anon: an anon_vma");
+	ok(at(8)->anon_vma != 0, "gu on anon: an anon_vma");
+	ok(at(16)->anon_vma == 0, "rw, ac, no pages: no anon_vma");
+	vma_mprotect(&M, P(8), 4 * PG, RO, -1, NULL);
+	vma_mprotect(&M, P(16), 4 * PG, RO, -1, NULL);
+	ok((at(8)->flags & VMF(ACCOUNT)) && !(at(16)->flags & VMF(ACCOUNT)),
+	   "mprotect(PROT_READ) keeps ac only where the anon_vma is");
+	/* /dev/zero 1234 reaches page 3 of its object: that is its size */
+	is_u64(vma_mlock(&M, P(0x30), PG, 0, NULL), 0, "shared anon: lock inside the object");
+	vma_munlock(&M, P(0x30), PG, NULL);
+	ok(vma_mremap(&M, P(0x30), PG, 2 * PG, 0, 0, NULL, NULL) == 0, "grow it in place");
+	is_u64(-vma_mlock(&M, P(0x31), PG, 0, NULL), ENOMEM, "past the inferred size: ENOMEM");
+	is_u64(call_mmap_line("mmap(0x100050000, 4096, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, "
+			      "5</tmp/ro-file>, 0)"), EACCES,
+	       "unknown descriptor of a file the snapshot maps shared without mw: O_RDONLY");
+	is_u64(call_mmap_line("mmap(0x100050000, 4096, PROT_READ, MAP_SHARED|MAP_FIXED, "
+			      "5</tmp/other>, 0)"), 0, "of another file: O_RDWR");
+	ok((at(0x50)->flags & VMF(SHARED)) != 0, "... and shared (sh)");
+
+	reset();
+	map(0, 16, RW);
+	is_u64(vma_madvise(&M, P(2), 2 * PG, VMA_MADV_GUARD_INSTALL, NULL), 0, "install guards");
+	is_u64(vma_madvise(&M, P(4), PG, VMA_MADV_GUARD_INSTALL, NULL), 0, "and next to them");
+	is_u64(M.nguards, 1, "adjacent guard ranges join");
+	is_u64(vma_madvise(&M, P(3), PG, VMA_MADV_GUARD_REMOVE, NULL), 0, "remove the middle");
+	is_u64(M.nguards, 2, "... leaves two ranges");
+	ok(vma_model_copy(&copy, &M) == 0, "copy the model");
+	is_u64(-vma_madvise(&copy, P(4), PG, VMA_MADV_POPULATE_READ, NULL), EFAULT,
+	       "the copy has the guards");
+	is_u64(vma_madvise(&copy, P(3), PG, VMA_MADV_POPULATE_WRITE, NULL), 0,
+	       "... and not the removed one");
+	vma_model_clear(&copy);
+	is_u64(copy.nguards, 0, "clear forgets the guards");
+	vma_model_release(&copy);
+	ok(vma_munmap(&M, P(0), 3 * PG, NULL) == 0 && M.nguards == 1, "munmap takes its guards");
+	ok(vma_mremap(&M, P(3), 13 * PG, 13 * PG, VMA_MREMAP_MAYMOVE | VMA_MREMAP_FIXED, P(64),
+		      NULL, NULL) == 0 && M.nguards == 1 && M.guards[0].start == P(65),
+	   "mremap moves them with the pages");
+	expect("64-77 rw-p", "guards do not split VMAs");
+}
+
 static void live_report(int good, const char *msg)
 {
 	ok(good, "%s", msg);
@@ -563,6 +658,7 @@ int main(int argc, char **argv)
 	test_brk();
 	test_mremap_units();
 	test_infer_and_names();
+	test_pages_inferred();
 	{
 		const char *top = getenv("top_srcdir");
 		char dir[4096];
