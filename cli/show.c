@@ -190,14 +190,23 @@ uint64_t show_swap(const struct vma_model *m, const struct vma *v)
 /* RSS, PSS, dirty and swap of v in bytes, in one pass over its fields. */
 static void show_values(const struct vma_model *m, const struct vma *v, uint64_t out[4])
 {
-	size_t i, n = vma_smaps_count(m, v);
+	/* Swap, the last value needed, is field 20 of the kernel's records */
+	enum { FIRST = SMAPS_SWAP + 1 };
+	unsigned keys[FIRST];
+	uint64_t vals[FIRST];
+	size_t i, n = vma_smaps_fields(m, v, keys, vals, FIRST);
 
 	out[0] = out[1] = out[2] = out[3] = 0;
 	for (i = 0; i < n; i++) {
 		unsigned key;
 		uint64_t val;
 
-		vma_smaps_field(m, v, i, &key, &val);
+		if (i < FIRST) {
+			key = keys[i];
+			val = vals[i];
+		} else {
+			vma_smaps_field(m, v, i, &key, &val);
+		}
 		switch (key) {
 		case SMAPS_RSS: out[0] = val * 1024; break;
 		case SMAPS_PSS: out[1] = val * 1024; break;
@@ -327,18 +336,27 @@ static char *put_pad(char *p, size_t n)
 static char *put_hex(char *p, uint64_t v, unsigned width)
 {
 	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	unsigned n = 0;
+	unsigned n = v ? (64 - (unsigned)__builtin_clzll(v) + 3) / 4 : 1;
 
-	do {
-		tmp[n++] = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n < width && n < 16)
-		tmp[n++] = '0';
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	if (n < width)
+		n = width < 16 ? width : 16;
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		p[i] = hex[v & 15];
+	return p + n;
+}
+
+/*
+ * A name as escape_into writes it; most names need no escaping at all (no
+ * control character, DEL or C1 lead byte 0xc2), and are copied as they are.
+ */
+static char *put_name(char *p, const char *name, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)name;
+
+	for (size_t i = 0; i < len; i++)
+		if (u[i] < 0x20 || u[i] == 0x7f || u[i] == 0xc2)
+			return p + escape_into(name, len, p);
+	return put_str(p, name, len);
 }
 
 /* Right-aligned in width columns (wider values push on). */
@@ -477,7 +495,7 @@ size_t show_format_row(const struct show_style *st, const struct vma_model *m,
 	if (nlen) {
 		p = put_pad(p, fl < FLAGS_WIDTH ? FLAGS_WIDTH - fl : 0);
 		*p++ = ' ';
-		p += escape_into(name, nlen, p);
+		p = put_name(p, name, nlen);
 	} else if (!fl) {
 		p--;	/* no trailing space */
 	}

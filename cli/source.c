@@ -23,6 +23,7 @@
 #include "engine/maps.h"
 
 #define READ_CHUNK	(1u << 20)	/* first buffer; the kernel fills it whole */
+#define READ_CHUNK_FILE	(1u << 17)	/* saved files: fewer fresh pages to fault in */
 #define PF_KTHREAD	0x00200000u	/* task flag in /proc/PID/stat field 9 */
 
 static bool all_digits(const char *s)
@@ -199,14 +200,22 @@ int source_open_failed(pid_t pid, const char *path, int err)
 	return cli_error(EXIT_TARGET, "cannot read '%s': %s", path, strerror(err));
 }
 
-/* THP "always": large anonymous mappings get 2 MiB alignment. */
-static bool thp_always(void)
+/*
+ * Transparent huge pages as the engine needs them.  The 2 MiB placement of
+ * large anonymous (and ext4/xfs/btrfs file) mappings depends only on THP
+ * being built in (Linux 6.18 __get_unmapped_area tests
+ * IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE), not the sysfs mode; measured in
+ * "madvise" mode); the mode decides which read faults map a huge zero page,
+ * which needs an anon_vma.
+ */
+static void thp_params(struct vma_params *p)
 {
 	char *s = proc_read_small("/sys/kernel/mm/transparent_hugepage/enabled", NULL);
-	bool on = s && strstr(s, "[always]");
 
+	p->thp_enabled = access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
+	p->thp_always = s && strstr(s, "[always]");
+	p->thp_never = !p->thp_enabled || (s && strstr(s, "[never]"));
 	free(s);
-	return on;
 }
 
 /*
@@ -218,14 +227,17 @@ static void params_from_vmas(struct vma_model *m)
 {
 	struct vma *v, *stack = NULL;
 
-	for (v = m->first; v; v = v->next) {
-		if (v->kind == VMA_KIND_HEAP && !m->p.start_brk) {
+	/* the first [heap] from the bottom, the last stack from the top: the
+	 * walks stop there, not at the far end of 65,000 VMAs */
+	for (v = m->first; v && !m->p.start_brk; v = v->next) {
+		if (v->kind == VMA_KIND_HEAP) {
 			m->p.start_brk = v->start;
 			m->p.brk = v->end;
 		}
+	}
+	for (v = m->last; v && !stack; v = v->prev)
 		if (v->kind == VMA_KIND_STACK && (v->flags & VMF(GROWSDOWN)))
 			stack = v;
-	}
 	if (stack && stack->prev && stack->prev->end < stack->start)
 		m->p.mmap_base = stack->prev->end;
 }
@@ -240,7 +252,7 @@ static void params_live(struct source *s, pid_t pid)
 		mmc = sysctl_max_map_count();
 	if (mmc > 0)
 		s->model.p.max_map_count = (uint32_t)mmc;
-	s->model.p.thp_enabled = thp_always();
+	thp_params(&s->model.p);
 	if (st) {
 		/* field 47 start_brk: 0 unless we may read the process */
 		uint64_t start_brk = stat_field(after, 47);
@@ -463,7 +475,7 @@ static int read_file(struct source *s, const char *path)
 	r.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (r.fd < 0)
 		return cli_error(EXIT_TARGET, "cannot read '%s': %s", path, strerror(errno));
-	r.cap = READ_CHUNK;
+	r.cap = READ_CHUNK_FILE;
 	r.buf = malloc(r.cap);
 	if (!r.buf)
 		rc = cli_error(EXIT_TARGET, "out of memory");

@@ -6,9 +6,11 @@
  * Also sets the name-derived bits of vma->bits (deleted, special name,
  * anonymous name, shmem) so that the merge rules can use them.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vma.h"
+#include "vma_internal.h"
 
 static const char *const vma_kind_names[VMA_KIND_COUNT] = {
 	[VMA_KIND_ANON]		= "anon",
@@ -110,10 +112,9 @@ static bool is_bss(const struct vma *v)
 	return is_private_writable_file(prev);
 }
 
-static enum vma_kind classify_file(const struct vma *v, const char *s, size_t len)
+/* A file mapping whose name is not " (deleted)". */
+static enum vma_kind file_kind(const struct vma *v)
 {
-	if (has_suffix(s, len, DELETED_SUFFIX))
-		return VMA_KIND_DELETED;
 	if (v->flags & VMF(EXEC))
 		return VMA_KIND_TEXT;
 	if (is_private_writable_file(v))
@@ -121,42 +122,104 @@ static enum vma_kind classify_file(const struct vma *v, const char *s, size_t le
 	return VMA_KIND_FILE;
 }
 
-void vma_classify(struct vma_model *m, struct vma *v)
+/* What a name alone says of a VMA. */
+enum name_class {
+	NAME_OTHER, NAME_SPECIAL, NAME_HEAP, NAME_STACK, NAME_SHM, NAME_ANON,
+};
+#define NAME_DELETED	0x10	/* ... with " (deleted)" at the end */
+#define NAME_UNKNOWN	0xff	/* a cache slot not filled yet */
+
+static uint8_t name_class(const char *s, size_t len)
 {
-	const char *s = vma_name(m, v->name);
-	size_t len = vma_name_len(m, v->name);
+	uint8_t c;
+
+	if (is_special_name(s, len))
+		c = NAME_SPECIAL;
+	else if (name_is(s, len, "[heap]"))
+		c = NAME_HEAP;
+	else if (is_stack_name(s, len))
+		c = NAME_STACK;
+	else if (is_shm_name(s, len))
+		c = NAME_SHM;
+	else if (has_prefix(s, len, "[anon:"))
+		c = NAME_ANON;
+	else
+		c = NAME_OTHER;
+	return has_suffix(s, len, DELETED_SUFFIX) ? c | NAME_DELETED : c;
+}
+
+static void classify_as(struct vma *v, uint8_t nc)
+{
 	uint16_t bits = v->bits & ~(VMA_B_DELETED | VMA_B_SPECIAL_NAME |
 				    VMA_B_ANON_NAME | VMA_B_SHMEM);
 	enum vma_kind kind;
 
-	if (has_suffix(s, len, DELETED_SUFFIX))
+	if (nc & NAME_DELETED)
 		bits |= VMA_B_DELETED;
-	if (is_special_name(s, len)) {
+	switch (nc & ~NAME_DELETED) {
+	case NAME_SPECIAL:
 		kind = VMA_KIND_SPECIAL;
 		bits |= VMA_B_SPECIAL_NAME;
-	} else if (name_is(s, len, "[heap]")) {
+		break;
+	case NAME_HEAP:
 		kind = VMA_KIND_HEAP;
-	} else if (is_stack_name(s, len)) {
+		break;
+	case NAME_STACK:
 		kind = VMA_KIND_STACK;
-	} else if (is_shm_name(s, len)) {
+		break;
+	case NAME_SHM:
 		kind = VMA_KIND_SHM;
 		bits |= VMA_B_SHMEM;
-	} else if (vma_has_file(v) && !has_prefix(s, len, "[anon:")) {
-		kind = classify_file(v, s, len);
-	} else if (has_prefix(s, len, "[anon:")) {
+		break;
+	case NAME_ANON:
 		kind = VMA_KIND_ANON;
 		bits |= VMA_B_ANON_NAME;
-	} else if (is_bss(v)) {
-		kind = VMA_KIND_BSS;
-	} else {
-		kind = VMA_KIND_ANON;
+		break;
+	default:
+		if (vma_has_file(v))
+			kind = nc & NAME_DELETED ? VMA_KIND_DELETED : file_kind(v);
+		else if (is_bss(v))
+			kind = VMA_KIND_BSS;
+		else
+			kind = VMA_KIND_ANON;
+		break;
 	}
 	v->kind = (uint8_t)kind;
 	v->bits = bits;
 }
 
+void vma_classify(struct vma_model *m, struct vma *v)
+{
+	size_t len;
+	const char *s = intern_str(m->names, v->name, &len);
+
+	classify_as(v, name_class(s, len));
+}
+
+/* vma_classify with what each name says kept in cache[name id] (ncache slots). */
+void vma_classify_cached(struct vma_model *m, struct vma *v, uint8_t *cache, size_t ncache)
+{
+	size_t len;
+	const char *s;
+
+	if (v->name < ncache && cache[v->name] != NAME_UNKNOWN) {
+		classify_as(v, cache[v->name]);
+		return;
+	}
+	s = intern_str(m->names, v->name, &len);
+	if (v->name < ncache)
+		cache[v->name] = name_class(s, len);
+	classify_as(v, name_class(s, len));
+}
+
 void vma_classify_all(struct vma_model *m)
 {
+	size_t n = (size_t)intern_count(m->names) + 1;
+	uint8_t *cache = malloc(n);
+
+	if (cache)
+		memset(cache, NAME_UNKNOWN, n);
 	for (struct vma *v = m->first; v; v = v->next)
-		vma_classify(m, v);
+		vma_classify_cached(m, v, cache, cache ? n : 0);
+	free(cache);
 }

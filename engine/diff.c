@@ -270,6 +270,24 @@ vmf_t diff_compared_flags(const struct vma *v)
 	return v->flags & ~VMF_ACCESS;
 }
 
+/* Perms, flags and name of one overlapping (before, after) pair into c. */
+static void compare_pair(const struct diff_work *w, struct diff_change *c,
+			 const struct vma *x, const struct vma *y)
+{
+	if ((x->flags & (VMF_ACCESS | VMF(MAYSHARE))) != (y->flags & (VMF_ACCESS | VMF(MAYSHARE))))
+		c->what |= DIFF_W_PERMS;
+	if (!(x->bits & VMA_B_FLAGS_INFERRED) && !(y->bits & VMA_B_FLAGS_INFERRED)) {
+		c->flags_added |= diff_compared_flags(y) & ~diff_compared_flags(x);
+		c->flags_removed |= diff_compared_flags(x) & ~diff_compared_flags(y);
+	}
+	if (!diff_name_eq(w->a, x, w->b, y)) {
+		if ((y->bits & VMA_B_DELETED) && !(x->bits & VMA_B_DELETED))
+			c->what |= DIFF_W_DELETED;
+		else
+			c->what |= DIFF_W_RENAMED;
+	}
+}
+
 /* Perms, flags and names of each overlapping (before, after) pair. */
 static void compare_pairs(struct diff_work *w, struct diff_change *c)
 {
@@ -279,21 +297,8 @@ static void compare_pairs(struct diff_work *w, struct diff_change *c)
 	while (i < c->na && j < c->nb) {
 		const struct vma *x = diff_vma_a(r, c, i), *y = diff_vma_b(r, c, j);
 
-		if (x->start < y->end && y->start < x->end) {
-			if ((x->flags & (VMF_ACCESS | VMF(MAYSHARE))) !=
-			    (y->flags & (VMF_ACCESS | VMF(MAYSHARE))))
-				c->what |= DIFF_W_PERMS;
-			if (!(x->bits & VMA_B_FLAGS_INFERRED) && !(y->bits & VMA_B_FLAGS_INFERRED)) {
-				c->flags_added |= diff_compared_flags(y) & ~diff_compared_flags(x);
-				c->flags_removed |= diff_compared_flags(x) & ~diff_compared_flags(y);
-			}
-			if (!diff_name_eq(w->a, x, w->b, y)) {
-				if ((y->bits & VMA_B_DELETED) && !(x->bits & VMA_B_DELETED))
-					c->what |= DIFF_W_DELETED;
-				else
-					c->what |= DIFF_W_RENAMED;
-			}
-		}
+		if (x->start < y->end && y->start < x->end)
+			compare_pair(w, c, x, y);
 		if (x->end <= y->end)
 			i++;
 		else
@@ -351,6 +356,15 @@ static void classify_shape(struct diff_work *w, struct diff_change *c)
 	}
 }
 
+/* Whether a usage change of u is worth reporting. */
+static bool usage_shown(const struct diff_work *w, const struct usage *u)
+{
+	if (w->o->ignore_usage)
+		return false;
+	return delta_shown(u->rss, w->o->min_delta) || delta_shown(u->pss, w->o->min_delta) ||
+	       delta_shown(u->swap, w->o->min_delta) || delta_shown(u->dirty, w->o->min_delta);
+}
+
 void diff_change_usage(struct diff_work *w, struct diff_change *c)
 {
 	struct usage u = { 0 };
@@ -366,11 +380,31 @@ void diff_change_usage(struct diff_work *w, struct diff_change *c)
 	c->pss = u.pss;
 	c->swap = u.swap;
 	c->dirty = u.dirty;
-	if (w->o->ignore_usage)
-		return;
-	if (delta_shown(u.rss, w->o->min_delta) || delta_shown(u.pss, w->o->min_delta) ||
-	    delta_shown(u.swap, w->o->min_delta) || delta_shown(u.dirty, w->o->min_delta))
+	if (usage_shown(w, &u))
 		c->what |= DIFF_W_USAGE;
+}
+
+/*
+ * A one-to-one component with nothing to report (same range, perms, flags,
+ * name, usage): what add_component would find and drop, found without
+ * recording a change first (most of a large process is like this).
+ */
+static bool pair_unchanged(const struct diff_work *w, const struct vma *x, const struct vma *y)
+{
+	struct diff_change c;
+	struct usage u = { 0 };
+
+	if (x->start != y->start || x->end != y->end)
+		return false;
+	memset(&c, 0, sizeof(c));
+	compare_pair(w, &c, x, y);
+	if (c.what || c.flags_added || c.flags_removed)
+		return false;
+	if (!w->r->t.usage)
+		return true;
+	usage_add(&u, w->a, x, -1);
+	usage_add(&u, w->b, y, 1);
+	return !usage_shown(w, &u);
 }
 
 /* Record the component starting at member first (a root seen for the first time). */
@@ -389,6 +423,11 @@ static int add_component(struct diff_work *w, uint32_t first)
 	}
 	if (na == 0 && nb == 1) {
 		w->cand_b[w->ncand_b++] = first - (uint32_t)w->na;
+		return 0;
+	}
+	if (na == 1 && nb == 1 && first < w->na &&
+	    pair_unchanged(w, w->va[first], w->vb[w->next[first] - w->na])) {
+		r->t.unchanged++;
 		return 0;
 	}
 	c = diff_change_new(r);
@@ -561,7 +600,8 @@ int diff_models(const struct vma_model *a, const struct vma_model *b,
 		rc = add_singles(&w);
 	}
 	if (rc == 0) {
-		qsort_r(r->changes, r->n, sizeof(*r->changes), change_cmp, r);
+		if (r->n > 1)	/* changes is NULL when nothing changed */
+			qsort_r(r->changes, r->n, sizeof(*r->changes), change_cmp, r);
 		totals(&w);
 	}
 	work_release(&w);

@@ -39,17 +39,35 @@ struct vma_intern {
 	size_t bytes;			/* total chunk bytes allocated */
 };
 
-/* FNV-1a, then a final mix so that low bits (the table index) spread. */
+/*
+ * Eight bytes at a time (paths are long), each word mixed in by a multiply;
+ * then a final mix so that low bits (the table index) spread.
+ */
 static uint32_t name_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = (uint64_t)len * k, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	h ^= h >> 15;
-	h *= 0x2c1b3c6dU;
-	h ^= h >> 12;
-	return h;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		w = 0;
+		if (len >= 8) {
+			memcpy(&w, s + len - 8, 8);	/* the tail, overlapping */
+		} else {
+			for (; i < len; i++)
+				w = w << 8 | (unsigned char)s[i];
+		}
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 struct vma_intern *intern_new(void)

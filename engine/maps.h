@@ -46,6 +46,12 @@ struct maps_parser {
 	uint16_t template_key[48];
 	uint8_t template_len[48];
 	const char *template_name[48];
+	bool template_kb[48];		/* the key's value has " kB" */
+	uint64_t template_word[48][2];	/* "Name:" as two words, zero padded ... */
+	uint64_t template_mask[48][2];	/* ... and which of their bytes count */
+	uint64_t template_padded[48][2]; /* "Name:" and spaces to column 16 (0: none) */
+	uint8_t layout[5];		/* digits of start, end, offset, major, minor of the
+					   last header read fast (0: none yet) */
 };
 
 /* Parse into m (which may already hold VMAs from nothing else). */

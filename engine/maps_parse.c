@@ -10,6 +10,9 @@
  * VMA above.  Names are kept raw, as the kernel printed them ("\012",
  * " (deleted)"); the column where names start is remembered so the printer
  * can put them back there.  Errors name the line and what was expected.
+ *
+ * This file reads any line carefully (maps_parse_line); maps_parse() itself,
+ * in maps_scan.c, reads the common lines fast and hands it the others.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,16 +21,10 @@
 #include <string.h>
 
 #include "maps.h"
+#include "maps_scan.h"
+#include "vma_internal.h"
 
 #define NAME_COLUMN_64BIT 73	/* 25 + 6 * sizeof(void *) - 1, then a space */
-
-/* Hex digit values plus one; 0 for a character that is not a hex digit. */
-static const unsigned char hexval1[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
 
 static __attribute__((format(printf, 2, 3)))
 int parse_error(struct maps_parser *p, const char *fmt, ...)
@@ -61,53 +58,6 @@ void maps_parser_init(struct maps_parser *p, struct vma_model *m)
 
 /* ---- scanning helpers ----------------------------------------------------- */
 
-/* Hex number of 1..16 digits at *pos; -1 none, -2 too long. */
-static int scan_hex(const char **pos, const char *end, uint64_t *out)
-{
-	const char *s = *pos;
-	uint64_t v = 0;
-	unsigned n = 0;
-
-	while (s < end && hexval1[(unsigned char)*s]) {
-		v = (v << 4) | (uint64_t)(hexval1[(unsigned char)*s] - 1);
-		s++;
-		n++;
-	}
-	if (n == 0)
-		return -1;
-	if (n > 16) {
-		while (n > 16 && **pos == '0') {	/* leading zeros are harmless */
-			(*pos)++;
-			n--;
-		}
-		if (n > 16)
-			return -2;
-	}
-	*pos = s;
-	*out = v;
-	return 0;
-}
-
-/* Decimal number at *pos; -1 none, -2 too large for 64 bits. */
-static int scan_dec(const char **pos, const char *end, uint64_t *out)
-{
-	const char *s = *pos;
-	uint64_t v = 0;
-
-	if (s >= end || *s < '0' || *s > '9')
-		return -1;
-	while (s < end && *s >= '0' && *s <= '9') {
-		unsigned d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -2;
-		v = v * 10 + d;
-		s++;
-	}
-	*pos = s;
-	*out = v;
-	return 0;
-}
-
 static int expect_char(struct maps_parser *p, const char **pos, const char *end,
 		       char c, const char *after)
 {
@@ -123,7 +73,7 @@ static int expect_char(struct maps_parser *p, const char **pos, const char *end,
 static int hex_field(struct maps_parser *p, const char **pos, const char *end,
 		     uint64_t *out, const char *what)
 {
-	int r = scan_hex(pos, end, out);
+	int r = maps_scan_hex(pos, end, out);
 
 	if (r == -1)
 		return parse_error(p, "expected %s (hex digits)", what);
@@ -133,15 +83,6 @@ static int hex_field(struct maps_parser *p, const char **pos, const char *end,
 }
 
 /* ---- VMA header lines ----------------------------------------------------- */
-
-struct header {
-	uint64_t start, end, offset, major, minor, inode;
-	char perms[4];
-	const char *name;
-	size_t name_len;
-	size_t prefix_len;	/* through the space after the inode */
-	size_t name_off;
-};
 
 static int scan_perms(struct maps_parser *p, const char **pos, const char *end,
 		      char perms[4])
@@ -160,7 +101,7 @@ static int scan_perms(struct maps_parser *p, const char **pos, const char *end,
 }
 
 static int scan_device(struct maps_parser *p, const char **pos, const char *end,
-		       struct header *h)
+		       struct maps_header *h)
 {
 	int r;
 
@@ -178,39 +119,24 @@ static int scan_device(struct maps_parser *p, const char **pos, const char *end,
 }
 
 static int scan_inode_and_name(struct maps_parser *p, const char **pos, const char *line,
-			       const char *end, struct header *h)
+			       const char *end, struct maps_header *h)
 {
-	int r = scan_dec(pos, end, &h->inode);
-	const char *s;
-
-	if (r == -1)
+	switch (maps_inode_and_name(pos, line, end, h)) {
+	case INODE_NONE:
 		return parse_error(p, "expected inode (decimal digits)");
-	if (r == -2)
+	case INODE_TOO_LARGE:
 		return parse_error(p, "inode is too large");
-	s = *pos;
-	h->name = NULL;
-	h->name_len = 0;
-	h->prefix_len = (size_t)(s - line);
-	if (s == end)		/* unnamed line without the kernel's trailing space */
-		return 0;
-	if (*s != ' ')
+	case INODE_NO_SPACE:
 		return parse_error(p, "expected a space after inode");
-	s++;
-	h->prefix_len++;
-	while (s < end && *s == ' ')
-		s++;
-	if (s < end) {
-		if (end - s > MAPS_NAME_MAX)
-			return parse_error(p, "name is longer than %d bytes", MAPS_NAME_MAX);
-		h->name = s;
-		h->name_len = (size_t)(end - s);
-		h->name_off = (size_t)(s - line);
+	case INODE_NAME_TOO_LONG:
+		return parse_error(p, "name is longer than %d bytes", MAPS_NAME_MAX);
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 static int scan_header(struct maps_parser *p, const char *line, const char *end,
-		       struct header *h)
+		       struct maps_header *h)
 {
 	const char *s = line;
 	int r;
@@ -242,7 +168,7 @@ static bool name_has_prefix(const char *s, size_t len, const char *prefix)
 }
 
 /* Flags of the special mappings, as Linux 6.18 installs them. */
-static bool special_flags(const struct header *h, vmf_t *flags)
+static bool special_flags(const struct maps_header *h, vmf_t *flags)
 {
 	if (name_is(h->name, h->name_len, "[vvar]") ||
 	    name_is(h->name, h->name_len, "[vvar_vclock]"))
@@ -261,7 +187,7 @@ static bool special_flags(const struct header *h, vmf_t *flags)
 }
 
 /* Shared mappings whose file is shmem, always opened read-write. */
-static bool shmem_name(const struct header *h)
+static bool shmem_name(const struct maps_header *h)
 {
 	return name_has_prefix(h->name, h->name_len, "/dev/zero ") ||
 	       name_has_prefix(h->name, h->name_len, "[anon_shmem:") ||
@@ -276,7 +202,7 @@ static bool shmem_name(const struct header *h)
  * shared ones only if the file was opened for writing, which shmem always
  * is; private writable memory is accounted; the stack grows down).
  */
-static vmf_t infer_flags(const struct header *h)
+static vmf_t infer_flags(const struct maps_header *h)
 {
 	vmf_t f = 0, special;
 
@@ -305,7 +231,7 @@ static vmf_t infer_flags(const struct header *h)
 	return f;
 }
 
-static void note_name_column(struct maps_parser *p, const struct header *h)
+static void note_name_column(struct maps_parser *p, const struct maps_header *h)
 {
 	if (p->column_known || !h->name)
 		return;
@@ -316,7 +242,7 @@ static void note_name_column(struct maps_parser *p, const struct header *h)
 	}
 }
 
-static int check_order(struct maps_parser *p, const struct header *h)
+static int check_order(struct maps_parser *p, const struct maps_header *h)
 {
 	const struct vma *last = p->cur;	/* the previous line's VMA */
 
@@ -336,7 +262,7 @@ static int check_order(struct maps_parser *p, const struct header *h)
 	return 0;
 }
 
-static int fill_vma(struct maps_parser *p, struct vma *v, const struct header *h)
+static int fill_vma(struct maps_parser *p, struct vma *v, const struct maps_header *h)
 {
 	bool has_file = h->major || h->minor || h->inode;
 	uint64_t page_mask = (UINT64_C(1) << p->page_shift) - 1;
@@ -364,13 +290,19 @@ static int fill_vma(struct maps_parser *p, struct vma *v, const struct header *h
 
 static int vmflags_missing(struct maps_parser *p);
 
-static int parse_header_line(struct maps_parser *p, const char *line, const char *end)
+/* The header line at [line, end); h is its scan when fast_header made it, else NULL. */
+static int parse_header_line(struct maps_parser *p, const char *line, const char *end,
+			     const struct maps_header *scanned)
 {
-	struct header h;
+	struct maps_header h;
 	struct vma *v;
 	int r;
 
-	if ((r = scan_header(p, line, end, &h)) || (r = check_order(p, &h)))
+	if (scanned)
+		h = *scanned;
+	else if ((r = scan_header(p, line, end, &h)))
+		return r;
+	if ((r = check_order(p, &h)))
 		return r;
 	if (p->cur && (r = vmflags_missing(p)))
 		return r;
@@ -487,6 +419,24 @@ static unsigned learn_label_width(size_t name_len, size_t value_start, size_t va
 	return lw > 255 ? 255 : (unsigned)lw;
 }
 
+/* "Name:" of template slot i as words for fast_field (names over 15 bytes: none). */
+static void template_words(struct maps_parser *p, unsigned i, const char *name, size_t len)
+{
+	unsigned char bytes[16] = { 0 }, mask[16] = { 0 };
+
+	memset(p->template_mask[i], 0, sizeof(p->template_mask[i]));
+	memset(p->template_padded[i], 0, sizeof(p->template_padded[i]));
+	if (len + 1 > sizeof(bytes))
+		return;
+	memcpy(bytes, name, len);
+	bytes[len] = ':';
+	memset(mask, 0xff, len + 1);
+	memcpy(p->template_word[i], bytes, sizeof(bytes));
+	memcpy(p->template_mask[i], mask, sizeof(mask));
+	memset(bytes + len + 1, ' ', sizeof(bytes) - len - 1);
+	memcpy(p->template_padded[i], bytes, sizeof(bytes));
+}
+
 /* Key id for the field name at [line, line+len), with the shape its line shows. */
 static int field_key(struct maps_parser *p, const char *line, size_t len,
 		     size_t value_start, size_t value_end, bool kb)
@@ -500,6 +450,8 @@ static int field_key(struct maps_parser *p, const char *line, size_t len,
 		p->template_key[p->ntemplate] = (uint16_t)key;
 		p->template_len[p->ntemplate] = (uint8_t)len;
 		p->template_name[p->ntemplate] = vma_smaps_key(p->m, (unsigned)key)->name;
+		p->template_kb[p->ntemplate] = vma_smaps_key(p->m, (unsigned)key)->kb;
+		template_words(p, p->ntemplate, line, len);
 		p->ntemplate++;
 	}
 	return key;
@@ -517,10 +469,11 @@ static int parse_field_value(struct maps_parser *p, const char *line, size_t nam
 	bool kb = false;
 	int r;
 
+	s = skip_spaces(s, end);
 	while (s < end && (*s == ' ' || *s == '\t'))	/* Linux 5.x: "THPeligible:\t\t0" */
 		s++;
 	size_t value_start = (size_t)(s - line);
-	r = scan_dec(&s, end, &value);
+	r = maps_scan_dec(&s, end, &value);
 	if (r == -1)
 		return parse_error(p, "expected a number after '%.*s:'", (int)name_len, line);
 	if (r == -2)
@@ -589,13 +542,16 @@ static bool looks_like_header(const char *line, const char *end)
 {
 	const char *s = line;
 
-	while (s < end && hexval1[(unsigned char)*s])
+	while (s < end && maps_hexval1[(unsigned char)*s])
 		s++;
 	return s > line && s < end && *s == '-';
 }
 
-static int parse_line(struct maps_parser *p, const char *line, const char *end)
+int maps_parse_line(struct maps_parser *p, const char *line, const char *end,
+		    const char *limit)
 {
+	struct maps_header h;
+
 	/* Fast path: in smaps, most lines are the field the first record had here. */
 	if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate && !p->cur_vmflags) {
 		size_t n = p->template_len[p->cur_field];
@@ -608,10 +564,16 @@ static int parse_line(struct maps_parser *p, const char *line, const char *end)
 		if (n)
 			return parse_field_line(p, line, n, end);
 	}
+	if (maps_same_layout_header(line, end, limit, p->layout, &h) ||
+	    maps_fast_header(line, end, limit, &h, p->layout)) {
+		if (p->format == MAPS_FORMAT_UNKNOWN && p->cur)
+			p->format = MAPS_FORMAT_MAPS;
+		return parse_header_line(p, line, end, &h);
+	}
 	if (looks_like_header(line, end)) {
 		if (p->format == MAPS_FORMAT_UNKNOWN && p->cur)
 			p->format = MAPS_FORMAT_MAPS;
-		return parse_header_line(p, line, end);
+		return parse_header_line(p, line, end, NULL);
 	}
 	size_t n = field_name_len(line, end);
 	if (n)
@@ -622,30 +584,12 @@ static int parse_line(struct maps_parser *p, const char *line, const char *end)
 	       parse_error(p, "expected '-' after start address");
 }
 
-long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
-{
-	const char *s = buf, *end = buf + len;
-
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *eol = nl ? nl : end;
-		if (!nl && !eof)
-			break;
-		p->lineno++;
-		int r = parse_line(p, s, eol);
-		if (r)
-			return r;
-		s = nl ? nl + 1 : end;
-	}
-	return (long)(s - buf);
-}
-
 /* ---- end of input --------------------------------------------------------- */
 
-struct file_slot {
-	uint64_t inode;
-	uint32_t dev, name, file;
-};
+static bool needs_file(const struct vma *v)
+{
+	return !v->file && (v->dev || v->inode);
+}
 
 static size_t file_hash(const struct vma *v, size_t mask)
 {
@@ -655,31 +599,80 @@ static size_t file_hash(const struct vma *v, size_t mask)
 	return (size_t)(h >> 17) & mask;
 }
 
-/* The snapshot's mappings of one file (device, inode, path) share one open. */
-static int assign_files(struct maps_parser *p)
+static bool same_file(const struct vma *a, const struct vma *b)
 {
-	size_t cap = 16;
-	struct file_slot *t;
+	return a->inode == b->inode && a->dev == b->dev && a->name == b->name;
+}
 
-	while (cap < 2 * p->m->count)
-		cap *= 2;
-	t = calloc(cap, sizeof(*t));
-	if (!t)
+/*
+ * Files seen so far: the first VMA of each (its file id is the file's), in a
+ * table that grows with the files, not the VMAs (a process maps a few
+ * hundred files over thousands of VMAs), so it stays small and in cache.
+ */
+struct file_table {
+	struct vma **slot;
+	size_t mask, used;
+};
+
+static int file_table_grow(struct file_table *t)
+{
+	size_t cap = t->slot ? 2 * (t->mask + 1) : 256;
+	struct vma **slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
 		return -ENOMEM;
-	for (struct vma *v = p->m->first; v; v = v->next) {
-		if (v->file || (!v->dev && !v->inode))
+	for (size_t i = 0; t->slot && i <= t->mask; i++) {
+		size_t j;
+
+		if (!t->slot[i])
 			continue;
-		size_t i = file_hash(v, cap - 1);
-		while (t[i].file && !(t[i].inode == v->inode && t[i].dev == v->dev &&
-				      t[i].name == v->name))
-			i = (i + 1) & (cap - 1);
-		if (!t[i].file) {
-			t[i] = (struct file_slot){ v->inode, v->dev, v->name, vma_file_open(p->m) };
-		}
-		v->file = t[i].file;
+		for (j = file_hash(t->slot[i], cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+			;
+		slot[j] = t->slot[i];
 	}
-	free(t);
+	free(t->slot);
+	t->slot = slot;
+	t->mask = cap - 1;
 	return 0;
+}
+
+/* The snapshot's mappings of one file (device, inode, path) share one open. */
+static int assign_file(struct maps_parser *p, struct file_table *t, struct vma *v)
+{
+	size_t i;
+
+	if (2 * (t->used + 1) > t->mask + 1 && file_table_grow(t) < 0)
+		return -ENOMEM;
+	for (i = file_hash(v, t->mask); t->slot[i] && !same_file(t->slot[i], v);
+	     i = (i + 1) & t->mask)
+		;
+	if (!t->slot[i]) {
+		v->file = vma_file_open(p->m);
+		t->slot[i] = v;
+		t->used++;
+	}
+	v->file = t->slot[i]->file;
+	return 0;
+}
+
+/* File identities and kinds, in one walk (a kind looks at the VMA below). */
+static int assign_files_and_kinds(struct maps_parser *p)
+{
+	struct file_table t = { NULL, 0, 0 };
+	size_t nnames = (size_t)intern_count(p->m->names) + 1;
+	uint8_t *kinds = malloc(nnames);	/* what each name says, for vma_classify */
+	int r = 0;
+
+	if (kinds)
+		memset(kinds, 0xff, nnames);
+	for (struct vma *v = p->m->first; v; v = v->next) {
+		if (needs_file(v) && (r = assign_file(p, &t, v)) < 0)
+			break;
+		vma_classify_cached(p->m, v, kinds, kinds ? nnames : 0);
+	}
+	free(kinds);
+	free(t.slot);
+	return r;
 }
 
 int maps_parser_finish(struct maps_parser *p)
@@ -690,10 +683,7 @@ int maps_parser_finish(struct maps_parser *p)
 		return r;
 	if (p->format == MAPS_FORMAT_UNKNOWN && p->cur)
 		p->format = MAPS_FORMAT_MAPS;	/* one VMA line and nothing else */
-	if ((r = assign_files(p)))
-		return r;
-	vma_classify_all(p->m);
-	return 0;
+	return assign_files_and_kinds(p);
 }
 
 enum maps_format maps_sniff(const char *buf, size_t len)

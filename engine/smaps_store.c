@@ -413,14 +413,18 @@ static bool at_tail(const struct vma_smaps_store *st, const struct smaps_rec *r)
 	return r->off + (size_t)r->len == st->used;
 }
 
-int vma_smaps_append(struct vma_model *m, struct vma *v, unsigned key, uint64_t value)
+int vma_smaps_append_many(struct vma_model *m, struct vma *v, const uint8_t *keys,
+			  const uint64_t *values, size_t n)
 {
 	struct vma_smaps_store *st = m->smaps;
 	struct smaps_rec *r;
 	int err;
 
-	if (key >= st->nkeys)
-		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (keys[i] >= st->nkeys)
+			return -EINVAL;
+	if (n == 0)
+		return 0;
 	if (v->smaps == VMA_NO_SMAPS) {
 		err = reserve(st, FIELD_MAX_BYTES);
 		if (err == 0)
@@ -429,10 +433,10 @@ int vma_smaps_append(struct vma_model *m, struct vma *v, unsigned key, uint64_t 
 			return err;
 	}
 	r = &st->rec[v->smaps];
-	if (r->n >= MAX_FIELDS)
+	if (n > MAX_FIELDS || r->n > MAX_FIELDS - n)
 		return -ENOSPC;
-	/* Room to move the record and add the field; compaction may move it. */
-	if ((err = reserve(st, r->len + FIELD_MAX_BYTES)) < 0)
+	/* Room to move the record and add the fields; compaction may move it. */
+	if ((err = reserve(st, r->len + n * FIELD_MAX_BYTES)) < 0)
 		return err;
 	if (!at_tail(st, r)) {
 		memcpy(st->buf + st->used, st->buf + r->off, r->len);
@@ -441,11 +445,22 @@ int vma_smaps_append(struct vma_model *m, struct vma *v, unsigned key, uint64_t 
 		st->garbage += r->len;
 		st->gen++;
 	}
-	st->buf[st->used] = (uint8_t)key;
-	st->used += 1 + put_varint(st->buf + st->used + 1, value);
+	for (size_t i = 0; i < n; i++) {
+		st->buf[st->used] = keys[i];
+		st->used += 1 + put_varint(st->buf + st->used + 1, values[i]);
+	}
 	r->len = (uint16_t)(st->used - r->off);
-	r->n++;
+	r->n = (uint16_t)(r->n + n);
 	return 0;
+}
+
+int vma_smaps_append(struct vma_model *m, struct vma *v, unsigned key, uint64_t value)
+{
+	uint8_t k = (uint8_t)key;
+
+	if (key >= m->smaps->nkeys)
+		return -EINVAL;
+	return vma_smaps_append_many(m, v, &k, &value, 1);
 }
 
 static const struct smaps_rec *record_of(const struct vma_model *m, const struct vma *v)
@@ -490,6 +505,18 @@ void vma_smaps_field(const struct vma_model *m, const struct vma *v, size_t i,
 			break;
 	}
 	*c = (struct smaps_cursor){ v->smaps, (uint32_t)k, at, st->gen };
+}
+
+size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned *keys,
+			uint64_t *values, size_t max)
+{
+	const struct vma_smaps_store *st = m->smaps;
+	const struct smaps_rec *r = record_of(m, v);
+	size_t at = r ? r->off : 0, n = r ? r->n : 0;
+
+	for (size_t i = 0; i < n && i < max; i++)
+		get_field(st->buf, &at, &keys[i], &values[i]);
+	return n;
 }
 
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,

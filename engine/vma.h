@@ -148,6 +148,17 @@ struct vma_smaps_store;	/* engine/smaps_store.c */
 struct vma_pool;	/* engine/vma_tree.c: slab of struct vma */
 struct vma_find_index;	/* engine/vma_index.c: sorted ends for vma_find */
 
+/* A range of addresses [start, end), page aligned. */
+struct vma_range {
+	uint64_t start, end;
+};
+
+/* The size of a shmem object (shared anonymous memory), by open-file identity. */
+struct vma_objsize {
+	uint32_t file;
+	uint64_t pages;
+};
+
 struct vma_model {
 	struct rb_root root;
 	struct vma *first, *last;
@@ -162,6 +173,16 @@ struct vma_model {
 	struct vma_smaps_store *smaps;
 	struct vma_pool *pool;
 	struct vma_find_index *index;	/* engine/vma_index.c: read-mostly lookups */
+	/*
+	 * Page-level state /proc does not show (engine/vma_pages.c): pages
+	 * made guard pages by MADV_GUARD_INSTALL (sorted, disjoint, merged),
+	 * and the sizes of shmem objects, which pages past cannot be faulted
+	 * (sorted by file).  Population over either fails.
+	 */
+	struct vma_range *guards;
+	size_t nguards, capguards;
+	struct vma_objsize *objsizes;
+	size_t nobjsizes, capobjsizes;
 };
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -254,11 +275,20 @@ int vma_smaps_key_add(struct vma_model *m, const char *name, size_t len,
 		      unsigned label_width, bool kb);
 /* Append a field to v's record (in order); allocates the record on first use. */
 int vma_smaps_append(struct vma_model *m, struct vma *v, unsigned key, uint64_t value);
+/* n fields at once, as n vma_smaps_append calls would add them (all or, on error, none). */
+int vma_smaps_append_many(struct vma_model *m, struct vma *v, const uint8_t *keys,
+			  const uint64_t *values, size_t n);
 /* Fields of v in their order; returns the count, 0 if v has no smaps. */
 size_t vma_smaps_count(const struct vma_model *m, const struct vma *v);
 void vma_smaps_field(const struct vma_model *m, const struct vma *v, size_t i,
 		     unsigned *key, uint64_t *value);
 /* Value of key for v; false if absent.  kB keys are returned in kB. */
+/*
+ * The first max fields of v in their order, decoded in one pass into keys[]
+ * and values[]; returns v's field count (0 if no smaps), which may be > max.
+ */
+size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned *keys,
+			uint64_t *values, size_t max);
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,
 		   uint64_t *value);
 void vma_smaps_drop(struct vma_model *m, struct vma *v);
@@ -337,6 +367,7 @@ struct vma_mapfile {
 	bool shmem;		/* memfd, /dev/shm, SysV: THP/merge rules of shmem */
 	bool thp_align;		/* fs aligns to 2 MiB (ext4, xfs, btrfs get_unmapped_area) */
 	bool readonly;		/* opened O_RDONLY: MAP_SHARED may not write */
+	bool writeonly;		/* opened O_WRONLY: every mmap fails EACCES */
 };
 
 int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int flags,

@@ -27,6 +27,11 @@ struct vma_intern *intern_copy(const struct vma_intern *src);	/* same ids */
 int intern_add(struct vma_intern *in, const char *s, size_t len, uint32_t *id);
 const char *intern_str(const struct vma_intern *in, uint32_t id, size_t *len);
 uint32_t intern_count(const struct vma_intern *in);	/* names, not counting 0 */
+/*
+ * vma_classify, remembering what each name says in cache[name id] (ncache
+ * bytes set to 0xff first; ids from ncache up are not remembered).
+ */
+void vma_classify_cached(struct vma_model *m, struct vma *v, uint8_t *cache, size_t ncache);
 size_t intern_bytes(const struct vma_intern *in);	/* memory in use */
 
 /* ---- smaps_store.c: smaps values ------------------------------------------- */
