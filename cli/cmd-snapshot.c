@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json.h"
 #include "cli/show.h"
 
 extern const struct cmd_entry cmd_snapshot_entry;
@@ -18,32 +17,6 @@ static const struct cmd_option snapshot_options[] = {
 	{ "output", 'o', "FILE", "write to FILE (atomically; '-' for standard output)", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
-
-/* The whole document into out. */
-static int snapshot_write(FILE *out, const struct source *s)
-{
-	struct json_writer w;
-	struct show_totals t;
-	const struct vma *v;
-
-	show_totals_init(&t);
-	jw_init(&w, out, true);
-	jw_begin_object(&w);
-	jw_kv_string(&w, "schema", JSON_SCHEMA);
-	jw_key(&w, "source");
-	json_source_meta(&w, s);
-	jw_key(&w, "vmas");
-	jw_begin_array(&w);
-	for (v = s->model.first; v; v = v->next) {
-		json_vma(&w, &s->model, v);
-		show_totals_add(&t, &s->model, v);
-	}
-	jw_end_array(&w);
-	jw_key(&w, "summary");
-	json_summary(&w, s, &t);
-	jw_end_object(&w);
-	return jw_finish(&w);
-}
 
 static int snapshot_save(const struct source *s, const char *path)
 {
@@ -54,7 +27,7 @@ static int snapshot_save(const struct source *s, const char *path)
 
 	if (!mem)
 		return cli_error(EXIT_TARGET, "out of memory");
-	rc = snapshot_write(mem, s);
+	rc = show_json_document(mem, s, NULL, false);
 	if (fclose(mem) || rc) {
 		free(buf);
 		return cli_error(EXIT_TARGET, "out of memory");

@@ -670,7 +670,7 @@ static void json_gaps(struct json_writer *w, const struct vma_model *m, const st
 	jw_end_array(w);
 }
 
-int show_write_json(const struct source *s, const struct show_filter *f, bool gaps, FILE *out)
+int show_json_document(FILE *out, const struct source *s, const struct show_filter *f, bool gaps)
 {
 	struct json_writer w;
 	struct show_totals t;
@@ -697,7 +697,12 @@ int show_write_json(const struct source *s, const struct show_filter *f, bool ga
 	jw_key(&w, "summary");
 	json_summary(&w, s, &t);
 	jw_end_object(&w);
-	if (jw_finish(&w))
+	return jw_finish(&w);
+}
+
+int show_write_json(const struct source *s, const struct show_filter *f, bool gaps, FILE *out)
+{
+	if (show_json_document(out, s, f, gaps))
 		return cli_error(EXIT_TARGET, "cannot write the output");
 	return EXIT_FINE;
 }

@@ -105,10 +105,11 @@ void json_summary(struct json_writer *w, const struct source *s, const struct sh
 
 /*
  * The whole vmatool/1 document of s: schema, source, the VMAs that pass f
- * (NULL: all), "gaps" when gaps is set, summary.  Written to out; returns
- * EXIT_FINE, or EXIT_TARGET after a message if writing failed.  This is
- * what `show --format json` and `snapshot` print.
+ * (NULL: all), "gaps" when gaps is set, summary.  This is what `show
+ * --format json` and `snapshot` print.  show_json_document returns nonzero
+ * if writing failed; show_write_json says so and returns EXIT_TARGET.
  */
+int show_json_document(FILE *out, const struct source *s, const struct show_filter *f, bool gaps);
 int show_write_json(const struct source *s, const struct show_filter *f, bool gaps, FILE *out);
 
 #endif

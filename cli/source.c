@@ -218,30 +218,6 @@ static void thp_params(struct vma_params *p)
 	free(s);
 }
 
-/*
- * Parameters the operations need, estimated from the VMAs read: brk from
- * [heap], mmap_base from the highest mapping below the stack (the first
- * top-down mmap ends at mmap_base).
- */
-static void params_from_vmas(struct vma_model *m)
-{
-	struct vma *v, *stack = NULL;
-
-	/* the first [heap] from the bottom, the last stack from the top: the
-	 * walks stop there, not at the far end of 65,000 VMAs */
-	for (v = m->first; v && !m->p.start_brk; v = v->next) {
-		if (v->kind == VMA_KIND_HEAP) {
-			m->p.start_brk = v->start;
-			m->p.brk = v->end;
-		}
-	}
-	for (v = m->last; v && !stack; v = v->prev)
-		if (v->kind == VMA_KIND_STACK && (v->flags & VMF(GROWSDOWN)))
-			stack = v;
-	if (stack && stack->prev && stack->prev->end < stack->start)
-		m->p.mmap_base = stack->prev->end;
-}
-
 static void params_live(struct source *s, pid_t pid)
 {
 	char *after, *st = stat_fields(pid, &after);
@@ -346,7 +322,7 @@ static int read_live(struct source *s, pid_t pid, const struct source_opts *o)
 		return rc;
 	s->name_column = p.name_column;
 	s->has_smaps = o->smaps;
-	params_from_vmas(&s->model);
+	vma_infer_params(&s->model);
 	params_live(s, pid);
 	if (o->rollup)
 		read_rollup(s, pid);
@@ -459,7 +435,7 @@ static int read_text_file(struct source *s, struct text_reader *r, const char *n
 		return parse_failed(s, &p, err, name);
 	s->name_column = p.name_column;
 	s->has_smaps = p.format == MAPS_FORMAT_SMAPS;
-	params_from_vmas(&s->model);
+	vma_infer_params(&s->model);
 	return EXIT_FINE;
 }
 
@@ -496,7 +472,7 @@ static int read_file(struct source *s, const char *path)
 	if (rc == EXIT_FINE && s->kind != SOURCE_JSON_FILE)
 		s->meta.page_size = sysconf(_SC_PAGESIZE);
 	if (rc == EXIT_FINE && s->kind == SOURCE_JSON_FILE) {
-		params_from_vmas(&s->model);
+		vma_infer_params(&s->model);
 		if (s->meta.max_map_count > 0)
 			s->model.p.max_map_count = (uint32_t)s->meta.max_map_count;
 	}

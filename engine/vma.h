@@ -401,5 +401,10 @@ int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effec
  * separate, so that later operations do not merge them wrongly.
  */
 void vma_infer_hidden(struct vma_model *m);
+/*
+ * Process parameters a snapshot implies: start_brk and brk from [heap] when
+ * unknown, mmap_base just below the stack's lower neighbour.
+ */
+void vma_infer_params(struct vma_model *m);
 
 #endif

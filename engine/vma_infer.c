@@ -195,6 +195,7 @@ static void infer_brk(struct vma_model *m)
 {
 	if (m->p.start_brk != 0)
 		return;
+	/* the first [heap] from the bottom: the walk stops there */
 	for (struct vma *v = m->first; v != NULL; v = v->next) {
 		if (v->kind == VMA_KIND_HEAP) {
 			m->p.start_brk = v->start;
@@ -202,6 +203,20 @@ static void infer_brk(struct vma_model *m)
 			return;
 		}
 	}
+}
+
+void vma_infer_params(struct vma_model *m)
+{
+	struct vma *v;
+
+	infer_brk(m);
+	/* The first top-down mmap ends at mmap_base: below the stack's
+	 * neighbour.  The last stack from the top: the walk stops there. */
+	for (v = m->last; v != NULL; v = v->prev)
+		if (v->kind == VMA_KIND_STACK && (v->flags & VMF(GROWSDOWN)))
+			break;
+	if (v && v->prev && v->prev->end < v->start)
+		m->p.mmap_base = v->prev->end;
 }
 
 static bool is_shared_anon(const struct vma_model *m, const struct vma *v)

@@ -180,23 +180,6 @@ static bool thp_file(void *arg, const char *path)
 	}
 }
 
-/* As the CLI does: brk from [heap], mmap_base below the stack's neighbour. */
-static void params_from_vmas(struct vma_model *m)
-{
-	struct vma *v, *stack = NULL;
-
-	for (v = m->first; v; v = v->next) {
-		if (v->kind == VMA_KIND_HEAP && !m->p.start_brk) {
-			m->p.start_brk = v->start;
-			m->p.brk = v->end;
-		}
-		if (v->kind == VMA_KIND_STACK && (v->flags & VMF(GROWSDOWN)))
-			stack = v;
-	}
-	if (stack && stack->prev && stack->prev->end < stack->start)
-		m->p.mmap_base = stack->prev->end;
-}
-
 /* The break before entry k: the last brk result before it, else the recorded one. */
 static unsigned long long brk_before(const struct seq *s, size_t k)
 {
@@ -248,7 +231,7 @@ static int model_from(struct vma_model *m, const char *t, size_t n, const struct
 		sb_printf(why, "snapshot does not parse: %s", mp.errmsg);
 		return -1;
 	}
-	params_from_vmas(m);
+	vma_infer_params(m);
 	if (s->start_brk) {	/* known to the recorder, as /proc/PID/stat tells the CLI */
 		m->p.start_brk = s->start_brk;
 		m->p.brk = brk_before(s, k);
