@@ -207,7 +207,8 @@ bool color_enabled(enum color_mode mode, int fd);
 /*
  * Write a whole file atomically: tmp file in the same directory, write,
  * fsync, rename.  On failure nothing is left behind; exit code returned.
- * path "-" or NULL writes to stdout.
+ * path "-" or NULL writes to stdout; a device or FIFO is written in place;
+ * through a symbolic link, the file it names is replaced.
  */
 int write_file_atomic(const char *path, const char *data, size_t len);
 

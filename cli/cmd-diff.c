@@ -30,7 +30,7 @@ static const struct cmd_option diff_options[] = {
 };
 
 struct diff_cmd {
-	bool json, explain, exact, smaps;
+	bool json, explain, exact, smaps, color_given;
 	enum color_mode color;
 	uint64_t min_delta;
 	const char *target[2];
@@ -53,6 +53,7 @@ static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
 			else if (strcmp(a.arg, "text"))
 				rc = cli_usage_error("unknown format '%s' (text or json)", a.arg);
 		} else if (!strcmp(name, "color")) {
+			d->color_given = true;
 			if (parse_color_mode(a.arg, &d->color))
 				rc = cli_usage_error("unknown colour mode '%s' (auto, always, never)", a.arg);
 		} else if (!strcmp(name, "min-delta")) {
@@ -70,6 +71,8 @@ static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
 		rc = -1;
 	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
 		rc = EXIT_BADINPUT;
+	else if (rc == EXIT_FINE && d->json && (d->exact || d->color_given))
+		rc = cli_usage_error("--%s applies to --format text only", d->exact ? "bytes" : "color");
 	else if (rc == EXIT_FINE && argc - a.optind != 2)
 		rc = cli_usage_error("expected two targets, A and B");
 	else if (rc == EXIT_FINE) {

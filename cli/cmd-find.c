@@ -221,11 +221,20 @@ static int parse_addr(struct finder *f, const char *s, uint64_t *addr)
 	char *name;
 	int rc;
 
-	if (parse_u64(s, addr) == 0)
+	rc = parse_u64(s, addr);
+	if (rc == 0)
 		return EXIT_FINE;
-	for (p = s; *p; p++)	/* the last + or - followed by a number */
-		if ((*p == '+' || *p == '-') && p > s && parse_u64(p + 1, &off) == 0)
+	if (rc == -ERANGE)
+		return cli_error(EXIT_BADINPUT, "address '%s' is out of range", s);
+	for (p = s; *p; p++) {	/* the last + or - followed by a number */
+		if ((*p != '+' && *p != '-') || p == s)
+			continue;
+		rc = parse_u64(p + 1, &off);
+		if (rc == 0)
 			op = p;
+		else if (rc == -ERANGE && !strchr(p + 1, '+') && !strchr(p + 1, '-'))
+			return cli_error(EXIT_BADINPUT, "address '%s' is out of range", s);
+	}
 	if (op)
 		parse_u64(op + 1, &off);
 	name = strndup(s, op ? (size_t)(op - s) : strlen(s));
@@ -276,14 +285,14 @@ static void print_text(const struct find_result *r, bool exact, FILE *out)
 			fputs("not mapped\n", out);
 	}
 	if (r->has_prev) {
-		fprintf(out, "  %s after the end of  ", fmt_size(r->addr - r->prev.end, exact, a));
+		fprintf(out, "  %s after the end of ", fmt_size(r->addr - r->prev.end, exact, a));
 		print_pm(&r->prev, out);
 		fputc('\n', out);
 	} else {
 		fputs("  no VMA below\n", out);
 	}
 	if (r->has_next) {
-		fprintf(out, "  %s before the start of  ", fmt_size(r->next.start - r->addr, exact, a));
+		fprintf(out, "  %s before the start of ", fmt_size(r->next.start - r->addr, exact, a));
 		print_pm(&r->next, out);
 		fputc('\n', out);
 	} else {
@@ -385,6 +394,8 @@ static int find_parse_args(struct find_args *a, int argc, char **argv)
 		return EXIT_FINE;
 	if (i == CMD_ARGS_BAD)
 		return EXIT_BADINPUT;
+	if (a->json && a->exact)
+		return cli_usage_error("--bytes applies to --format text only");
 	if (argc - ca.optind < 2)
 		return cli_usage_error("expected a target and at least one address");
 	a->first = ca.optind;

@@ -33,7 +33,7 @@ static const struct cmd_option show_options[] = {
 
 struct show_args {
 	enum show_format format;
-	bool exact, gaps, no_smaps;
+	bool exact, gaps, no_smaps, color_given;
 	enum color_mode color;
 	struct show_filter filter;
 	const char *target;
@@ -59,6 +59,7 @@ static int show_option(struct show_args *a, const char *name, const char *arg)
 	if (!strcmp(name, "bytes"))
 		a->exact = true;
 	else if (!strcmp(name, "color")) {
+		a->color_given = true;
 		if (parse_color_mode(arg, &a->color))
 			return cli_usage_error("bad colour mode '%s': expected auto, always or never", arg);
 	} else if (!strcmp(name, "gaps"))
@@ -178,6 +179,48 @@ static int show_raw_maps(const char *target)
 	return rc;
 }
 
+/*
+ * --no-smaps on a saved smaps or JSON file: the VMAs as their maps text alone
+ * would give them (no memory use, VmFlags inferred), as for a live process.
+ */
+static int source_drop_smaps(struct source *s)
+{
+	struct vma_params params = s->model.p;
+	struct maps_parser p;
+	const struct vma *v;
+	size_t len = 0, cap = s->model.count * 128 + MAPS_LINE_MAX;
+	char *text = malloc(cap);
+	long err = 0;
+
+	for (v = s->model.first; text && v; v = v->next) {
+		if (cap - len < MAPS_LINE_MAX) {
+			char *nt = realloc(text, cap *= 2);
+
+			if (!nt)
+				free(text);
+			text = nt;
+			if (!text)
+				break;
+		}
+		len += maps_format_line(&s->model, v, s->name_column, text + len);
+	}
+	vma_model_release(&s->model);
+	if (!text || vma_model_init(&s->model, &params) < 0) {
+		free(text);
+		return cli_error(EXIT_TARGET, "out of memory");
+	}
+	maps_parser_init(&p, &s->model);
+	err = maps_parse(&p, text, len, true);
+	if (err >= 0)
+		err = maps_parser_finish(&p);
+	free(text);
+	if (err < 0)
+		return cli_error(EXIT_TARGET, "cannot read the VMAs of '%s' back as maps", s->target);
+	s->has_smaps = false;
+	vma_infer_params(&s->model);
+	return EXIT_FINE;
+}
+
 static int show_exec(int argc, char **argv)
 {
 	struct show_args a;
@@ -193,6 +236,8 @@ static int show_exec(int argc, char **argv)
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
 	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;
 	rc = source_open(&s, a.target, &so);
+	if (rc == EXIT_FINE && a.no_smaps && s.has_smaps)
+		rc = source_drop_smaps(&s);
 	if (rc == EXIT_FINE)
 		rc = show_output(&s, &a);
 	source_release(&s);
@@ -220,6 +265,11 @@ static int show_parse_args(struct show_args *a, int argc, char **argv)
 		return EXIT_BADINPUT;
 	if (a->no_smaps && a->format == FMT_SMAPS)
 		return cli_usage_error("--no-smaps and --format smaps exclude each other");
+	/* nothing accepted that the output would not show */
+	if (a->format != FMT_TEXT && (a->exact || a->color_given))
+		return cli_usage_error("--%s applies to --format text only", a->exact ? "bytes" : "color");
+	if ((a->format == FMT_MAPS || a->format == FMT_SMAPS) && a->gaps)
+		return cli_usage_error("--gaps applies to --format text and json only");
 	if (ca.optind >= argc)
 		return cli_usage_error("no target: give a PID, 'self', a process name or a file");
 	if (ca.optind + 1 < argc)

@@ -175,6 +175,7 @@ static int read_all(const char *name, char **buf, size_t *len)
 
 	if (!f)
 		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(errno));
+	errno = 0;
 	for (;;) {
 		char *nb = realloc(b, cap + 1);
 		if (!nb) {
@@ -189,12 +190,13 @@ static int read_all(const char *name, char **buf, size_t *len)
 			break;
 		cap *= 2;
 	}
-	int bad = ferror(f);
+	int bad = ferror(f) ? (errno ? errno : EIO) : 0;	/* "Is a directory", ... */
 	if (f != stdin)
 		fclose(f);
 	if (bad) {
 		free(b);
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(EIO));
+		return cli_error(EXIT_TARGET, "cannot read '%s': %s",
+				 strcmp(name, "-") ? name : "standard input", strerror(bad));
 	}
 	b[n] = '\0';
 	*buf = b;

@@ -40,18 +40,25 @@ static int snapshot_save(const struct source *s, const char *path)
 static int snapshot_exec(int argc, char **argv)
 {
 	struct source_opts so = { .smaps = true, .rollup = true };
-	const char *output = NULL;
+	const char *output = NULL, *dup = NULL;
 	struct source s;
 	struct cmd_args a;
 	int i, rc;
 
 	cmd_args_init(&a, &cmd_snapshot_entry, argc, argv);
-	while ((i = cmd_args_next(&a)) >= 0)
-		output = a.arg;		/* the only option: --output */
+	while ((i = cmd_args_next(&a)) >= 0) {
+		if (output || !*a.arg)	/* the only option: --output */
+			dup = a.arg;
+		output = a.arg;
+	}
 	if (i == CMD_ARGS_HELP)
 		rc = -1;
 	else if (i == CMD_ARGS_BAD)
 		rc = EXIT_BADINPUT;
+	else if (dup && !*dup)
+		rc = cli_usage_error("--output needs a file name ('-' for standard output)");
+	else if (dup)
+		rc = cli_usage_error("--output given twice");
 	else if (argc - a.optind != 1)
 		rc = cli_usage_error("expected one TARGET");
 	else

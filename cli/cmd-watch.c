@@ -39,7 +39,7 @@ static const struct cmd_option watch_options[] = {
 struct watch_cmd {
 	uint64_t interval_ns;
 	unsigned long count;		/* 0: no limit */
-	bool jsonl, exact, smaps;
+	bool jsonl, exact, smaps, color_given, min_delta_given;
 	enum color_mode color;
 	uint64_t min_delta;
 	const char *target;
@@ -101,9 +101,11 @@ static int watch_option(struct watch_cmd *wc, const char *name, const char *arg)
 		else if (strcmp(arg, "text"))
 			return cli_usage_error("unknown format '%s' (text or jsonl)", arg);
 	} else if (!strcmp(name, "color")) {
+		wc->color_given = true;
 		if (parse_color_mode(arg, &wc->color))
 			return cli_usage_error("unknown colour mode '%s' (auto, always, never)", arg);
 	} else if (!strcmp(name, "min-delta")) {
+		wc->min_delta_given = true;
 		if (parse_size(arg, &wc->min_delta))
 			return cli_usage_error("bad size '%s' for --min-delta", arg);
 	} else if (!strcmp(name, "bytes")) {
@@ -129,6 +131,10 @@ static int watch_parse_args(struct watch_cmd *wc, int argc, char **argv)
 		rc = -1;
 	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
 		rc = EXIT_BADINPUT;
+	else if (rc == EXIT_FINE && wc->jsonl && (wc->exact || wc->color_given))
+		rc = cli_usage_error("--%s applies to --format text only", wc->exact ? "bytes" : "color");
+	else if (rc == EXIT_FINE && !wc->smaps && wc->min_delta_given)
+		rc = cli_usage_error("--min-delta needs the memory use that --no-smaps leaves out");
 	else if (rc == EXIT_FINE && argc - a.optind != 1)
 		rc = cli_usage_error("expected one TARGET");
 	else if (rc == EXIT_FINE)
@@ -366,6 +372,9 @@ static int watch_exec(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_FINE : rc;
 	so.smaps = wc.smaps;
+	if (target_is_file(wc.target))	/* said before reading it whole */
+		return cli_error(EXIT_BADINPUT, "'%s' is a file: watch needs a running process",
+				 wc.target);
 	install_handlers();
 	rc = source_open(&src[0], wc.target, &so);
 	if (rc == EXIT_FINE && src[0].kind != SOURCE_LIVE)

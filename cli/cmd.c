@@ -173,7 +173,9 @@ static int cmd_args_bad(struct cmd_args *a, int c)
 	const char *opt = a->argv[optind - 1];
 
 	if (c == ':') {
-		if (optopt && optopt < CMD_OPT_LONG && cmd_option_by_short(a->cmd, optopt) >= 0)
+		/* a long option also sets optopt to its short name: name it as written */
+		if (optopt && optopt < CMD_OPT_LONG && cmd_option_by_short(a->cmd, optopt) >= 0 &&
+		    strncmp(opt, "--", 2) != 0)
 			cli_usage_error("option '-%c' needs a value", optopt);
 		else
 			cli_usage_error("option '%s' needs a value", opt);

@@ -644,7 +644,7 @@ static int load_vma_line(struct json_loader *l, json_t *o, size_t i, char *line)
 	if (used == -ENOMEM)
 		return cli_error(EXIT_TARGET, "out of memory");
 	if (used < 0)
-		return load_error(l, "vmas[%zu]: %s", i, l->parser.errmsg);
+		return load_error(l, "vmas[%zu]: %s", i, l->parser.errmsg + l->parser.errprefix);
 	return 0;
 }
 
@@ -701,7 +701,7 @@ static int load_vma_fields(struct json_loader *l, json_t *o, size_t i)
 		if (!id)
 			continue;	/* not an smaps field: ignore */
 		if (!json_is_integer(val) || json_integer_value(val) < 0)
-			return load_error(l, "vmas[%zu]: '%s' must be a number", i, key);
+			return load_error(l, "vmas[%zu]: '%s' must be a non-negative integer", i, key);
 		ki = vma_smaps_key(m, (unsigned)json_integer_value(id));
 		x = (uint64_t)json_integer_value(val);
 		if (vma_smaps_append(m, v, (unsigned)json_integer_value(id), ki->kb ? x / 1024 : x) < 0)
@@ -730,8 +730,10 @@ static int load_vmas(struct json_loader *l, json_t *vmas)
 			break;
 	}
 	free(line);
-	if (!r && maps_parser_finish(&l->parser) < 0)
-		r = load_error(l, "%s", l->parser.errmsg);
+	if (!r && maps_parser_finish(&l->parser) < 0)	/* one line per VMA */
+		r = l->parser.errline ? load_error(l, "vmas[%zu]: %s", l->parser.errline - 1,
+						   l->parser.errmsg + l->parser.errprefix)
+				      : load_error(l, "%s", l->parser.errmsg);
 	for (i = 0; !r && i < json_array_size(vmas); i++)
 		r = load_vma_fields(l, json_array_get(vmas, i), i);
 	if (!r)

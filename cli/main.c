@@ -22,7 +22,15 @@ static void main_usage(FILE *out)
 	      "vmatool JSON file.  'vmatool COMMAND --help' describes a command.\n", out);
 }
 
-int main(int argc, char **argv)
+/* Whatever was printed last (help, version) must have reached stdout. */
+static int main_flush(int rc)
+{
+	if ((fflush(stdout) == EOF || ferror(stdout)) && rc == EXIT_FINE)
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return rc;
+}
+
+static int main_run(int argc, char **argv)
 {
 	const struct cmd_entry *cmd;
 
@@ -54,4 +62,9 @@ int main(int argc, char **argv)
 		return EXIT_BADINPUT;
 	cli_cmd_name = cmd->name;
 	return cmd->exec(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	return main_flush(main_run(argc, argv));
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -228,6 +229,29 @@ static bool name_matches(const char *name, const char *comm, char **argv)
 	return !strcmp(slash ? slash + 1 : a0, name);
 }
 
+/* libproc2 turns control (and some other) bytes of a comm into '?' or '.'. */
+static bool name_needs_raw_comm(const char *name)
+{
+	for (; *name; name++)
+		if ((unsigned char)*name < 0x20 || (unsigned char)*name >= 0x7f)
+			return true;
+	return false;
+}
+
+/* Whether task p (libproc2 comm and argv) is the process called name. */
+static bool task_matches(const char *name, pid_t p, const char *comm, char **argv)
+{
+	char *raw;
+	bool match;
+
+	if (!name_needs_raw_comm(name))
+		return name_matches(name, comm, argv);
+	raw = proc_raw_comm(p);
+	match = raw && name_matches(name, raw, argv);
+	free(raw);
+	return match;
+}
+
 static void print_candidate(pid_t pid, const char *cmdline)
 {
 	fprintf(stderr, "  %7d  ", (int)pid);
@@ -241,6 +265,7 @@ int proc_find_by_name(const char *name, pid_t *pid)
 	struct pids_fetch *f;
 	pid_t self = getpid();
 	int i, n = 0, total;
+	struct stat sb;
 	char *esc;
 
 	if (procps_pids_new(&info, find_items, sizeof(find_items) / sizeof(find_items[0])) < 0)
@@ -251,14 +276,16 @@ int proc_find_by_name(const char *name, pid_t *pid)
 		struct pids_stack *st = f->stacks[i];
 		pid_t p = PIDS_VAL(FI_PID, s_int, st, info);
 
-		if (p != self && name_matches(name, PIDS_VAL(FI_CMD, str, st, info),
+		if (p != self && task_matches(name, p, PIDS_VAL(FI_CMD, str, st, info),
 					      PIDS_VAL(FI_ARGV, strv, st, info))) {
 			*pid = p;
 			n++;
 		}
 	}
 	esc = str_escaped(name, strlen(name));
-	if (n == 0) {
+	if (n == 0 && stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		cli_error(EXIT_TARGET, "cannot read '%s': %s", esc ? esc : "?", strerror(EISDIR));
+	} else if (n == 0) {
 		cli_error(EXIT_TARGET, "no process or file named '%s'", esc ? esc : "?");
 	} else if (n > 1) {
 		cli_error(EXIT_BADINPUT, "'%s' matches %d processes; give a PID:", esc ? esc : "?", n);
@@ -266,7 +293,7 @@ int proc_find_by_name(const char *name, pid_t *pid)
 			struct pids_stack *st = f->stacks[i];
 			pid_t p = PIDS_VAL(FI_PID, s_int, st, info);
 
-			if (p != self && name_matches(name, PIDS_VAL(FI_CMD, str, st, info),
+			if (p != self && task_matches(name, p, PIDS_VAL(FI_CMD, str, st, info),
 						      PIDS_VAL(FI_ARGV, strv, st, info)))
 				print_candidate(p, PIDS_VAL(FI_CMDLINE, str, st, info));
 		}

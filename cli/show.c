@@ -5,6 +5,7 @@
  * Rows are put together by hand into one buffer (no printf in the loop that
  * runs 65,000 times), so that `show` keeps pace with the kernel's smaps.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
 
@@ -32,6 +33,8 @@ int show_parse_range(const char *s, struct show_filter *f)
 		return cli_usage_error("bad range '%s': expected LO-HI, like 0x7f0000000000-0x7f8000000000", s);
 	memcpy(lo, s, dash - s);
 	lo[dash - s] = 0;
+	if (parse_u64(lo, &f->lo) == -ERANGE || parse_u64(dash + 1, &f->hi) == -ERANGE)
+		return cli_usage_error("bad range '%s': an address above 64 bits", s);
 	if (parse_u64(lo, &f->lo) || parse_u64(dash + 1, &f->hi))
 		return cli_usage_error("bad range '%s': expected LO-HI, like 0x7f0000000000-0x7f8000000000", s);
 	if (f->hi <= f->lo)

@@ -128,7 +128,7 @@ static int parse_failed(struct source *s, struct maps_parser *p, int err, const 
 		return cli_error(EXIT_TARGET, "out of memory reading '%s'", name);
 	if (p->errline)
 		return cli_error(EXIT_BADINPUT, "cannot read '%s': line %zu: %s", name, p->errline,
-				 p->errmsg);
+				 p->errmsg + p->errprefix);
 	return cli_error(EXIT_BADINPUT, "cannot read '%s': %s", name, p->errmsg);
 }
 
@@ -191,7 +191,7 @@ static int live_vanished(struct source *s, pid_t pid, bool empty)
 int source_open_failed(pid_t pid, const char *path, int err)
 {
 	if (err == ENOENT || err == ESRCH)
-		return cli_error(EXIT_TARGET, "no such process %d", (int)pid);
+		return cli_error(EXIT_TARGET, "no such process '%d'", (int)pid);
 	if (err == EACCES || err == EPERM)
 		return cli_error(EXIT_TARGET,
 				 "cannot read '%s': permission denied: reading another process's "

@@ -16,13 +16,37 @@
 
 const char *cli_cmd_name;
 
+/*
+ * The message with control characters escaped: file names, targets and text
+ * quoted from the input reach the terminal too (already escaped text passes
+ * unchanged: a backslash is not escaped).
+ */
+static void cli_vprint_escaped(const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	if (!msg)
+		msg = small;
+	if (n > 0)
+		fputs_escaped(msg, strnlen(msg, (size_t)n), stderr);
+	if (msg != small)
+		free(msg);
+}
+
 static void cli_vmessage(const char *fmt, va_list ap)
 {
 	if (cli_cmd_name)
 		fprintf(stderr, "vmatool: %s: ", cli_cmd_name);
 	else
 		fputs("vmatool: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_escaped(fmt, ap);
 	fputc('\n', stderr);
 }
 
@@ -45,7 +69,7 @@ void cli_warn(const char *fmt, ...)
 	else
 		fputs("vmatool: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_escaped(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -331,15 +355,55 @@ static int write_stdout(const char *data, size_t len)
 	return err ? EXIT_TARGET : EXIT_FINE;
 }
 
+/*
+ * A device, pipe or socket (-o /dev/stdout, a FIFO) is written in place:
+ * renaming a temporary file over it would replace the node itself.
+ */
+static int write_special(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), err;
+
+	if (fd < 0)
+		return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(errno));
+	err = -write_all(fd, data, len);
+	if (close(fd) < 0 && !err)
+		err = errno;
+	if (err)
+		return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(err));
+	return EXIT_FINE;
+}
+
+static int write_file_atomic_at(const char *path, const char *data, size_t len);
+
 int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char *real;
+	int rc;
+
+	if (!path || !strcmp(path, "-"))
+		return write_stdout(data, len);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(EISDIR));
+		return write_special(path, data, len);
+	}
+	/* through a symbolic link: replace the file it names, not the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL))) {
+		rc = write_file_atomic_at(real, data, len);
+		free(real);
+		return rc;
+	}
+	return write_file_atomic_at(path, data, len);
+}
+
+static int write_file_atomic_at(const char *path, const char *data, size_t len)
 {
 	char *tmp, *base;
 	size_t dl;
 	mode_t um;
 	int fd, err = 0;
 
-	if (!path || !strcmp(path, "-"))
-		return write_stdout(data, len);
 	/* tmp in the same directory: ".NAME.XXXXXX" next to NAME */
 	tmp = malloc(strlen(path) + 32);
 	if (!tmp)

@@ -268,4 +268,35 @@ like "$OUT" '^explain: no sequence of calls explains this: they are different pr
 echo exit >&3
 wait "$CHILD_PID"
 CHILD_PID=
+
+# ---- review: options that would do nothing; -o onto a FIFO or a link --------------
+run "$VMATOOL" diff --format json --bytes "$D/steps-0.smaps" "$D/steps-1.smaps"
+is "$RC:$OUT" "2:" "diff --format json --bytes: exit 2, no output"
+like "$ERR" "^vmatool: diff: --bytes applies to --format text only" "diff --format json --bytes: message"
+run "$VMATOOL" diff --format json --color=always "$D/steps-0.smaps" "$D/steps-1.smaps"
+is "$RC:$OUT" "2:" "diff --format json --color: exit 2, no output"
+mkfifo "$TMPD/pipe"
+cat "$TMPD/pipe" > "$TMPD/from-pipe" &
+READER=$!
+"$VMATOOL" snapshot -o "$TMPD/pipe" "$D/steps-0.smaps"
+is "$?" 0 "snapshot -o FIFO: exit 0"
+wait "$READER"
+[ -p "$TMPD/pipe" ]
+ok $? "snapshot -o FIFO: the FIFO is written, not replaced by a file"
+like "$(head -c 100 "$TMPD/from-pipe")" '"schema":"vmatool/1"' "snapshot -o FIFO: the reader gets the document"
+echo old > "$TMPD/target.json"
+ln -s target.json "$TMPD/link.json"
+"$VMATOOL" snapshot -o "$TMPD/link.json" "$D/steps-0.smaps"
+[ -L "$TMPD/link.json" ]
+ok $? "snapshot -o through a symbolic link keeps the link"
+like "$(head -c 100 "$TMPD/target.json")" '"schema":"vmatool/1"' "snapshot -o through a link writes the file it names"
+is "$(ls -a "$TMPD" | grep -c '^\.target\.json\.')" 0 "snapshot -o through a link: no temporary file left"
+
+run "$VMATOOL" snapshot -o "$TMPD/one.json" -o "$TMPD/two.json" "$D/steps-0.smaps"
+is "$RC" 2 "snapshot -o twice: exit 2"
+[ ! -e "$TMPD/one.json" ] && [ ! -e "$TMPD/two.json" ]
+ok $? "snapshot -o twice: nothing written"
+run "$VMATOOL" snapshot -o "" "$D/steps-0.smaps"
+is "$RC:$OUT" "2:" "snapshot -o '': exit 2, no output"
+
 done_testing

@@ -33,8 +33,8 @@ run $V find show-in.smaps '/memfd:blob+0x10'
 like "$OUT" '^0x7f604c242010: 7f604c242000-' "a deleted mapping is found by its name without ' (deleted)'"
 run $V find show-in.smaps 0x7f604c241000
 like "$OUT" 'not mapped: in the 8.0K gap 7f604c240000-7f604c242000' "a gap: its extent"
-like "$OUT" '4.0K after the end of  7f604c233000-7f604c240000' "a gap: the VMA below and the distance"
-like "$OUT" '4.0K before the start of  7f604c242000-7f604c244000 .*/memfd:blob \(deleted\)' \
+like "$OUT" '4.0K after the end of 7f604c233000-7f604c240000' "a gap: the VMA below and the distance"
+like "$OUT" '4.0K before the start of 7f604c242000-7f604c244000 .*/memfd:blob \(deleted\)' \
 	"a gap: the VMA above and the distance"
 run $V find show-in.smaps --bytes 0x7f604c241000
 like "$OUT" '4096 after the end of' "--bytes gives exact distances"
@@ -63,5 +63,17 @@ err 2 "expected a target and at least one address" "no address" find show-in.sma
 err 2 "unknown format 'xml'" "bad format" find --format xml show-in.smaps 0x1000
 err 3 "cannot read '\./nope.maps'" "missing file" find ./nope.maps 0x1000
 err 2 "out of range" "NAME-OFFSET below zero" find show-in.smaps '/tmp/gen/gen-0xffffffffffffff'
+
+
+# review: messages and options that would do nothing
+err 2 "address '0x10000000000000000' is out of range" "an address above 64 bits" \
+	find show-in.smaps 0x10000000000000000
+err 2 "address 'libc.so.6\+0x10000000000000000' is out of range" "an offset above 64 bits" \
+	find show-in.smaps libc.so.6+0x10000000000000000
+err 2 "--bytes applies to --format text only" "--bytes with --format json" \
+	find show-in.smaps --format json --bytes 0x1000
+err 2 "option '--format' needs a value" "a long option without its value" find show-in.smaps 0x1000 --format
+run $V find show-in.smaps 0x1000
+like "$OUT" '^  86T before the start of 55f691ec6000-' "one space between the distance text and the VMA"
 
 done_testing

@@ -165,4 +165,66 @@ err_case 2 "no target" "no target" show
 err_case 2 "exclude each other" "--no-smaps with --format smaps" show show-in.smaps --no-smaps --format smaps
 err_case 2 "needs a value" "option without its value" show show-in.maps --format
 
+
+# ---- review: messages, options that would do nothing, writing, odd names ----
+err_case 2 "^vmatool: show: option '--format' needs a value" "a long option without its value is named as written" \
+	show show-in.maps --format
+err_case 2 "^vmatool: show: option '-f' needs a value" "a short option without its value" show show-in.maps -f
+err_case 2 "--bytes applies to --format text only" "--bytes with --format json" show show-in.maps -f json --bytes
+err_case 2 "--color applies to --format text only" "--color with --format maps" \
+	show show-in.maps --format maps --color=always
+err_case 2 "--gaps applies to --format text and json only" "--gaps with --format smaps" \
+	show show-in.smaps --format smaps --gaps
+{ head -n 1 show-in.maps; head -n 1 show-in.maps; } > "$TMPD/twice.maps"
+err_case 2 "cannot read '.*twice.maps': line 2: VMA 0x55f691ec6000-0x55f691ec7000 overlaps" \
+	"an overlapping line: its number said once" show "$TMPD/twice.maps"
+unlike "$ERR" "line 2: line 2" "an overlapping line: no doubled 'line 2:'"
+printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000","end":"0x3000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":""},{"start":"0x2000","end":"0x4000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":""}]}\n' > "$TMPD/ovl.json"
+err_case 2 "cannot read '.*ovl.json': vmas\[1\]: VMA 0x2000-0x4000 overlaps" \
+	"overlapping JSON VMAs: named by index, not by an internal line" show "$TMPD/ovl.json"
+printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000","end":"0x2000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":"","rss":-4096}]}\n' > "$TMPD/neg.json"
+err_case 2 "vmas\[0\]: 'rss' must be a non-negative integer" "a negative size in JSON" show "$TMPD/neg.json"
+err_case 3 "cannot read '/nonexistent/\\\\x1b\[31mx'" "a control character in a file name is escaped in messages" \
+	show "/nonexistent/${esc}[31mx"
+unlike "$ERR" "$esc" "no raw escape byte in the message"
+run $V show --no-smaps show-in.json
+$V show show-in.maps > "$TMPD/maps.txt"
+printf '%s\n' "$OUT" | cmp -s - "$TMPD/maps.txt"
+ok $? "--no-smaps on a JSON snapshot shows what its maps text would"
+run $V show --no-smaps --format json show-in.smaps
+like "$OUT" '"has_smaps":false' "--no-smaps on an smaps file: no smaps values in the JSON"
+unlike "$OUT" '"rss":' "--no-smaps on an smaps file: no rss"
+if [ -c /dev/full ]; then
+	$V show show-in.maps > /dev/full 2> "$TMPD/e"
+	is "$?" 3 "output that cannot be written: exit 3"
+	$V show --help > /dev/full 2> "$TMPD/e"
+	is "$?" 3 "--help that cannot be written: exit 3"
+	like "$(cat "$TMPD/e")" "cannot write the output" "--help that cannot be written: message"
+fi
+err_case 2 "bad range '0-0x10000000000000000': an address above 64 bits" "--range above 64 bits" \
+	show show-in.maps --range 0-0x10000000000000000
+mkdir "$TMPD/adir"
+run sh -c "cd '$TMPD' && exec '$V' show adir"
+is "$RC:$OUT" "3:" "a directory as TARGET: exit 3, no output"
+like "$ERR" "^vmatool: show: cannot read 'adir': Is a directory\$" "a directory as TARGET: said so"
+# a process whose name is an escape sequence: found by that name, printed escaped
+ename="${esc}[31mx$$"	# unique: comm holds 15 bytes
+evil="$TMPD/$ename"
+cp "$(command -v sleep)" "$evil"
+"$evil" 1000 &
+EVIL_PID=$!
+CHILD_PID=$EVIL_PID
+i=0
+while [ "$(cat /proc/$EVIL_PID/comm 2>/dev/null)" != "$ename" ] && [ $i -lt 500 ]; do i=$((i + 1)); done
+run $V show "$ename"
+is "$RC" 0 "a process named with control characters is found by that name"
+like "$OUT" "process: $EVIL_PID \\\\x1b\[31mx$$ " "its name is printed escaped in the summary"
+unlike "$OUT" "$esc" "no raw escape byte in show's text"
+run $V find "$ename" "$ename+0x10"
+like "$OUT" "/\\\\x1b\[31mx$$ \+0x10\$" "find: NAME+OFFSET with that name, printed escaped"
+unlike "$OUT" "$esc" "no raw escape byte in find's text"
+kill -KILL $EVIL_PID 2>/dev/null
+wait $EVIL_PID 2>/dev/null
+CHILD_PID=
+
 done_testing

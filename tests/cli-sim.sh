@@ -319,4 +319,15 @@ else
 	diag "strace cannot run here: recorded-log tests skipped"
 fi
 
+
+# review: a directory given as --ops is named as one; a name from the calls is escaped
+mkdir -p "$TMPD/opsdir"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/opsdir"
+is "$RC:$OUT" "3:" "--ops DIRECTORY: exit 3, no output"
+like "$ERR" "cannot read '.*opsdir': Is a directory\$" "--ops DIRECTORY: says it is a directory"
+esc=$(printf '\033')
+run "$VMATOOL" sim --snapshot whatif.smaps -e "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/${esc}[31mx>, 0)"
+like "$OUT" '3</tmp/\\x1b\[31mx>' "sim text: a file name from the calls is printed escaped"
+unlike "$OUT" "$esc" "sim text: no raw escape byte"
+
 done_testing

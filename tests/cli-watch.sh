@@ -16,12 +16,18 @@ send() { echo "$*" >&3; read -r REPLY <&4; }
 hexadd() { printf '%x' $(($1 + $2)); }
 TS='[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9]'
 
+# A watch that misses a change would keep the test reading forever: a
+# generous limit ends it (and so fails the test) instead.  Not a
+# synchronisation: every step waits for watch's own output.
+GUARD=
+command -v timeout >/dev/null 2>&1 && GUARD="timeout 300"
 # start_watch ARGS...: watch in the background, its output on fd 5; waits for the first line
 start_watch() {
 	rm -f "$TMPD/watch.fifo"
 	mkfifo "$TMPD/watch.fifo"
-	"$VMATOOL" watch "$@" >"$TMPD/watch.fifo" 2>"$TMPD/watch.err" &
+	$GUARD "$VMATOOL" watch "$@" >"$TMPD/watch.fifo" 2>"$TMPD/watch.err" &
 	WATCH_PID=$!
+	KILL_PIDS="$KILL_PIDS $WATCH_PID"
 	exec 5<"$TMPD/watch.fifo"
 	read -r FIRST <&5
 }
@@ -31,6 +37,7 @@ finish_watch() {
 	exec 5<&-
 	wait "$WATCH_PID"
 	WRC=$?
+	forget_pid "$WATCH_PID"
 	LAST=$(printf '%s\n' "$REST" | tail -n 1)
 }
 
@@ -112,5 +119,21 @@ is "$RC" 2 "bad --format: exit 2"
 run "$VMATOOL" watch 999999999
 is "$RC" 3 "no such process: exit 3"
 is "$OUT" "" "no such process: no output"
+
+
+# review: options that would do nothing are refused
+run "$VMATOOL" watch --format jsonl --bytes self
+is "$RC:$OUT" "2:" "watch --format jsonl --bytes: exit 2, no output"
+like "$ERR" "^vmatool: watch: --bytes applies to --format text only" "watch --format jsonl --bytes: message"
+run "$VMATOOL" watch --format jsonl --color=never self
+is "$RC" 2 "watch --format jsonl --color: exit 2"
+run "$VMATOOL" watch --no-smaps --min-delta 4k self
+is "$RC" 2 "watch --no-smaps --min-delta: exit 2"
+like "$ERR" "min-delta" "watch --no-smaps --min-delta: message names --min-delta"
+
+printf 'not maps\n' > "$TMPD/junk.txt"
+run "$VMATOOL" watch "$TMPD/junk.txt"
+is "$RC:$OUT" "2:" "watch FILE (even a bad one): exit 2, no output"
+like "$ERR" "is a file: watch needs a running process" "watch FILE: says a running process is needed"
 
 done_testing
