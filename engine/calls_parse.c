@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +154,7 @@ static int lex_signed(struct lex *lx, uint64_t *out)
 	}
 	r = lex_unsigned(lx, out);
 	if (r == 0 && neg)
-		*out = (uint64_t)-(int64_t)*out;
+		*out = 0 - *out;	/* two's complement, also for -9223372036854775808 */
 	return r;
 }
 
@@ -636,6 +637,19 @@ int calls_parser_finish(struct calls_parser *p)
 	return 0;
 }
 
+/* The n decimal digits at s as a PID (strace's prefix), LONG_MAX if too large. */
+static long decimal_prefix(const char *s, size_t n)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v > (LONG_MAX - 9) / 10)
+			return LONG_MAX;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* Skip the PID, [pid N], timestamps and [instruction pointer] before a call. */
 static int skip_decorations(struct lex *lx, long *pid)
 {
@@ -683,7 +697,7 @@ static int skip_decorations(struct lex *lx, long *pid)
 		if (i < lx->len && !isspace((unsigned char)lx->s[i]))
 			return 0;	/* not a decoration: let the call parser complain */
 		if (!dot && !stamp && *pid == 0)
-			*pid = strtol(lx->s + lx->pos, NULL, 10);
+			*pid = decimal_prefix(lx->s + lx->pos, i - lx->pos);
 		else
 			stamp = true;
 		lx->pos = i;

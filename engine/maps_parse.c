@@ -688,6 +688,9 @@ int maps_parser_finish(struct maps_parser *p)
 
 enum maps_format maps_sniff(const char *buf, size_t len)
 {
+	if (len == 0)		/* buf may be NULL then: no memchr on it */
+		return MAPS_FORMAT_UNKNOWN;
+
 	const char *end = buf + len;
 	const char *nl = memchr(buf, '\n', len);
 

@@ -245,8 +245,9 @@ static void fill_new(struct vma_model *m, struct vma *want, uint64_t addr, uint6
 /* __mmap_new_vma for shared anonymous memory: its own shmem file. */
 static int shmem_zero_setup(struct vma_model *m, struct vma *want)
 {
+	if (vma_intern_checked(m, SHMEM_ZERO_NAME, strlen(SHMEM_ZERO_NAME), &want->name) < 0)
+		return -ENOMEM;
 	want->file = vma_file_open(m);
-	want->name = vma_intern(m, SHMEM_ZERO_NAME, strlen(SHMEM_ZERO_NAME));
 	want->dev = VMA_DEV(0, 1);
 	want->inode = want->file;
 	want->bits |= VMA_B_SHMEM;
@@ -295,7 +296,7 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 {
 	struct vma_mapfile huge;
 	struct vma want;
-	uint64_t out;
+	uint64_t out, hint = 0;
 	vmf_t f;
 	int err;
 
@@ -308,13 +309,21 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 		flags |= VMA_MAP_FIXED;
 	if (len > m->p.task_size)
 		return -ENOMEM;
+	if (!(flags & VMA_MAP_FIXED)) {		/* round_hint_to_min, then to 2 MiB */
+		addr &= ~(m->p.page_size - 1);
+		if (addr != 0 && addr < m->p.mmap_min_addr)
+			addr = ops_page_align(m, m->p.mmap_min_addr);
+		hint = (addr + THP_SIZE - 1) & ~(THP_SIZE - 1);
+	}
 	if (flags & VMA_MAP_FIXED) {
 		if (addr & (THP_SIZE - 1))
 			return -EINVAL;
 		if (addr > m->p.task_size - len)
 			return -ENOMEM;
-	} else if (addr != 0 && hint_free(m, (addr + THP_SIZE - 1) & ~(THP_SIZE - 1), len)) {
-		addr = (addr + THP_SIZE - 1) & ~(THP_SIZE - 1);
+		if (addr < m->p.mmap_min_addr && !m->p.cap_sys_rawio)
+			return -EPERM;
+	} else if (hint >= addr && hint != 0 && hint_free(m, hint, len)) {
+		addr = hint;	/* a hint that rounds past the top is no hint */
 	} else if (vma_gap_highest(m, len, THP_SIZE, m->p.mmap_min_addr > m->p.page_size ?
 				   m->p.mmap_min_addr : m->p.page_size, m->p.mmap_base, &out) == 0) {
 		addr = out;
@@ -328,9 +337,10 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 	if (err < 0)
 		return err;
 	memset(&huge, 0, sizeof(huge));
+	if (vma_intern_checked(m, HUGETLB_NAME, strlen(HUGETLB_NAME), &huge.name) < 0)
+		return -ENOMEM;
 	huge.file = vma_file_open(m);
 	huge.inode = huge.file;
-	huge.name = vma_intern(m, HUGETLB_NAME, strlen(HUGETLB_NAME));
 	f = (f & ~VMF(LOCKED)) | VMF(HUGETLB) | VMF(DONTEXPAND) | VMF(NORESERVE);
 	fill_new(m, &want, addr, len, f, &huge, 0);
 	err = mmap_region(m, &want, false, fx);
@@ -463,6 +473,9 @@ int vma_brk(struct vma_model *m, uint64_t brk, uint64_t *result, struct vma_effe
 		*result = brk;
 		return 0;
 	}
+	/* check_brk_limits: get_unmapped_area(MAP_FIXED) refuses what passes TASK_SIZE */
+	if (newbrk < oldbrk || newbrk > m->p.task_size)
+		return 0;
 	next = vma_find(m, oldbrk);
 	if (next && next->start < newbrk + m->p.page_size + m->p.stack_guard_gap &&
 	    newbrk + m->p.page_size > start_gap(m, next))

@@ -135,7 +135,7 @@ int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effec
 
 	if (len == 0)
 		return 0;
-	if (end <= pos)
+	if (addr + len < addr || end <= pos)	/* wraps, or rounds up past the top */
 		return -EINVAL;
 	for (v = vma_find(m, pos); pos < end; v = v->next) {
 		if (v != NULL && v->start > pos && !grow_stack(m, v, pos, fx))
@@ -738,12 +738,12 @@ static bool anon_name_char_ok(unsigned char c)
 	return c > 0x1f && c < 0x7f && strchr("\\`$[]", c) == NULL;
 }
 
-static uint32_t intern_wrapped(struct vma_model *m, const char *pre, const char *name)
+static int intern_wrapped(struct vma_model *m, const char *pre, const char *name, uint32_t *id)
 {
 	char buf[ANON_NAME_MAX + 16];
 	int n = snprintf(buf, sizeof(buf), "%s%s]", pre, name);
 
-	return vma_intern(m, buf, (size_t)n);
+	return vma_intern_checked(m, buf, (size_t)n, id);
 }
 
 int vma_set_anon_name(struct vma_model *m, uint64_t addr, uint64_t len, const char *name,
@@ -760,10 +760,13 @@ int vma_set_anon_name(struct vma_model *m, uint64_t addr, uint64_t len, const ch
 		for (const char *c = name; *c; c++)
 			if (!anon_name_char_ok((unsigned char)*c))
 				return -EINVAL;
-		a.anon = intern_wrapped(m, "[anon:", name);
-		a.shmem = intern_wrapped(m, "[anon_shmem:", name);
+		/* out of memory, a name of 0 would clear names instead */
+		if (intern_wrapped(m, "[anon:", name, &a.anon) < 0 ||
+		    intern_wrapped(m, "[anon_shmem:", name, &a.shmem) < 0)
+			return -ENOMEM;
 	}
-	a.shmem_plain = vma_intern(m, SHMEM_ZERO_NAME, strlen(SHMEM_ZERO_NAME));
+	if (vma_intern_checked(m, SHMEM_ZERO_NAME, strlen(SHMEM_ZERO_NAME), &a.shmem_plain) < 0)
+		return -ENOMEM;
 	if (ops_unaligned(m, addr))
 		return -EINVAL;
 	alen = ops_page_align(m, len);

@@ -416,6 +416,9 @@ static void test_errno_misc(void)
 	   "same size: the address");
 	ok(vma_set_anon_name(&M, P(0), PG, "x", NULL) == -EINVAL,
 	   "anon name without CONFIG_ANON_VMA_NAME: EINVAL");
+	/* the end wraps to just below addr, in addr's page */
+	ok(vma_touch(&M, P(0) + 0x800, UINT64_MAX, NULL) == -EINVAL,
+	   "touch with a length that wraps: EINVAL");
 	ok(valid(), "errno: model valid");
 }
 
@@ -639,6 +642,35 @@ static void test_pages_inferred(void)
 	expect("64-77 rw-p", "guards do not split VMAs");
 }
 
+/*
+ * The call parser reads only the len bytes it is given: a line that is all
+ * PID prefix ends exactly at the end of its buffer.  Numbers at the edge of
+ * 64 bits parse without overflow.
+ */
+static void test_call_parse_edges(void)
+{
+	static const char *min64 =
+		"munmap(0x100000000, 4096) = -9223372036854775808";
+	struct calls_parser cp;
+	struct call c;
+	char *pid_only = malloc(4);
+	int r;
+
+	memcpy(pid_only, "1234", 4);
+	calls_parser_init(&cp);
+	call_init(&c);
+	r = calls_parse_line(&cp, pid_only, 4, &c);
+	is_u64((uint64_t)r, 1, "a line of only a PID prefix, at the end of its buffer: nothing to apply");
+	call_release(&c);
+	call_init(&c);
+	r = calls_parse_line(&cp, min64, strlen(min64), &c);
+	ok(r == 0 && c.has_result && c.result == INT64_MIN,
+	   "a result of -2^63 parses (no signed overflow)");
+	call_release(&c);
+	calls_parser_release(&cp);
+	free(pid_only);
+}
+
 static void live_report(int good, const char *msg)
 {
 	ok(good, "%s", msg);
@@ -659,6 +691,7 @@ int main(int argc, char **argv)
 	test_mremap_units();
 	test_infer_and_names();
 	test_pages_inferred();
+	test_call_parse_edges();
 	{
 		const char *top = getenv("top_srcdir");
 		char dir[4096];

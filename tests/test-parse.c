@@ -516,11 +516,13 @@ static void check_sniff(void)
 				   "00401000-00402000 rw-p 00000000 00:00 0 \n";
 	static const char smaps[] = "00400000-00401000 r-xp 00000000 08:01 12 /bin/x\n"
 				    "Size:                  4 kB\n";
+	const char *volatile no_text = NULL;	/* an empty file read into no buffer */
 
 	ok(maps_sniff(maps, sizeof(maps) - 1) == MAPS_FORMAT_MAPS, "sniff maps");
 	ok(maps_sniff(smaps, sizeof(smaps) - 1) == MAPS_FORMAT_SMAPS, "sniff smaps");
 	ok(maps_sniff("{\"schema\":", 10) == MAPS_FORMAT_UNKNOWN, "sniff json is unknown");
 	ok(maps_sniff("", 0) == MAPS_FORMAT_UNKNOWN, "sniff empty is unknown");
+	ok(maps_sniff(no_text, 0) == MAPS_FORMAT_UNKNOWN, "sniff no buffer at all is unknown");
 }
 
 /* A VMA made by the engine (no smaps values) prints Size, page sizes, VmFlags. */
