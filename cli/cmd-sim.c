@@ -329,23 +329,13 @@ static int stat_path(void *arg, const char *path, uint32_t *dev, uint64_t *inode
 	return 0;
 }
 
-/* Filesystems whose files' get_unmapped_area is thp_get_unmapped_area (Linux 6.18). */
+/* Whether path's filesystem places file mappings at 2 MiB boundaries. */
 static bool thp_file_path(void *arg, const char *path)
 {
 	struct statfs sf;
 
 	(void)arg;
-	if (statfs(path, &sf) < 0)
-		return false;
-	switch ((unsigned long)sf.f_type) {
-	case 0xEF53:		/* ext2, ext3, ext4 */
-	case 0x58465342:	/* xfs */
-	case 0x9123683E:	/* btrfs */
-	case 0xE0F5E1E2:	/* erofs */
-		return true;
-	default:
-		return false;
-	}
+	return statfs(path, &sf) == 0 && vma_fs_thp_aligned((uint64_t)sf.f_type);
 }
 
 static void count_effects(struct sim *s, const struct sim_step *st)

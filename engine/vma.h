@@ -369,6 +369,12 @@ struct vma_mapfile {
 	bool readonly;		/* opened O_RDONLY: MAP_SHARED may not write */
 	bool writeonly;		/* opened O_WRONLY: every mmap fails EACCES */
 };
+/*
+ * Whether files of the filesystem with this statfs f_type magic are placed
+ * at 2 MiB boundaries (their get_unmapped_area is thp_get_unmapped_area in
+ * Linux 6.18: ext2/3/4, xfs, btrfs, erofs).  For vma_mapfile.thp_align.
+ */
+bool vma_fs_thp_aligned(uint64_t fs_magic);
 
 int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int flags,
 	     const struct vma_mapfile *file, uint64_t offset, uint64_t *result,

@@ -20,6 +20,19 @@
 			 VMA_MAP_STACK | VMA_MAP_HUGETLB | VMA_MAP_32BIT | 0x80 | \
 			 (21 << 26) | (30 << 26))
 
+bool vma_fs_thp_aligned(uint64_t fs_magic)
+{
+	switch (fs_magic) {
+	case 0xEF53:		/* ext2, ext3, ext4 */
+	case 0x58465342:	/* xfs */
+	case 0x9123683E:	/* btrfs */
+	case 0xE0F5E1E2:	/* erofs */
+		return true;
+	default:
+		return false;
+	}
+}
+
 uint32_t vma_file_open(struct vma_model *m)
 {
 	if (m->next_file_id == 0)
