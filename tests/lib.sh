@@ -6,14 +6,28 @@
 tap_n=0
 tap_failed=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmatool-test.XXXXXX")
-# KILL, not TERM: the live tests stop their children, and a stopped
-# process never acts on TERM
+# Processes a test starts: $CHILD_PID and the PIDs listed in $KILL_PIDS are
+# killed on exit.  KILL, not TERM: the live tests stop their children, and a
+# stopped process never acts on TERM
 cleanup() {
+	for cl_pid in ${CHILD_PID:-} ${KILL_PIDS:-}; do
+		kill -KILL "$cl_pid" 2>/dev/null
+	done
 	rm -rf "$TMPD"
-	[ -n "${CHILD_PID:-}" ] && kill -KILL "$CHILD_PID" 2>/dev/null
 	true
 }
+# forget_pid PID: PID has been waited for (its number may be reused): not ours
+forget_pid() {
+	fp_keep=
+	for fp_pid in ${KILL_PIDS:-}; do
+		[ "$fp_pid" = "$1" ] || fp_keep="$fp_keep $fp_pid"
+	done
+	KILL_PIDS=$fp_keep
+}
 trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 ok() { # ok COND-STATUS NAME
 	tap_n=$((tap_n + 1))
@@ -43,4 +57,20 @@ golden() {
 	if cmp -s "$g" "$2"; then ok 0 "golden $1"; else ok 1 "golden $1"; diff -u "$g" "$2" | sed 's/^/# /' | head -40; fi
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+# The TAP stream, also reachable from inside $(...) (fd 9)
+exec 9>&1
+# wait_until WHAT CMD...: runs CMD until it succeeds.  Synchronisation is on
+# the state CMD looks at, never on time; the bound (far above any real wait)
+# only turns a broken test into a failure ("Bail out!") instead of a hang.
+wait_until() {
+	wu_what=$1 wu_n=0
+	shift
+	until "$@"; do
+		wu_n=$((wu_n + 1))
+		if [ "$wu_n" -ge "${WAIT_TRIES:-100000}" ]; then
+			echo "Bail out! gave up waiting for $wu_what" >&9
+			exit 1
+		fi
+	done
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }

@@ -12,18 +12,23 @@ V=$VMATOOL
 # its state, not on time)
 NAME="vtu-$$"
 cp "$(command -v sleep)" "$TMPD/$NAME" || skip_all "cannot copy sleep"
+# has_comm PID NAME, in_state PID LETTER: what /proc/PID says now
+has_comm() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+in_state() { grep -q "^State:.*$2" "/proc/$1/status" 2>/dev/null; }
+asleep_as() { has_comm "$1" "$2" && in_state "$1" S; }
 start_stopped() {
 	"$TMPD/$NAME" 1000 > /dev/null 2>&1 &
 	p=$!
 	# exec'd and asleep in nanosleep (its libraries mapped), then stopped
-	until [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$NAME" ] &&
-		grep -q '^State:.*S' "/proc/$p/status" 2>/dev/null; do :; done
+	wait_until "process $p to sleep as $NAME" asleep_as "$p" "$NAME"
 	kill -STOP "$p"
-	until grep -q '^State:.*T' "/proc/$p/status" 2>/dev/null; do :; done
+	wait_until "process $p to stop" in_state "$p" T
 	echo "$p"
 }
 CHILD_PID=$(start_stopped)
 P=$CHILD_PID
+KILL_PIDS=
+[ -n "$P" ] || exit 1
 
 # ---- show: byte for byte ---------------------------------------------------
 $V show "$P" --format maps > "$TMPD/m1"; rc=$?
@@ -74,13 +79,14 @@ EVIL=$(printf 'e\033[2Jv')
 cp "$TMPD/$NAME" "$TMPD/$EVIL"
 "$TMPD/$EVIL" 1000 > /dev/null 2>&1 &
 EP=$!
-until [ "$(cat "/proc/$EP/comm" 2>/dev/null)" = "$EVIL" ]; do :; done
+KILL_PIDS="$KILL_PIDS $EP"
+wait_until "process $EP to sleep under its odd name" asleep_as "$EP" "$EVIL"
 run $V show "$EP"
 like "$OUT" "^process: $EP e\\\\x1b\\[2Jv " "the command name is printed escaped"
 unlike "$OUT" "$(printf '\033')" "no raw escape byte reaches the output"
 run $V find "$EP" "$EVIL+0"
 like "$OUT" "e\\\\x1b\\[2Jv" "find escapes the path too"
-kill -9 "$EP"; wait "$EP" 2>/dev/null
+kill -9 "$EP"; wait "$EP" 2>/dev/null; forget_pid "$EP"
 
 # ---- find: PROCMAP_QUERY and the text agree ---------------------------------
 addrs=$(awk 'NR <= 12 { split($1, r, "-"); printf "0x%s ", r[1] }' "$TMPD/m2")
@@ -96,7 +102,7 @@ like "$OUT" '^0xffffffffff600010: ffffffffff600000-ffffffffff601000 .*\[vsyscall
 $V find "$P" --format json $addrs > "$TMPD/qj"
 $V find --no-query "$P" --format json $addrs > "$TMPD/tj"
 cmp -s "$TMPD/qj" "$TMPD/tj"; ok $? "find --format json: both ways agree"
-if command -v strace > /dev/null; then
+if command -v strace > /dev/null && strace -o /dev/null true 2>/dev/null; then
 	# strace shows it as PROCMAP_QUERY, 0xc0686611 or _IOC(..., 0x66, 0x11, 0x68)
 	q='0xc0686611|PROCMAP_QUERY|0x66, 0x11, 0x68'
 	strace -f -e trace=ioctl -o "$TMPD/st" $V find "$P" 0x1000 > /dev/null 2>&1
@@ -107,6 +113,8 @@ if command -v strace > /dev/null; then
 	fi
 	strace -f -e trace=ioctl -o "$TMPD/st2" $V find --no-query "$P" 0x1000 > /dev/null 2>&1
 	! grep -Eqi "$q" "$TMPD/st2"; ok $? "find --no-query does not"
+else
+	diag "strace cannot run here (missing, or no ptrace permission): PROCMAP_QUERY use not checked"
 fi
 
 # ---- process names ---------------------------------------------------------
@@ -115,13 +123,14 @@ is "$RC" 0 "a unique process name: exit 0"
 printf '%s\n' "$OUT" > "$TMPD/n1"
 cmp -s "$TMPD/n1" "$TMPD/m2"; ok $? "a unique process name reads that process"
 P2=$(start_stopped)
+KILL_PIDS="$KILL_PIDS $P2"
 run $V show "$NAME"
 is "$RC" 2 "an ambiguous name: exit 2"
 like "$ERR" "'$NAME' matches 2 processes" "an ambiguous name: message"
 like "$ERR" "^ +$P +.*$NAME 1000" "the list names the first process with its command line"
 like "$ERR" "^ +$P2 " "the list names the second process"
 is "$OUT" "" "an ambiguous name: no output"
-kill -9 "$P2"; wait "$P2" 2>/dev/null
+kill -9 "$P2"; wait "$P2" 2>/dev/null; forget_pid "$P2"
 run $V show "no-such-proc-$$"
 is "$RC" 3 "no such process name: exit 3"
 like "$ERR" "no process or file named 'no-such-proc-$$'" "no such process name: message"
@@ -143,21 +152,20 @@ if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
 	is "$RC" 3 "a kernel thread, --format maps: exit 3"
 	like "$ERR" "process 2 is a kernel thread" "a kernel thread, --format maps: message"
 fi
-# a zombie: a child of a process that never waits for it
-sh -c "sleep 0 & exec \"$TMPD/$NAME\" 1000" > /dev/null 2>&1 &
+# a zombie: a child of a process that never waits for it (the shell writes
+# the child's PID to a file, with builtins only: a foreground command would
+# make it wait, and reap the child, before it becomes the process that
+# never waits)
+sh -c "sleep 0 & echo \$! > \"$TMPD/zpid\"; exec \"$TMPD/$NAME\" 1000" > /dev/null 2>&1 &
 ZP=$!
-zombie= tries=0
-while [ -z "$zombie" ] && [ $tries -lt 100000 ]; do
-	tries=$((tries + 1))
-	for t in /proc/[0-9]*; do
-		[ "$(awk '/^PPid:/ {print $2}' "$t/status" 2>/dev/null)" = "$ZP" ] || continue
-		grep -q '^State:.*Z' "$t/status" && zombie=${t#/proc/}
-	done
-done
+KILL_PIDS="$KILL_PIDS $ZP"
+wait_until "the zombie's PID" test -s "$TMPD/zpid"
+zombie=$(cat "$TMPD/zpid")
+wait_until "process $zombie to become a zombie" in_state "$zombie" Z
 run $V show "$zombie"
 is "$RC" 3 "a zombie: exit 3"
 like "$ERR" "process $zombie has exited" "a zombie: message"
-kill -9 "$ZP"; wait "$ZP" 2>/dev/null
+kill -9 "$ZP"; wait "$ZP" 2>/dev/null; forget_pid "$ZP"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
 	run setpriv --reuid=65534 --regid=65534 --clear-groups $V show "$P"
 	is "$RC" 3 "permission denied: exit 3"
