@@ -443,19 +443,30 @@ static int seal_change(struct vma_model *m, struct vma *v, struct vma *want, con
 	return 0;
 }
 
+/*
+ * The end of [addr, addr + len) with len rounded up to pages, for mseal,
+ * madvise and the anon-name prctl: -EINVAL when the rounding or the range
+ * wraps past 2^64, as the kernel says.
+ */
+static int aligned_end(const struct vma_model *m, uint64_t addr, uint64_t len, uint64_t *end)
+{
+	uint64_t alen = ops_page_align(m, len);
+
+	if (len != 0 && alen == 0)
+		return -EINVAL;
+	*end = addr + alen;
+	return *end < addr ? -EINVAL : 0;
+}
+
 int vma_mseal(struct vma_model *m, uint64_t addr, uint64_t len, unsigned long flags,
 	      struct vma_effects *fx)
 {
-	uint64_t alen, end, pos;
+	uint64_t end, pos;
 	struct vma *v, *w;
 
 	if (flags != 0 || ops_unaligned(m, addr))
 		return -EINVAL;
-	alen = ops_page_align(m, len);
-	if (len != 0 && alen == 0)
-		return -EINVAL;
-	end = addr + alen;
-	if (end < addr)
+	if (aligned_end(m, addr, len, &end) < 0)
 		return -EINVAL;
 	if (end == addr)
 		return 0;
@@ -677,15 +688,11 @@ static int madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool
 int vma_madvise(struct vma_model *m, uint64_t addr, uint64_t len, int advice,
 		struct vma_effects *fx)
 {
-	uint64_t alen, end;
+	uint64_t end;
 
 	if (!advice_valid(advice) || ops_unaligned(m, addr))
 		return -EINVAL;
-	alen = ops_page_align(m, len);
-	if (len != 0 && alen == 0)
-		return -EINVAL;
-	end = addr + alen;
-	if (end < addr)
+	if (aligned_end(m, addr, len, &end) < 0)
 		return -EINVAL;
 	if (end == addr)
 		return 0;
@@ -750,7 +757,7 @@ int vma_set_anon_name(struct vma_model *m, uint64_t addr, uint64_t len, const ch
 		      struct vma_effects *fx)
 {
 	struct name_arg a = { 0, 0, 0 };
-	uint64_t alen, end;
+	uint64_t end;
 
 	if (!m->p.anon_name_supported)
 		return -EINVAL;		/* CONFIG_ANON_VMA_NAME=n */
@@ -769,11 +776,7 @@ int vma_set_anon_name(struct vma_model *m, uint64_t addr, uint64_t len, const ch
 		return -ENOMEM;
 	if (ops_unaligned(m, addr))
 		return -EINVAL;
-	alen = ops_page_align(m, len);
-	if (len != 0 && alen == 0)
-		return -EINVAL;
-	end = addr + alen;
-	if (end < addr)
+	if (aligned_end(m, addr, len, &end) < 0)
 		return -EINVAL;
 	if (end == addr)
 		return 0;
