@@ -75,6 +75,21 @@ struct text_reader {
 	int read_errno;		/* errno of a failed read(), 0 if none */
 };
 
+/* Open /proc/PID/FILE for reading in READ_CHUNK pieces; an exit code. */
+static int reader_open_proc(struct text_reader *r, pid_t pid, const char *path)
+{
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return source_open_failed(pid, path, errno);
+	r->cap = READ_CHUNK;
+	r->buf = malloc(r->cap);
+	if (!r->buf) {
+		close(r->fd);
+		return cli_error(EXIT_TARGET, "out of memory");
+	}
+	return EXIT_FINE;
+}
+
 /* One read() into the free part of the buffer; grows it when it is full. */
 static ssize_t reader_fill(struct text_reader *r)
 {
@@ -298,15 +313,8 @@ static int read_live(struct source *s, pid_t pid, const struct source_opts *o)
 	else
 		proc_meta_read(pid, &s->meta);
 	s->meta.pid = pid;
-	r.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r.fd < 0)
-		return source_open_failed(pid, path, errno);
-	r.cap = READ_CHUNK;
-	r.buf = malloc(r.cap);
-	if (!r.buf) {
-		close(r.fd);
-		return cli_error(EXIT_TARGET, "out of memory");
-	}
+	if ((rc = reader_open_proc(&r, pid, path)) != EXIT_FINE)
+		return rc;
 	s->meta.time = time(NULL);
 	maps_parser_init(&p, &s->model);
 	err = reader_parse(&r, &p);
@@ -349,15 +357,8 @@ int source_read_raw_maps(const char *target, char **text, size_t *len)
 	if (rc)
 		return rc;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	r.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r.fd < 0)
-		return source_open_failed(pid, path, errno);
-	r.cap = READ_CHUNK;
-	r.buf = malloc(r.cap);
-	if (!r.buf) {
-		close(r.fd);
-		return cli_error(EXIT_TARGET, "out of memory");
-	}
+	if ((rc = reader_open_proc(&r, pid, path)) != EXIT_FINE)
+		return rc;
 	while ((n = reader_fill(&r)) > 0)
 		;
 	close(r.fd);
