@@ -332,7 +332,8 @@ static int vma_line(struct fast *f)
 	return j->oom ? cli_error(EXIT_TARGET, "out of memory") : rc;
 }
 
-static int pass_lines(struct fast *f)
+/* Each element of the "vmas" array through one pass's per-VMA reader. */
+static int each_vma(struct fast *f, int (*read_vma)(struct fast *f))
 {
 	struct jr *j = &f->j;
 	int rc;
@@ -342,7 +343,7 @@ static int pass_lines(struct fast *f)
 	if (js_take(j, ']'))
 		return EXIT_FINE;
 	do
-		if ((rc = vma_line(f)) != EXIT_FINE)
+		if ((rc = read_vma(f)) != EXIT_FINE)
 			return rc;
 	while (js_take(j, ','));
 	return js_take(j, ']') ? EXIT_FINE : FALLBACK;
@@ -369,20 +370,6 @@ static bool vmflags_list(struct jr *j, vmf_t *set, size_t *n)
 	return js_take(j, ']');
 }
 
-static bool structural(const char *k)
-{
-	static const char *const keys[] = {
-		"start", "end", "size", "perms", "offset", "dev", "inode", "name", "path",
-		"kind", "deleted", "vmflags", "flags_inferred", NULL
-	};
-	size_t i;
-
-	for (i = 0; keys[i]; i++)
-		if (!strcmp(k, keys[i]))
-			return true;
-	return false;
-}
-
 /* One smaps field or other member of VMA v. */
 static int vma_field(struct fast *f, struct vma *v, vmf_t *flags, size_t *nflags,
 		     bool *has_flags, bool *inferred)
@@ -393,7 +380,7 @@ static int vma_field(struct fast *f, struct vma *v, vmf_t *flags, size_t *nflags
 	int id;
 
 	id = keymap_get(f, j->buf);	/* no smaps name is structural, but "size" */
-	if (id < 0 || (!f->doc_has_smaps && structural(j->buf))) {
+	if (id < 0 || (!f->doc_has_smaps && json_vma_structural_key(j->buf))) {
 		if (!strcmp(j->buf, "vmflags"))
 			return (*has_flags = vmflags_list(j, flags, nflags)) ? EXIT_FINE : FALLBACK;
 		if (!strcmp(j->buf, "flags_inferred"))
@@ -433,22 +420,6 @@ static int vma_fields(struct fast *f)
 	return rc;
 }
 
-static int pass_fields(struct fast *f)
-{
-	struct jr *j = &f->j;
-	int rc;
-
-	if (!js_take(j, '['))
-		return FALLBACK;
-	if (js_take(j, ']'))
-		return EXIT_FINE;
-	do
-		if ((rc = vma_fields(f)) != EXIT_FINE)
-			return rc;
-	while (js_take(j, ','));
-	return js_take(j, ']') ? EXIT_FINE : FALLBACK;
-}
-
 /* ---- the document ------------------------------------------------------------------- */
 
 /* Pass 1 over the top level; *vmas is where the "vmas" array starts. */
@@ -475,7 +446,7 @@ static int top_level(struct fast *f, const char **vmas)
 		} else if (!strcmp(j->buf, "vmas") && source && !*vmas) {
 			js_ws(j);
 			*vmas = j->p;
-			if ((rc = pass_lines(f)) != EXIT_FINE)
+			if ((rc = each_vma(f, vma_line)) != EXIT_FINE)
 				return rc;
 		} else if (!js_skip(j)) {
 			return FALLBACK;
@@ -505,7 +476,7 @@ int json_load_fast(struct source *s, const char *buf, size_t len)
 		rc = FALLBACK;
 	if (rc == EXIT_FINE) {
 		f->j.p = vmas;
-		rc = pass_fields(f);
+		rc = each_vma(f, vma_fields);
 	}
 	if (rc == EXIT_FINE) {
 		vma_classify_all(&s->model);

@@ -551,8 +551,7 @@ static int load_smaps_keys(struct json_loader *l, json_t *src)
 	return l->keymap ? EXIT_FINE : cli_error(EXIT_TARGET, "out of memory");
 }
 
-/* Members of a VMA object that are not smaps fields. */
-static bool structural_key(const char *k)
+bool json_vma_structural_key(const char *k)
 {
 	static const char *const keys[] = {
 		"start", "end", "size", "perms", "offset", "dev", "inode", "name", "path",
@@ -695,7 +694,7 @@ static int load_vma_fields(struct json_loader *l, json_t *o, size_t i)
 		const struct smaps_keyinfo *ki;
 		uint64_t x;
 
-		if (structural_key(key) && !(l->smaps_size && !strcmp(key, "size")))
+		if (json_vma_structural_key(key) && !(l->smaps_size && !strcmp(key, "size")))
 			continue;
 		id = json_object_get(l->keymap, key);
 		if (!id)

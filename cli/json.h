@@ -109,5 +109,7 @@ int json_load_source(struct source *s, const char *name, const char *buf, size_t
 void json_source_free_raw(struct source *s);
 /* True if buf looks like a JSON document (first non-space byte is '{'). */
 bool json_sniff(const char *buf, size_t len);
+/* Members of a vmatool/1 VMA object that are not smaps fields ("start", "vmflags", ...). */
+bool json_vma_structural_key(const char *k);
 
 #endif
