@@ -152,11 +152,13 @@ if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
 	is "$RC" 3 "a kernel thread, --format maps: exit 3"
 	like "$ERR" "process 2 is a kernel thread" "a kernel thread, --format maps: message"
 fi
-# a zombie: a child of a process that never waits for it (the shell writes
-# the child's PID to a file, with builtins only: a foreground command would
-# make it wait, and reap the child, before it becomes the process that
-# never waits)
-sh -c "sleep 0 & echo \$! > \"$TMPD/zpid\"; exec \"$TMPD/$NAME\" 1000" > /dev/null 2>&1 &
+# a zombie: a child of a process that never waits for it.  The child exits
+# only once its parent shell has exec'd into the copy of sleep (its comm says
+# so), so the shell never has a dead child it could reap first.
+sh -c 'parent=$$
+	(until [ "$(cat /proc/$parent/comm 2>/dev/null)" = "$1" ]; do :; done) &
+	echo $! > "$2"
+	exec "$3" 1000' sh "$NAME" "$TMPD/zpid" "$TMPD/$NAME" > /dev/null 2>&1 &
 ZP=$!
 KILL_PIDS="$KILL_PIDS $ZP"
 wait_until "the zombie's PID" test -s "$TMPD/zpid"
