@@ -397,10 +397,15 @@ static int parse_vmflags(struct maps_parser *p, const char *s, const char *end)
 		any = true;
 	}
 	p->cur_vmflags = true;
-	if (!any)		/* qemu-user prints an empty line: keep the guess */
+	if (!any) {		/* qemu-user prints an empty line: keep the guess */
+		v->bits |= VMA_B_VMFLAGS_EMPTY;
 		return 0;
+	}
 	v->flags = flags;
-	v->bits &= (uint16_t)~VMA_B_FLAGS_INFERRED;
+	v->bits &= (uint16_t)~(VMA_B_FLAGS_INFERRED | VMA_B_VMFLAGS_EMPTY);
+	/* v is linked: its gap below depends on grows-down (the guard gap) */
+	if ((flags ^ inferred) & VMF(GROWSDOWN))
+		vma_gap_update(p->m, v);
 	return perms_disagree(p, flags, inferred);
 }
 

@@ -58,6 +58,7 @@ int vma_kind_parse(const char *s);		/* -1 if unknown */
 #define VMA_B_SHMEM		0x0080	/* backed by shmem (shared anon, memfd, SysV) */
 #define VMA_B_HIDDEN		0x0100	/* inferred: differs from a neighbour in unseen state */
 #define VMA_B_THP_FILE		0x0200	/* its file's get_unmapped_area aligns to 2 MiB */
+#define VMA_B_VMFLAGS_EMPTY	0x0400	/* smaps record had an empty VmFlags line (qemu-user) */
 
 /*
  * One VMA.  112 bytes on 64-bit; names and smaps values live in the model.
@@ -220,6 +221,8 @@ void vma_erase(struct vma_model *m, struct vma *v);	/* unlink, not free */
 void vma_set_bounds(struct vma_model *m, struct vma *v, uint64_t start, uint64_t end);
 /* Recompute the gap augmentation after v's VMF(GROWSDOWN) flag changed. */
 void vma_gap_update(struct vma_model *m, struct vma *v);
+/* Recompute every cached gap, after VmFlags of linked VMAs were set directly. */
+void vma_gap_update_all(struct vma_model *m);
 /* Change m->p.stack_guard_gap (every cached gap depends on it): never assign it. */
 void vma_set_guard_gap(struct vma_model *m, uint64_t gap);
 /* Bytes of memory the model uses (VMAs, names, smaps values, tables). */
@@ -296,6 +299,10 @@ void vma_smaps_drop(struct vma_model *m, struct vma *v);
 /* ---- classification ------------------------------------------------------ */
 /* Set v->kind and the name-derived bits; needs v->prev linked for bss. */
 void vma_classify(struct vma_model *m, struct vma *v);
+/*
+ * Every VMA, once the model is built; also brings the cached gaps up to date
+ * (loaders set VmFlags, grows-down among them, after linking the VMAs).
+ */
 void vma_classify_all(struct vma_model *m);
 
 /* ---- operation effects -------------------------------------------------- */

@@ -83,7 +83,7 @@ static void str_free(struct str *b)
 
 static const char *const bit_names[] = {
 	"deleted", "special", "anon-name", "flags-inferred", "pgoff-inferred",
-	"fork-child", "has-close", "shmem",
+	"fork-child", "has-close", "shmem", "hidden", "thp-file", "vmflags-empty",
 };
 
 static void dump_flags(struct str *out, vmf_t flags)
