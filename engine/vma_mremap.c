@@ -160,7 +160,7 @@ static int set_new_addr(struct vma_model *m, struct remap *r)
 	res = ops_get_unmapped_area(m, ops_is_anon(v) ? NULL : &mf,
 				    implies_new_addr(r) ? r->new_addr : 0, r->new_len,
 				    ops_pgoff_at(m, v, r->addr), map_flags, v->flags);
-	if (res < 0)
+	if (OPS_IS_ERR(res))
 		return (int)res;
 	r->new_addr = (uint64_t)res;
 	return 0;
