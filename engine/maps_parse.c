@@ -691,6 +691,25 @@ int maps_parser_finish(struct maps_parser *p)
 	return assign_files_and_kinds(p);
 }
 
+/*
+ * Does the text start with a smaps field ("Size:   4 kB", "VmFlags: rd")?
+ * Then it is smaps cut above its first header: the parser says so, with the
+ * line, rather than the caller calling it no maps text at all.
+ */
+static bool smaps_field_first(const char *line, const char *end)
+{
+	size_t n = field_name_len(line, end);
+	const char *s = line + n + 1;
+
+	if (n == 0)
+		return false;
+	if (n == 7 && !memcmp(line, "VmFlags", 7))
+		return true;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s < end && *s >= '0' && *s <= '9';
+}
+
 enum maps_format maps_sniff(const char *buf, size_t len)
 {
 	if (len == 0)		/* buf may be NULL then: no memchr on it */
@@ -700,7 +719,8 @@ enum maps_format maps_sniff(const char *buf, size_t len)
 	const char *nl = memchr(buf, '\n', len);
 
 	if (!looks_like_header(buf, nl ? nl : end))
-		return MAPS_FORMAT_UNKNOWN;
+		return smaps_field_first(buf, nl ? nl : end) ? MAPS_FORMAT_SMAPS
+							     : MAPS_FORMAT_UNKNOWN;
 	if (!nl)
 		return MAPS_FORMAT_MAPS;
 	const char *next = nl + 1;

@@ -453,6 +453,8 @@ long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
 		const char *eol = nl ? nl : end;
 		if (!nl && !eof)
 			break;
+		if (eol > s && eol[-1] == '\r')	/* CRLF text: the '\r' is no part of a name */
+			eol--;
 		p->lineno++;
 		r = maps_parse_line(p, s, eol, end);
 		if (r)

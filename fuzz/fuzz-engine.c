@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi.h"
@@ -238,6 +239,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = data[k] % 10, a = data[k + 3], b = data[k + 4];
 		uint64_t p0 = data[k + 1] % (NPAGES + 2), n = 1 + data[k + 2] % 24;
 		struct ref before = r;
+
+		if (getenv("FUZZ_TRACE"))	/* to read a crash: the operations */
+			fprintf(stderr, "op %zu: %u page %llu n %llu a %#x b %u\n", k / 5, op,
+				(unsigned long long)p0, (unsigned long long)n, a, b);
 
 		switch (op) {
 		case 0: case 1:
