@@ -2,8 +2,10 @@
  * main.c - vmatool's entry point: global options (--help, --version), then
  * the command named by the first argument (or a unique prefix of it).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -64,7 +66,21 @@ static int main_run(int argc, char **argv)
 	return cmd->exec(argc - 1, argv + 1);
 }
 
+/*
+ * vmatool only reads; installed set-user-ID or set-group-ID it would let
+ * anyone read any process (and write files as its owner): it refuses.
+ */
+static bool main_privileged(void)
+{
+	return getuid() != geteuid() || getgid() != getegid();
+}
+
 int main(int argc, char **argv)
 {
+	if (main_privileged())
+		return cli_error(EXIT_BADINPUT, "refusing to run set-user-ID or set-group-ID "
+				 "(real uid %d, effective uid %d): vmatool needs no privilege of "
+				 "its own; run it as the user who may read the process",
+				 (int)getuid(), (int)geteuid());
 	return main_flush(main_run(argc, argv));
 }

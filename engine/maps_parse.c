@@ -328,6 +328,7 @@ static int parse_header_line(struct maps_parser *p, const char *line, const char
 	p->cur = v;
 	p->cur_field = 0;
 	p->cur_vmflags = false;
+	p->cur_irregular = false;
 	p->header_line = p->lineno;
 	return 0;
 }
@@ -463,6 +464,30 @@ static int field_key(struct maps_parser *p, const char *line, size_t len,
 }
 
 /*
+ * A key may appear once in a record (else JSON would get it twice).  Fields
+ * in the first record's order cannot repeat one; any other field is looked
+ * for among the record's fields, and then the record is read without the
+ * fast path (which trusts that order) to its end.
+ */
+static int check_duplicate(struct maps_parser *p, unsigned key, const char *line,
+			   size_t name_len)
+{
+	uint64_t old;
+
+	if (p->records_vmflags >= 0 && !p->cur_irregular && p->cur_field < p->ntemplate &&
+	    p->template_key[p->cur_field] == key)
+		return 0;
+	if (p->records_vmflags >= 0)
+		p->cur_irregular = true;
+	if (vma_smaps_get(p->m, p->cur, key, &old))
+		return parse_error(p, "smaps field '%.*s' appears twice in the record of VMA "
+				   "0x%llx-0x%llx (line %zu)", (int)name_len, line,
+				   (unsigned long long)p->cur->start,
+				   (unsigned long long)p->cur->end, p->header_line);
+	return 0;
+}
+
+/*
  * The value of a "Key:   value [kB]" line whose name is name_len bytes; key
  * is its id when the caller already knows it (the usual order), else -1.
  */
@@ -496,6 +521,8 @@ static int parse_field_value(struct maps_parser *p, const char *line, size_t nam
 	if (key < 0)
 		return key == -ENOMEM ? -ENOMEM : parse_error(p, "cannot add smaps key '%.*s'%s",
 				(int)name_len, line, key == -ENOSPC ? " (too many keys)" : "");
+	if ((r = check_duplicate(p, (unsigned)key, line, name_len)))
+		return r;
 	if (vma_smaps_key(p->m, (unsigned)key)->kb != kb)
 		return parse_error(p, kb ? "expected no unit after the value of '%.*s'"
 					 : "expected ' kB' after the value of '%.*s'", (int)name_len, line);
@@ -558,7 +585,8 @@ int maps_parse_line(struct maps_parser *p, const char *line, const char *end,
 	struct maps_header h;
 
 	/* Fast path: in smaps, most lines are the field the first record had here. */
-	if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate && !p->cur_vmflags) {
+	if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate && !p->cur_vmflags &&
+	    !p->cur_irregular) {
 		size_t n = p->template_len[p->cur_field];
 		if ((size_t)(end - line) > n && line[n] == ':' &&
 		    memcmp(line, p->template_name[p->cur_field], n) == 0)

@@ -434,7 +434,7 @@ long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
 	b.n = 0;
 	while (s < end) {
 		if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate &&
-		    !p->cur_vmflags) {
+		    !p->cur_vmflags && !p->cur_irregular) {
 			long n;
 
 			if (b.n == sizeof(b.key) && (r = flush_fields(p, &b)) < 0)
