@@ -77,10 +77,11 @@ static bool main_privileged(void)
 
 int main(int argc, char **argv)
 {
-	if (main_privileged())
-		return cli_error(EXIT_BADINPUT, "refusing to run set-user-ID or set-group-ID "
-				 "(real uid %d, effective uid %d): vmatool needs no privilege of "
-				 "its own; run it as the user who may read the process",
-				 (int)getuid(), (int)geteuid());
+	if (main_privileged()) {
+		cli_error(EXIT_BADINPUT, "refusing to run set-user-ID or set-group-ID (real uid "
+			  "%d, effective uid %d): vmatool needs no privilege of its own; run it "
+			  "as the user who may read the process", (int)getuid(), (int)geteuid());
+		_exit(EXIT_BADINPUT);	/* no exit handler runs with a borrowed identity */
+	}
 	return main_flush(main_run(argc, argv));
 }

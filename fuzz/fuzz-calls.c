@@ -6,13 +6,17 @@
  * Checks, for every line:
  *  - a call that parses, written back with call_format and parsed again,
  *    is the same call (kind, arguments, descriptor, path, name);
- *  - an error names its line and column;
+ *  - an error names a line (this one, or the first half of a resumed call)
+ *    and a column;
  *  - after every call_apply the model passes vma_validate.
  *
- * Left out until the fix of another branch is merged: lines holding a NUL
- * byte and "unfinished" (calls_parse.c resume() copies the first half with
- * strndup, which stops at the NUL, and then reads past it).  Build with
- * -DFUZZ_RESUME_NUL to fuzz them too.
+ * Left out until fixes in calls_parse.c (another branch's file) are merged:
+ * lines holding a NUL byte.  Two known bugs: resume() copies the first half
+ * of an "<unfinished ...>" line with strndup, which stops at the NUL, and
+ * then reads past it (a heap overflow); a NUL inside an address expression
+ * ("[hea\0p]+0x1000") cuts the base name short, so that the call names
+ * another mapping and call_format writes a call that does not parse.  Build
+ * with -DFUZZ_CALLS_NUL to fuzz them too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -75,8 +79,8 @@ static void check_format(const struct call *c)
 
 static bool skip_line(const char *line, size_t n)
 {
-#ifndef FUZZ_RESUME_NUL
-	if (memchr(line, '\0', n) && memmem(line, n, "unfinished", 10))
+#ifndef FUZZ_CALLS_NUL
+	if (memchr(line, '\0', n))
 		return true;
 #endif
 	return false;
@@ -90,8 +94,11 @@ static void run_line(struct calls_parser *p, struct calls_ctx *ctx, struct vma_m
 	int r = calls_parse_line(p, line, n, &c);
 
 	if (r == -EINVAL) {
-		FUZZ_CHECK(p->errline == p->lineno && p->errcol > 0,
+		/* a resumed call's error may name the line of its first half */
+		FUZZ_CHECK(p->errline >= 1 && p->errline <= p->lineno && p->errcol > 0 &&
+			   !strncmp(p->errmsg, "line ", 5),
 			   "error without line and column: '%s'", p->errmsg);
+		call_release(&c);	/* what an error left in c (as cmd-sim does) */
 		return;
 	}
 	FUZZ_CHECK(r == 0 || r == 1, "calls_parse_line: %d", r);

@@ -16,8 +16,14 @@
  *  - operations that do not change the layout (madvise, mlock, munlock,
  *    touch, anon names) change no page.
  * A failed mprotect may have changed part of its range (the kernel walks
- * the VMAs and stops at the first hole or sealed one); the reference takes
- * the model's pages inside the range then, and checks the rest.
+ * the VMAs and stops at the first hole or sealed one), and a failed
+ * mremap with MREMAP_FIXED may have unmapped its destination and the tail
+ * of a shrink, or moved the first VMAs of a move of several (Linux 6.17
+ * remap_move, each VMA on its own); the reference takes the model's pages
+ * inside those ranges then (sealed ones must not have changed), and checks
+ * the rest.  Each of these rules was checked on Linux 6.18 when the fuzzer
+ * first broke it (fuzz/corpus/engine/mremap-*).  FUZZ_TRACE=1 prints the
+ * operations and VMAs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -93,13 +99,21 @@ static void set_pages(struct ref *r, uint64_t p0, uint64_t n, const struct ref_p
 		r->pg[i] = *p;
 }
 
+static bool same_page(const struct ref_page *a, const struct ref_page *b)
+{
+	return a->mapped == b->mapped && a->shared == b->shared && a->sealed == b->sealed &&
+	       a->prot == b->prot;
+}
+
 /* After a failure that may have changed part of [p0, p0+n): take the model's. */
 static void resync(struct vma_model *m, struct ref *r, uint64_t p0, uint64_t n)
 {
 	for (uint64_t i = p0; i < p0 + n && i < NPAGES; i++) {
 		struct ref_page got = page_of(m, (unsigned)i);
-		FUZZ_CHECK(!r->pg[i].sealed || !memcmp(&got, &r->pg[i], sizeof(got)),
-			   "a failed call changed sealed page %llu", (unsigned long long)i);
+		FUZZ_CHECK(!r->pg[i].sealed || same_page(&got, &r->pg[i]),
+			   "a failed call changed sealed page %llu: mapped %d prot %u shared %d "
+			   "sealed %d", (unsigned long long)i, got.mapped, got.prot, got.shared,
+			   got.sealed);
 		r->pg[i] = got;
 	}
 }
@@ -152,34 +166,74 @@ static void op_mprotect(struct vma_model *m, struct ref *r, uint64_t p0, uint64_
 	}
 }
 
+/* Page k of r; pages past the window are never mapped. */
+static struct ref_page ref_at(const struct ref *r, uint64_t k)
+{
+	struct ref_page none = { 0 };
+
+	return k < NPAGES ? r->pg[k] : none;
+}
+
 static void op_mremap(struct vma_model *m, struct ref *r, uint64_t p0, uint64_t n,
 		      uint8_t a, uint8_t b)
 {
 	uint64_t nn = 1 + (a & 15), np = b % (NPAGES + 2), res = 0;
-	int flags = (a >> 4) & 7;	/* MAYMOVE, FIXED, DONTUNMAP */
+	int flags = (a >> 4) & 7, err;	/* MAYMOVE, FIXED, DONTUNMAP */
 	struct ref old[1];
 	struct ref_page none = { 0 };
 
 	old[0] = *r;
-	if (vma_mremap(m, p0 * PAGE, n * PAGE, nn * PAGE, flags, np * PAGE, &res, NULL) != 0)
+	err = vma_mremap(m, p0 * PAGE, n * PAGE, nn * PAGE, flags, np * PAGE, &res, NULL);
+	if (getenv("FUZZ_TRACE"))
+		fprintf(stderr, "  mremap(page %llu, %llu, %llu, %d, page %llu) = %d\n",
+			(unsigned long long)p0, (unsigned long long)n, (unsigned long long)nn,
+			flags, (unsigned long long)np, err);
+	if (err) {
+		/*
+		 * MREMAP_FIXED unmaps the destination, then a shrink its tail,
+		 * before placing the move: a later error keeps both
+		 */
+		if ((flags & VMA_MREMAP_FIXED) && (flags & VMA_MREMAP_MAYMOVE)) {
+			resync(m, r, np, nn);
+			if (nn < n)
+				resync(m, r, p0 + nn, n - nn);
+			if (nn == n)	/* several VMAs: those before the error moved */
+				resync(m, r, p0, n);
+		}
 		return;
-	FUZZ_CHECK(!any_sealed(r, p0, n), "mremap of a sealed page");
+	}
+	if (res == p0 * PAGE && nn == n)
+		return;		/* same size in place: nothing checked, nothing done */
 	FUZZ_CHECK(res % PAGE == 0 && res + nn * PAGE <= NPAGES * PAGE, "mremap to %llx",
 		   (unsigned long long)res);
+	/* sealed: the VMA at the start, a tail unmapped, any page moved */
+	FUZZ_CHECK(!ref_at(r, p0).sealed, "mremap of a sealed VMA");
+	FUZZ_CHECK(nn >= n || !any_sealed(r, p0 + nn, n - nn), "mremap unmapped a sealed page");
+	for (uint64_t i = 0; res != p0 * PAGE && i < n && i < nn; i++)
+		FUZZ_CHECK(!ref_at(r, p0 + i).mapped || (!ref_at(r, p0 + i).sealed &&
+			   !ref_at(r, res / PAGE + i).sealed), "mremap moved a sealed page or over one");
 	if (res == p0 * PAGE) {			/* in place */
 		if (nn < n)
 			set_pages(r, p0 + nn, n - nn, &none);
 		for (uint64_t i = p0 + n; i < p0 + nn; i++) {
 			FUZZ_CHECK(!old[0].pg[i].mapped, "mremap grew over mapped page %llu",
 				   (unsigned long long)i);
-			r->pg[i] = old[0].pg[p0 + n - 1];
+			r->pg[i] = ref_at(&old[0], p0 + n - 1);
 		}
 		return;
 	}
 	if (!(flags & VMA_MREMAP_DONTUNMAP))
 		set_pages(r, p0, n, &none);
-	for (uint64_t i = 0; i < nn; i++)
-		r->pg[res / PAGE + i] = old[0].pg[p0 + (i < n ? i : n - 1)];
+	/*
+	 * Moved: page for page.  MREMAP_FIXED without a change of size moves
+	 * every VMA of the range on its own (Linux 6.17 remap_move): the gaps
+	 * between them, and their destinations, are left as they were.
+	 */
+	for (uint64_t i = 0; i < nn; i++) {
+		struct ref_page src = ref_at(&old[0], p0 + (i < n ? i : n - 1));
+		if (src.mapped || !((flags & VMA_MREMAP_FIXED) && nn == n))
+			r->pg[res / PAGE + i] = src;
+	}
 }
 
 static void op_mseal(struct vma_model *m, struct ref *r, uint64_t p0, uint64_t n)
@@ -240,9 +294,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t p0 = data[k + 1] % (NPAGES + 2), n = 1 + data[k + 2] % 24;
 		struct ref before = r;
 
-		if (getenv("FUZZ_TRACE"))	/* to read a crash: the operations */
-			fprintf(stderr, "op %zu: %u page %llu n %llu a %#x b %u\n", k / 5, op,
+		if (getenv("FUZZ_TRACE")) {	/* to read a crash: the operations, the VMAs */
+			fprintf(stderr, "op %zu: %u page %llu n %llu a %#x b %u; before:", k / 5, op,
 				(unsigned long long)p0, (unsigned long long)n, a, b);
+			for (const struct vma *v = m.first; v; v = v->next)
+				fprintf(stderr, " %llu-%llu%s%s", (unsigned long long)(v->start / PAGE),
+					(unsigned long long)(v->end / PAGE),
+					v->flags & VMF(MAYSHARE) ? "s" : "", v->anon_vma ? "a" : "");
+			fputc('\n', stderr);
+		}
 
 		switch (op) {
 		case 0: case 1:
