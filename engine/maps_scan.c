@@ -453,7 +453,14 @@ long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
 		const char *eol = nl ? nl : end;
 		if (!nl && !eof)
 			break;
-		if (eol > s && eol[-1] == '\r')	/* CRLF text: the '\r' is no part of a name */
+		/*
+		 * CRLF text (a copy that went through Windows), told by its first
+		 * line: the '\r' is no part of a name.  The kernel's text has
+		 * none, so that a name of its own that ends in '\r' stays whole.
+		 */
+		if (p->lineno == 0)
+			p->crlf = eol > s && eol[-1] == '\r';
+		if (p->crlf && eol > s && eol[-1] == '\r')
 			eol--;
 		p->lineno++;
 		r = maps_parse_line(p, s, eol, end);

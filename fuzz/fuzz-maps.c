@@ -27,6 +27,16 @@ static void check_round_trip(const struct maps_parser *p)
 	int r;
 
 	fuzz_print_maps(p, 0, &once);
+	/*
+	 * A first name that ends in '\r' prints as a line that ends in
+	 * "\r\n", which reads as CRLF text: the one text that cannot round
+	 * trip (the parser tells CRLF text by its first line).
+	 */
+	const char *nl = once.s ? memchr(once.s, '\n', once.len) : NULL;
+	if (nl && nl > once.s && nl[-1] == '\r') {
+		fuzz_buf_release(&once);
+		return;
+	}
 	r = fuzz_parse_maps(&m2, &p2, once.s ? once.s : "", once.len, NULL, 0);
 	FUZZ_CHECK(r == 0, "printed text does not parse back (%d): %s\n--- text:\n%.*s", r,
 		   p2.errmsg, (int)once.len, once.s ? once.s : "");
