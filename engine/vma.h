@@ -292,6 +292,14 @@ size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,
 		   uint64_t *value);
 void vma_smaps_drop(struct vma_model *m, struct vma *v);
+/*
+ * Memory use of v in bytes, from one pass over its smaps record (0 where a
+ * field is absent): what show, diff and the view layer add up.
+ */
+struct vma_usage {
+	uint64_t rss, pss, dirty, swap;		/* dirty: shared + private dirty */
+};
+void vma_usage(const struct vma_model *m, const struct vma *v, struct vma_usage *u);
 
 /* ---- classification ------------------------------------------------------ */
 /* Set v->kind and the name-derived bits; needs v->prev linked for bss. */
