@@ -267,21 +267,6 @@ void json_vmflags(struct json_writer *w, vmf_t flags)
 static const char deleted_suffix[] = " (deleted)";
 #define DELETED_LEN (sizeof(deleted_suffix) - 1)
 
-/* The file path of a file-backed VMA's name ('\012' unescaped), in buf. */
-static bool vma_path(const struct vma_model *m, const struct vma *v, char *buf, size_t *len)
-{
-	const char *name = vma_name(m, v->name);
-	size_t n = vma_name_len(m, v->name);
-
-	if (!n || name[0] != '/')
-		return false;
-	if ((v->bits & VMA_B_DELETED) && n >= DELETED_LEN &&
-	    !memcmp(name + n - DELETED_LEN, deleted_suffix, DELETED_LEN))
-		n -= DELETED_LEN;
-	*len = maps_unescape_name(name, n, buf);
-	return true;
-}
-
 static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, const struct vma *v)
 {
 	size_t i, n = vma_smaps_count(m, v);
@@ -299,40 +284,54 @@ static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, con
 	}
 }
 
-void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+/* The members every VMA object has: where it is and what /proc prints of it. */
+static void json_vma_maps_members(struct json_writer *w, const struct view_row *r)
 {
-	char perms[5], dev[24], path[4096 + 64];
-	size_t plen;
-	bool anon_offset = v->bits & VMA_B_PGOFF_INFERRED;
+	char dev[24], path[MAPS_NAME_MAX];
 
-	perms[0] = v->flags & VMF(READ) ? 'r' : '-';
-	perms[1] = v->flags & VMF(WRITE) ? 'w' : '-';
-	perms[2] = v->flags & VMF(EXEC) ? 'x' : '-';
-	perms[3] = v->flags & VMF(MAYSHARE) ? 's' : 'p';
-	perms[4] = 0;
-	snprintf(dev, sizeof(dev), "%02x:%02x", VMA_DEV_MAJOR(v->dev), VMA_DEV_MINOR(v->dev));
-	jw_begin_object(w);
-	jw_kv_hex(w, "start", v->start);
-	jw_kv_hex(w, "end", v->end);
-	jw_kv_u64(w, "size", v->end - v->start);
-	jw_kv_string(w, "perms", perms);
-	jw_kv_hex(w, "offset", anon_offset ? 0 : v->pgoff * m->p.page_size);
+	snprintf(dev, sizeof(dev), "%02x:%02x", r->dev_major, r->dev_minor);
+	jw_kv_hex(w, "start", r->start);
+	jw_kv_hex(w, "end", r->end);
+	jw_kv_u64(w, "size", r->size);
+	jw_kv_string(w, "perms", r->perms);
+	jw_kv_hex(w, "offset", r->offset);
 	jw_kv_string(w, "dev", dev);
-	jw_kv_u64(w, "inode", v->inode);
+	jw_kv_u64(w, "inode", r->inode);
 	jw_key(w, "name");
-	jw_string_len(w, vma_name(m, v->name), vma_name_len(m, v->name));
+	jw_string_len(w, r->name, r->name_len);
 	jw_key(w, "path");
-	if (vma_name_len(m, v->name) < sizeof(path) - 64 && vma_path(m, v, path, &plen))
-		jw_string_len(w, path, plen);
+	if (r->path_len)
+		jw_string_len(w, path, view_row_path(r, path));
 	else
 		jw_null(w);
-	jw_kv_string(w, "kind", vma_kind_name(v->kind));
-	jw_kv_bool(w, "deleted", v->bits & VMA_B_DELETED);
-	jw_key(w, "vmflags");
-	json_vmflags(w, v->flags);
-	jw_kv_bool(w, "flags_inferred", v->bits & VMA_B_FLAGS_INFERRED);
-	json_vma_smaps(w, m, v);
+}
+
+void json_vma_brief(struct json_writer *w, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
 	jw_end_object(w);
+}
+
+void json_vma_row(struct json_writer *w, const struct vma_model *m, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
+	jw_kv_string(w, "kind", view_kind(r->kind)->name);
+	jw_kv_bool(w, "deleted", r->deleted);
+	jw_key(w, "vmflags");
+	json_vmflags(w, r->flags);
+	jw_kv_bool(w, "flags_inferred", r->flags_inferred);
+	json_vma_smaps(w, m, r->v);
+	jw_end_object(w);
+}
+
+void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+{
+	struct view_row r;
+
+	view_row_fill(&r, m, v);
+	json_vma_row(w, m, &r);
 }
 
 /* ---- source metadata ------------------------------------------------------ */

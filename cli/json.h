@@ -54,6 +54,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "view/view.h"
 
 #define JSON_SCHEMA "vmatool/1"
 #define JSON_MAX_DEPTH 32
@@ -93,6 +94,10 @@ void jw_kv_bool(struct json_writer *w, const char *key, bool v);
 /* ---- vmatool/1 pieces ---------------------------------------------------- */
 /* One VMA object (see the schema above); m is the model v belongs to. */
 void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v);
+/* The same from the row of v (view/view.h), filled already. */
+void json_vma_row(struct json_writer *w, const struct vma_model *m, const struct view_row *r);
+/* The members up to "path" only, as `find` gives them. */
+void json_vma_brief(struct json_writer *w, const struct view_row *r);
 /* The "vmflags" array value of a flag set. */
 void json_vmflags(struct json_writer *w, vmf_t flags);
 /* The "source" object value: metadata of s (live or loaded). */
