@@ -261,8 +261,6 @@ int vma_gap_highest(struct vma_model *m, uint64_t len, uint64_t align,
 		    uint64_t low, uint64_t high, uint64_t *out);
 int vma_gap_lowest(struct vma_model *m, uint64_t len, uint64_t align,
 		   uint64_t low, uint64_t high, uint64_t *out);
-/* The largest free gap between two VMAs (not before the first/after the last). */
-uint64_t vma_largest_gap(const struct vma_model *m, uint64_t *gap_start);
 
 /* Check every invariant; on failure returns -EFAULT and writes why to err. */
 int vma_validate(const struct vma_model *m, char *err, size_t errlen);
