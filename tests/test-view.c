@@ -128,6 +128,20 @@ static void test_rows(struct vma_model *m)
 		is_u64(r.usage.swap, cases[i].swap, "%s: swap", what);
 		is_u64(r.size, r.end - r.start, "%s: size", what);
 	}
+	{
+		char all[VIEW_KEY_FLAGS_MAX], one[VIEW_KEY_FLAGS_MAX], joined[VIEW_KEY_FLAGS_MAX] = "";
+		unsigned n = 0;
+
+		view_key_flags(~(vmf_t)0, all);
+		for (unsigned bit = 0; bit < 64; bit++)
+			if (view_key_flags((vmf_t)1 << bit, one)) {
+				strcat(strcat(joined, n++ ? "," : ""), one);
+			}
+		is_str(all, "gd,lo,lf,io,pf,mm,dc,wf,dd,ht,hg,nh,mg,um,uw,ui,ss,dp,sl,gu",
+		       "key flags: all of them, in the table's order");
+		is_u64(n, 20, "key flags: each of the twenty alone shows");
+		is_u64(strlen(joined), strlen(all), "key flags: one bit at a time, the same set");
+	}
 	is_u64(view_addr_width(m), 12, "address width: the highest user-space address, not [vsyscall]");
 }
 

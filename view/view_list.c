@@ -193,17 +193,16 @@ static int items_push(struct view *vw, const struct view_row *r)
 	return 0;
 }
 
-/* qsort's comparison needs the model (names) and the direction. */
-static const struct view *sorting;
-
 static int cmp_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? -1 : a > b;
 }
 
-static int item_cmp(const void *pa, const void *pb)
+/* qsort_r's comparison; the view gives the model (names) and the direction. */
+static int item_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct view_item *a = pa, *b = pb;
+	const struct view *sorting = arg;
 	int c = 0;
 
 	if (sorting->sort == VIEW_SORT_NAME) {
@@ -226,9 +225,7 @@ static void sort_items(struct view *vw, bool in_addr_order)
 {
 	if (in_addr_order && vw->sort == VIEW_SORT_ADDR && !vw->reverse)
 		return;
-	sorting = vw;
-	qsort(vw->items, vw->n, sizeof(*vw->items), item_cmp);
-	sorting = NULL;
+	qsort_r(vw->items, vw->n, sizeof(*vw->items), item_cmp, vw);
 }
 
 /* The index of the item that starts at addr, or the nearest after; n if none. */

@@ -142,22 +142,18 @@ static const struct { unsigned bit; const char *mn; } key_flags[] = {
 	{ VMF_DROPPABLE_BIT, "dp" }, { VMF_SEALED_BIT, "sl" }, { VMF_MAYBE_GUARD_BIT, "gu" },
 };
 
-/* Any of the key flags: most VMAs have none, and need no loop. */
-static vmf_t key_flag_mask(void)
-{
-	static vmf_t mask;
-
-	if (!mask)
-		for (size_t i = 0; i < sizeof(key_flags) / sizeof(key_flags[0]); i++)
-			mask |= (vmf_t)1 << key_flags[i].bit;
-	return mask;
-}
+/* Any of the key flags (the table's bits): most VMAs have none, and need no loop. */
+#define KEY_FLAGS_MASK (VMF(GROWSDOWN) | VMF(LOCKED) | VMF(LOCKONFAULT) | VMF(IO) | \
+	VMF(PFNMAP) | VMF(MIXEDMAP) | VMF(DONTCOPY) | VMF(WIPEONFORK) | VMF(DONTDUMP) | \
+	VMF(HUGETLB) | VMF(HUGEPAGE) | VMF(NOHUGEPAGE) | VMF(MERGEABLE) | VMF(UFFD_MISSING) | \
+	VMF(UFFD_WP) | VMF(UFFD_MINOR) | VMF(SHADOW_STACK) | VMF(DROPPABLE) | VMF(SEALED) | \
+	VMF(MAYBE_GUARD))
 
 size_t view_key_flags(vmf_t flags, char *buf)
 {
 	size_t i, n = 0;
 
-	if (!(flags & key_flag_mask())) {
+	if (!(flags & KEY_FLAGS_MASK)) {
 		buf[0] = 0;
 		return 0;
 	}
