@@ -96,7 +96,7 @@ int show_parse_kinds(const char *s, struct view_filter *f)
 
 			for (k = 0; k < VMA_KIND_COUNT; k++) {
 				strcat(list, k ? ", " : "");
-				strcat(list, vma_kind_name(k));
+				strcat(list, view_kind(k)->name);
 			}
 			return cli_usage_error("unknown kind '%s': expected one of %s", tok, list);
 		}
@@ -347,7 +347,7 @@ void show_print_summary(const struct show_style *st, const struct source *s,
 	for (k = 0; k < VMA_KIND_COUNT; k++) {
 		if (!t->kind_count[k])
 			continue;
-		fprintf(out, "%s%s %llu (%s", sep, vma_kind_name(k),
+		fprintf(out, "%s%s %llu (%s", sep, view_kind(k)->name,
 			(unsigned long long)t->kind_count[k], sz(st, t->kind_size[k], a));
 		if (s->has_smaps)
 			fprintf(out, ", rss %s", sz(st, t->kind_rss[k], b));
@@ -388,7 +388,7 @@ void json_summary(struct json_writer *w, const struct source *s, const struct vi
 	for (k = 0; k < VMA_KIND_COUNT; k++) {
 		if (!t->kind_count[k])
 			continue;
-		jw_key(w, vma_kind_name(k));
+		jw_key(w, view_kind(k)->name);
 		jw_begin_object(w);
 		jw_kv_u64(w, "count", t->kind_count[k]);
 		jw_kv_u64(w, "size", t->kind_size[k]);
