@@ -17,15 +17,44 @@
 
 void jw_init(struct json_writer *w, FILE *out, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
+	memset(w, 0, offsetof(struct json_writer, buf));
 	w->out = out;
 	w->pretty = pretty;
 }
 
+static void jw_flush(struct json_writer *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->failed = true;
+	w->len = 0;
+}
+
+static void jw_put(struct json_writer *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (n >= sizeof(w->buf)) {
+			if (fwrite(s, 1, n, w->out) != n)
+				w->failed = true;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_putc(struct json_writer *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
 int jw_finish(struct json_writer *w)
 {
-	putc('\n', w->out);
-	if (fflush(w->out) == EOF || ferror(w->out))
+	jw_putc(w, '\n');
+	jw_flush(w);
+	if (fflush(w->out) == EOF || ferror(w->out) || w->failed)
 		return -EIO;
 	return 0;
 }
@@ -33,13 +62,12 @@ int jw_finish(struct json_writer *w)
 /* Pretty documents break lines down to depth 2: one VMA per line. */
 static void jw_newline(struct json_writer *w)
 {
-	int i;
+	static const char indent[] = "\n                                "
+		"                                ";
 
 	if (!w->pretty || w->depth > 2)
 		return;
-	putc('\n', w->out);
-	for (i = 0; i < w->depth; i++)
-		fputs("  ", w->out);
+	jw_put(w, indent, 1 + 2 * (size_t)w->depth);
 }
 
 /* Before a value or key: the comma and the line break it needs. */
@@ -52,7 +80,7 @@ static void jw_sep(struct json_writer *w)
 	if (w->depth == 0)
 		return;
 	if (w->nonempty[w->depth])
-		putc(',', w->out);
+		jw_putc(w, ',');
 	w->nonempty[w->depth] = true;
 	jw_newline(w);
 }
@@ -60,7 +88,7 @@ static void jw_sep(struct json_writer *w)
 static void jw_open(struct json_writer *w, char c)
 {
 	jw_sep(w);
-	putc(c, w->out);
+	jw_putc(w, c);
 	if (w->depth + 1 < JSON_MAX_DEPTH)
 		w->depth++;
 	w->nonempty[w->depth] = false;
@@ -74,7 +102,7 @@ static void jw_close(struct json_writer *w, char c)
 		w->depth--;
 	if (had)
 		jw_newline(w);
-	putc(c, w->out);
+	jw_putc(w, c);
 }
 
 void jw_begin_object(struct json_writer *w) { jw_open(w, '{'); }
@@ -119,31 +147,36 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0;
-	FILE *out = w->out;
 
 	jw_sep(w);
-	putc('"', out);
+	jw_putc(w, '"');
 	while (i < len) {
 		unsigned char c = u[i];
-		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? utf8_len(u + i, len - i) : 0;
+		size_t n;
+		char esc[8];
 
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;	/* printable ASCII: the common case */
+			continue;
+		}
+		n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
 		if (n) {
 			i += n;
 			continue;
 		}
-		fwrite(s + run, 1, i - run, out);
+		jw_put(w, s + run, i - run);
 		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		default: fprintf(out, "\\u%04x", c); break;
+		case '"': jw_put(w, "\\\"", 2); break;
+		case '\\': jw_put(w, "\\\\", 2); break;
+		case '\n': jw_put(w, "\\n", 2); break;
+		case '\t': jw_put(w, "\\t", 2); break;
+		case '\r': jw_put(w, "\\r", 2); break;
+		default: jw_put(w, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04x", c)); break;
 		}
 		run = ++i;
 	}
-	fwrite(s + run, 1, len - run, out);
-	putc('"', out);
+	jw_put(w, s + run, len - run);
+	jw_putc(w, '"');
 }
 
 void jw_string(struct json_writer *w, const char *s)
@@ -157,7 +190,7 @@ void jw_string(struct json_writer *w, const char *s)
 void jw_key(struct json_writer *w, const char *key)
 {
 	jw_string_len(w, key, strlen(key));
-	putc(':', w->out);
+	jw_putc(w, ':');
 	w->after_key = true;
 }
 
@@ -178,7 +211,7 @@ void jw_u64(struct json_writer *w, uint64_t v)
 	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
 
 	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jw_i64(struct json_writer *w, int64_t v)
@@ -188,7 +221,7 @@ void jw_i64(struct json_writer *w, int64_t v)
 		return;
 	}
 	jw_sep(w);
-	putc('-', w->out);
+	jw_putc(w, '-');
 	w->after_key = true;	/* no separator before the digits */
 	jw_u64(w, -(uint64_t)v);
 }
@@ -202,19 +235,19 @@ void jw_hex(struct json_writer *w, uint64_t v)
 	*--p = '0';
 	*--p = '"';
 	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jw_bool(struct json_writer *w, bool v)
 {
 	jw_sep(w);
-	fputs(v ? "true" : "false", w->out);
+	jw_put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jw_null(struct json_writer *w)
 {
 	jw_sep(w);
-	fputs("null", w->out);
+	jw_put(w, "null", 4);
 }
 
 void jw_kv_string(struct json_writer *w, const char *key, const char *s)
