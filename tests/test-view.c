@@ -321,6 +321,13 @@ static void test_list(struct vma_model *m)
 	is_u64(vw.items[vw.sel].start, 0x7f0000020000, "new model: the selection stays");
 	ok(vw.items[1].v != NULL && vw.items[1].v == vma_lookup(&m2, 0x1000000),
 	   "new model: items point into the new model");
+	ok(view_select_addr(&vw, 0x7ffd00000000), "select the stack");
+	ok(vma_munmap(&m2, 0x7ffd00000000, 0x21000, NULL) == 0, "unmap the stack in the new model");
+	view_refresh(&vw);
+	is_u64(vw.n, 4, "refresh: the heap and three gaps");
+	is_u64(vw.items[vw.sel].start, 0x7f0000020000, "refresh: the selection goes to the gap now there");
+	is_u64(vw.items[vw.sel].end, TOP, "refresh: ... which reaches the top of user space");
+	is_u64(vw.totals.count, 1, "refresh: the totals follow the model");
 	view_release(&vw);
 	vma_model_release(&m2);
 }
