@@ -143,8 +143,9 @@ struct source {
 	char *target;		/* as the user wrote it */
 	char *path;		/* file read, or /proc/PID/... */
 	bool has_smaps;		/* the model has smaps values */
-	bool has_machine;	/* the model's machine settings are the source's own
-				 * (probed live, or recorded in a JSON snapshot) */
+	bool has_machine;	/* the model's machine settings are the source's own:
+				 * recorded in a JSON snapshot, or probed for a live
+				 * target (source_use_machine) */
 	unsigned name_column;	/* from the parser, for byte-identical output */
 	struct proc_meta meta;
 	struct vma_model model;
@@ -166,9 +167,14 @@ void source_release(struct source *s);
  */
 int source_read_raw_maps(const char *target, char **text, size_t *len);
 /*
- * The machine the operations on s->model follow: the source's own (probed
- * for a live target, recorded in a JSON snapshot), else, for saved text and
- * old snapshots, the running machine's, probed now.  For sim and diff --explain.
+ * The machine of s into *p: the one a JSON snapshot recorded, else the
+ * running machine's, probed (once per run; for a live target with its own
+ * personality and limit).  Saved text and old snapshots record none.
+ */
+void source_machine(const struct source *s, struct vma_params *p);
+/*
+ * Make s->model follow source_machine's settings, for the operations of sim
+ * and diff --explain.  Nothing else probes: reading a target needs no machine.
  */
 void source_use_machine(struct source *s);
 /*

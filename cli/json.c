@@ -447,8 +447,12 @@ void json_source_meta(struct json_writer *w, const struct source *s)
 	}
 	if (s->has_smaps)
 		json_smaps_keys(w, &s->model);
-	if (s->has_machine)
-		json_machine(w, &s->model.p);
+	if (s->has_machine || s->kind == SOURCE_LIVE) {	/* saved text records none */
+		struct vma_params p;
+
+		source_machine(s, &p);
+		json_machine(w, &p);
+	}
 	jw_end_object(w);
 }
 

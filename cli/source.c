@@ -225,11 +225,8 @@ static void params_live(struct source *s, pid_t pid)
 	s->model.p.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (mmc <= 0)
 		mmc = sysctl_max_map_count();
-	machine_probe(&s->model.p);
-	machine_probe_process(&s->model.p, pid);
 	if (mmc > 0)
 		s->model.p.max_map_count = (uint32_t)mmc;
-	s->has_machine = true;
 	if (st) {
 		/* field 47 start_brk: 0 unless we may read the process */
 		uint64_t start_brk = stat_field(after, 47);
@@ -499,13 +496,25 @@ int source_open(struct source *s, const char *target, const struct source_opts *
 	return read_live(s, pid, o);
 }
 
+void source_machine(const struct source *s, struct vma_params *p)
+{
+	*p = s->model.p;
+	if (s->has_machine)
+		return;
+	machine_probe(p);
+	if (s->kind == SOURCE_LIVE)
+		machine_probe_process(p, s->meta.pid);
+	if (s->meta.max_map_count > 0)	/* the target's own limit, as read */
+		p->max_map_count = (uint32_t)s->meta.max_map_count;
+}
+
 void source_use_machine(struct source *s)
 {
-	struct vma_params p = s->model.p;
+	struct vma_params p;
 
 	if (s->has_machine)
 		return;
-	machine_probe(&p);
+	source_machine(s, &p);
 	for (size_t i = 0; i < vma_setting_count(); i++) {
 		char val[32];
 
@@ -513,8 +522,7 @@ void source_use_machine(struct source *s)
 		/* refused only for the page size of a model read with another one */
 		(void)vma_model_set_setting(&s->model, i, val, strlen(val));
 	}
-	if (s->meta.max_map_count > 0)	/* the snapshot's own limit */
-		s->model.p.max_map_count = (uint32_t)s->meta.max_map_count;
+	s->has_machine = s->kind == SOURCE_LIVE;	/* now the target's own */
 	if (s->model.p.legacy_layout)
 		vma_infer_params(&s->model);
 }
