@@ -15,7 +15,7 @@ unsigned view_addr_width(const struct vma_model *m)
 	uint64_t top;
 	unsigned w = 1;
 
-	while (v && v->prev && v->start >= UINT64_C(0x800000000000))
+	while (v && v->prev && v->start >= m->p.task_size)	/* [vsyscall] */
 		v = v->prev;
 	top = v ? v->end - 1 : 0;
 	while (w < 16 && (top >> (4 * w)))
