@@ -131,8 +131,8 @@ bool view_name_is(const char *want, const char *name, size_t len);
 
 /*
  * Hex digits that every user-space address of m (below m->p.task_size)
- * needs (at least 8): the
- * width of an address column; [vsyscall] above user space pushes on.
+ * needs, at least 8: the width of an address column; [vsyscall] above
+ * user space pushes on.
  */
 unsigned view_addr_width(const struct vma_model *m);
 
