@@ -7,7 +7,6 @@
  * runs 65,000 times), so that `show` keeps pace with the kernel's smaps.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <string.h>
 
 #include "cli/ansi.h"
