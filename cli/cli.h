@@ -113,7 +113,8 @@ struct cmd_call {
 	void *opts;		/* the command's options struct, filled */
 	char **operands;	/* the operands (borrowed from argv) */
 	int noperands;
-	uint32_t given;		/* bit i: options[i] was on the command line */
+	uint32_t given;		/* bit i: options[i] was on the command line
+				   (so at most 32 options, and 32 values of a list) */
 };
 
 extern const struct cmd_entry *const cmd_table[];

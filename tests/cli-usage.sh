@@ -123,6 +123,14 @@ is "$RC" 0 "--kind given twice"
 is "$(printf '%s\n' "$OUT" | grep -c -e '\[heap\]' -e '\[stack\]')" 2 "--kind given twice: both kinds kept"
 is "$(printf '%s\n' "$OUT" | wc -l)" 2 "--kind given twice: only those kinds"
 
+# every kind that --list-options offers for show --kind is one show takes
+for k in $("$VMATOOL" --list-options show | awk -F '\t' '$2 == "--kind" { print $6 }'); do
+	run "$VMATOOL" show -k "$k" -f maps "$top_srcdir/tests/golden/show-in.smaps"
+	is "$RC:$ERR" "0:" "show --kind $k: taken"
+done
+run "$VMATOOL" show -k heap -f maps "$top_srcdir/tests/golden/show-in.smaps"
+is "$OUT" "$(grep -a '\[heap\]' "$top_srcdir/tests/golden/show-in.smaps")" "show --kind heap: the heap alone"
+
 # ---- every checked option of every command, from the table --------------------------
 n_checked=0
 for cmd in $("$VMATOOL" --list-options | cut -f1); do

@@ -82,6 +82,8 @@ for cmd in $cmds; do
 	is "$RC" 0 "vmatool --list-options $cmd exits 0"
 	list=$OUT
 	is "$(printf '%s\n' "$list" | grep -Evc -- "$shape")" 0 "--list-options $cmd: every line has its shape"
+	[ "$(printf '%s\n' "$list" | grep -c '^option')" -le 33 ]
+	ok $? "--list-options $cmd: at most 32 options besides --help (cmd_call.given)"
 	is "usage: $(printf '%s\n' "$list" | sed -n 's/^usage	//p')" "$(printf '%s\n' "$help" | head -n 1)" \
 		"--list-options $cmd: the usage line of --help"
 	# every option of --help is listed, with its short form, and no other
