@@ -26,6 +26,7 @@ struct diff_cmd {
 	bool json, explain, exact, smaps, no_smaps;
 	uint64_t min_delta;
 	const char *target[2];
+	struct cmd_list machine;	/* --machine NAME=VALUE, in order */
 };
 
 #define O(field) offsetof(struct diff_cmd, field)
@@ -43,6 +44,8 @@ static const struct cmd_option diff_options[] = {
 	{ "bytes", 'b', CMD_FLAG, NULL, "print sizes in bytes", .offset = O(exact) },
 	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps of live targets (no usage deltas)",
 	  .offset = O(no_smaps) },
+	{ "machine", 'm', CMD_SETTING, "NAME=VALUE", "with --explain: a kernel setting to explain "
+	  "by, e.g. zero_page=false (repeatable)", .offset = O(machine), .flags = CMD_REPEAT },
 	{ .name = NULL },
 };
 #undef O
@@ -55,6 +58,8 @@ static int diff_check(struct cmd_call *call)
 	d->smaps = !d->no_smaps;
 	d->target[0] = call->operands[0];
 	d->target[1] = call->operands[1];
+	if (d->machine.n && !d->explain)
+		return cli_usage_error("--machine applies to --explain only");
 	if (d->json && (d->exact || cmd_given(call, "color")))
 		return cli_usage_error("--%s applies to --format text only", d->exact ? "bytes" : "color");
 	if (!strcmp(d->target[0], "-") && !strcmp(d->target[1], "-"))
@@ -154,6 +159,12 @@ static int diff_run(const struct diff_cmd *d, struct source *src)
 
 	diff_result_init(&r);
 	diff_explain_init(&e);
+	if (d->explain) {	/* the calls run by A's machine: its own, or this one's */
+		source_use_machine(&src[0]);
+		rc = source_set_machine(&src[0].model, d->machine.v, d->machine.n);
+		if (rc != EXIT_FINE)
+			return rc;
+	}
 	rc = diff_models(&src[0].model, &src[1].model, &o, &r);
 	if (rc == 0 && r.n > 0 && d->explain) {
 		why_not = unexplainable(&src[0], &src[1], buf, sizeof(buf));

@@ -11,18 +11,21 @@
  *					    repeats (KIND: target process address command)
  *					option<TAB>--LONG<TAB>-S<TAB>TYPE<TAB>FLAGS<TAB>VALUES<TAB>HELP
  *
- * TYPE is flag, enum, enum-list, size, duration, range, count, file or
- * string; FLAGS is repeat, once or "-"; VALUES are the enum values separated
- * by spaces, or "-"; an option without a short form has "-" for -S.
+ * TYPE is flag, enum, enum-list, size, duration, range, count, file, string
+ * or setting; FLAGS is repeat, once or "-"; VALUES are the enum values
+ * separated by spaces (for a setting: "upstream" and each "NAME="), or "-";
+ * an option without a short form has "-" for -S.
  */
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/machine.h"
 
 static const char *const type_names[] = {
 	[CMD_FLAG] = "flag", [CMD_ENUM] = "enum", [CMD_ENUM_LIST] = "enum-list",
 	[CMD_SIZE] = "size", [CMD_DURATION] = "duration", [CMD_RANGE] = "range",
 	[CMD_COUNT] = "count", [CMD_FILE] = "file", [CMD_STRING] = "string",
+	[CMD_SETTING] = "setting",
 };
 
 static const char *const operand_kind_names[] = {
@@ -114,7 +117,13 @@ static void list_option(const struct cmd_option *o, FILE *out)
 		fputc('-', out);
 	fprintf(out, "\t%s\t%s\t", type_names[o->type],
 		o->flags & CMD_REPEAT ? "repeat" : o->flags & CMD_ONCE ? "once" : "-");
-	list_values(o->values, out);
+	if (o->type == CMD_SETTING) {	/* "upstream", then each NAME= to complete */
+		fputs("upstream", out);
+		for (size_t i = 0; i < vma_setting_count(); i++)
+			fprintf(out, " %s=", vma_setting_at(i)->name);
+	} else {
+		list_values(o->values, out);
+	}
 	fprintf(out, "\t%s\n", o->help);
 }
 

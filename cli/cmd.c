@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/machine.h"
 
 extern const struct cmd_entry cmd_show_entry, cmd_find_entry, cmd_snapshot_entry,
 	cmd_diff_entry, cmd_watch_entry, cmd_sim_entry, cmd_help_entry;
@@ -104,10 +105,10 @@ static int enum_index(const char *const *values, const char *s, size_t len)
 	return -1;
 }
 
-/* "expected a, b or c" (the first spelling of each value) into buf. */
-static const char *enum_expected(const char *const *values, char *buf, size_t size)
+/* LEAD then "a, b or c" (the first spelling of each value) into buf. */
+static const char *words_list(const char *lead, const char *const *values, char *buf, size_t size)
 {
-	size_t n = (size_t)snprintf(buf, size, "expected ");
+	size_t n = (size_t)snprintf(buf, size, "%s", lead);
 
 	for (int i = 0; values[i] && n < size; i++) {
 		const char *sep = !i ? "" : values[i + 1] ? ", " : " or ";
@@ -129,7 +130,7 @@ static const char *parse_enum_list(const struct cmd_option *o, const char *arg, 
 		int i = enum_index(o->values, p, len);
 
 		if (i < 0)
-			return enum_expected(o->values, buf, size);
+			return words_list("expected ", o->values, buf, size);
 		m |= 1u << i;
 		p += len;
 	} while (*p++ == ',');
@@ -198,6 +199,38 @@ static const char *parse_count(const struct cmd_option *o, const char *arg, uint
 	return NULL;
 }
 
+/* "upstream", or NAME=VALUE that the machine setting NAME takes. */
+static const char *parse_setting(const char *arg, char *buf, size_t size)
+{
+	const char *eq = strchr(arg, '=');
+	const struct vma_setting *st;
+	struct vma_params p;
+	int i;
+
+	if (!strcmp(arg, "upstream"))
+		return NULL;
+	if (!eq)
+		return "expected NAME=VALUE or upstream";
+	i = vma_setting_find(arg, (size_t)(eq - arg));
+	if (i < 0) {
+		snprintf(buf, size, "no machine setting is named '%.*s'", (int)(eq - arg), arg);
+		return buf;
+	}
+	vma_params_default(&p);
+	if (vma_setting_parse(&p, (size_t)i, eq + 1, strlen(eq + 1)) == 0)
+		return NULL;
+	st = vma_setting_at((size_t)i);
+	if (st->kind == VMA_SETTING_ENUM) {
+		char lead[64];
+
+		snprintf(lead, sizeof(lead), "%s takes ", st->name);
+		return words_list(lead, st->words, buf, size);
+	}
+	snprintf(buf, size, "%s takes %s", st->name, st->kind == VMA_SETTING_BOOL ?
+		 "true or false" : "a number (see MACHINE SETTINGS in vmatool(1))");
+	return buf;
+}
+
 static const char *list_add(struct cmd_list *l, const char *arg)
 {
 	const char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
@@ -213,6 +246,7 @@ static const char *list_add(struct cmd_list *l, const char *arg)
 static const char *parse_value(const struct cmd_option *o, const char *arg, void *field,
 			       char *buf, size_t size)
 {
+	const char *why;
 	int err, i;
 
 	switch (o->type) {
@@ -222,7 +256,7 @@ static const char *parse_value(const struct cmd_option *o, const char *arg, void
 	case CMD_ENUM:
 		i = enum_index(o->values, arg, strlen(arg));
 		if (i < 0)
-			return enum_expected(o->values, buf, size);
+			return words_list("expected ", o->values, buf, size);
 		*(int *)field = i;
 		return NULL;
 	case CMD_ENUM_LIST:
@@ -246,6 +280,10 @@ static const char *parse_value(const struct cmd_option *o, const char *arg, void
 	case CMD_STRING:
 		if (o->check)
 			return o->check(arg, field);
+		break;
+	case CMD_SETTING:
+		if ((why = parse_setting(arg, buf, size)) != NULL)
+			return why;
 		break;
 	}
 	if (o->flags & CMD_REPEAT)

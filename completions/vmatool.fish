@@ -33,7 +33,7 @@ function __vmatool_value -a type vals cur
         set cur (string replace -r -- '^[^=]*=' '' $cur)
     end
     switch $type
-        case enum
+        case enum setting
             printf "$pre%s\n" (string split ' ' -- $vals)
         case enum-list
             set -l head (string replace -r -- '[^,]*$' '' $cur)

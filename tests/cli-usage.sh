@@ -63,6 +63,11 @@ bad 2 "^vmatool: sim: bad value '4294967296' for --max-map-count: expected a who
 bad 2 "^vmatool: snapshot: bad value '' for --output: expected a file name\$" \
 	"$(try snapshot)" snapshot --output= $M
 bad 2 "^vmatool: sim: bad value '' for --ops: expected a file name\$" "$(try sim)" sim -o '' $M
+bad 2 "^vmatool: diff: bad value 'thp' for --machine: expected NAME=VALUE or upstream\$" \
+	"$(try diff)" diff -e --machine thp $M $M
+bad 2 "^vmatool: sim: bad value 'pku=2' for --machine: pku takes true or false\$" \
+	"$(try sim)" sim -m pku=2 -e 'brk(NULL)'
+bad 2 "^vmatool: diff: --machine applies to --explain only\$" "$(try diff)" diff -m pku=true $M $M
 
 # ---- options ------------------------------------------------------------------------
 bad 2 "^vmatool: show: unknown option '--frob'\$" "$(try show)" show --frob $M
@@ -143,6 +148,7 @@ for cmd in $("$VMATOOL" --list-options | cut -f1); do
 		range) v=9-1 ;;
 		count) v=0 ;;
 		file) v= ;;
+		setting) v=no_such_setting=1 ;;
 		*) continue ;;
 		esac
 		n_checked=$((n_checked + 1))

@@ -72,7 +72,7 @@ fi
 shape='^(usage	vmatool [a-z]+( \[options\])?( \[?[A-Z]+(\.\.\.)?\]?)*'
 shape="$shape|operands	[0-9]+	([0-9]+|many)"
 shape="$shape|operand	[A-Z]+	(target|process|address|command)"
-shape="$shape|option	--[a-z][-a-z]*	(-[a-zA-Z]|-)	(flag|enum|enum-list|size|duration|range|count|file|string)	(repeat|once|-)	[^	]+	[^	]+)\$"
+shape="$shape|option	--[a-z][-a-z]*	(-[a-zA-Z]|-)	(flag|enum|enum-list|size|duration|range|count|file|string|setting)	(repeat|once|-)	[^	]+	[^	]+)\$"
 
 for cmd in $cmds; do
 	run "$VMATOOL" "$cmd" --help
@@ -88,8 +88,8 @@ for cmd in $cmds; do
 		"--list-options $cmd: the usage line of --help"
 	# every option of --help is listed, with its short form, and no other
 	hopts=$(printf '%s\n' "$help" | awk '/^options:/ { on = 1; next } on' |
-		grep -Eo -- '(^|[ ,])--?[A-Za-z0-9][-A-Za-z0-9]*' | sed 's/^[ ,]//' | sort)
-	lopts=$(printf '%s\n' "$list" | awk -F '\t' '$1 == "option" { print $2; if ($3 != "-") print $3 }' | sort)
+		grep -Eo -- '(^|[ ,])--?[A-Za-z0-9][-A-Za-z0-9]*' | sed 's/^[ ,]//' | sort -u)
+	lopts=$(printf '%s\n' "$list" | awk -F '\t' '$1 == "option" { print $2; if ($3 != "-") print $3 }' | sort -u)
 	is "$lopts" "$hopts" "--list-options $cmd: the options of --help"
 	mansec=$(man_section "$cmd")
 	if [ -n "$mantext" ]; then
@@ -99,7 +99,7 @@ for cmd in $cmds; do
 		done
 	fi
 	# every value of an enum option is named in its --help line and the man page
-	printf '%s\n' "$list" | awk -F '\t' '$1 == "option" && $6 != "-" { print $2, $6 }' >"$TMPD/values"
+	printf '%s\n' "$list" | awk -F '\t' '$1 == "option" && $4 ~ /^enum/ { print $2, $6 }' >"$TMPD/values"
 	while read -r opt words; do
 		hline=$(printf '%s\n' "$help" | grep -- "$opt=")
 		for w in $words; do
@@ -183,6 +183,9 @@ is "$(bash_complete vmatool sim -o "$top_srcdir/tests/golden/show-in.j")" \
 	"$top_srcdir/tests/golden/show-in.json " "bash: sim -o <TAB> offers files"
 is "$(bash_complete vmatool help sn)" "snapshot " "bash: help sn<TAB> -> snapshot"
 is "$(bash_complete vmatool --list-options w)" "watch " "bash: --list-options w<TAB> -> watch"
+is "$(bash_complete vmatool sim -m zero_p)" "zero_page= " "bash: sim -m zero_p<TAB> -> zero_page="
+like "$(bash_complete vmatool diff --machine '')" "(^| )upstream .*zero_page=" \
+	"bash: diff --machine <TAB> -> upstream and the settings"
 export PATH="$PATH_WITHOUT"
 is "$(bash_complete vmatool sel)" "self " "bash, no vmatool to ask: targets still complete"
 export PATH="$PATH_WITH"
@@ -212,10 +215,11 @@ check target 'vmatool show sel' '*vmatool show self*'
 check explain 'vmatool diff --ex' '*vmatool diff --explain*'
 check help 'vmatool help sn' '*vmatool help snapshot*'
 check watchfmt 'vmatool watch --format js' '*vmatool watch --format json*'
+check setting 'vmatool sim --machine zero_p' '*vmatool sim --machine zero_page=*'
 zpty -d z
 ZSH
 	zout=$(cd "$TMPD" && timeout 60 zsh -f "$TMPD/complete.zsh" "$top_srcdir/completions" "$TMPD/bin" 2>&1)
-	for c in command option values kinds target explain help watchfmt; do
+	for c in command option values kinds target explain help watchfmt setting; do
 		printf '%s\n' "$zout" | grep -qax "pass $c"; ok $? "zsh completes: $c"
 	done
 else

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "machine.h"
 #include "ops-live.h"
 #include "vma.h"
 
@@ -51,7 +52,22 @@ static void vma_text(const struct vma *v, char *buf, size_t cap)
 		 v->flags & VMF(MAYSHARE) ? 's' : 'p', flags);
 }
 
-static void case_params(struct table_case *tc, const char *line)
+/* "% machine NAME=VALUE ...": the machine the case runs on (engine/machine.h). */
+static void case_machine(struct table_case *tc, const char *list, live_report_fn report)
+{
+	char buf[2048], *save = NULL, msg[2400];
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (vma_setting_assign(&tc->m.p, w) == 0)
+			continue;
+		snprintf(msg, sizeof(msg), "%s: machine setting '%s'", tc->name, w);
+		report(0, msg);
+	}
+	vma_set_guard_gap(&tc->m, tc->m.p.stack_guard_gap);
+}
+
+static void case_params(struct table_case *tc, const char *line, live_report_fn report)
 {
 	const char *s;
 
@@ -63,6 +79,8 @@ static void case_params(struct table_case *tc, const char *line)
 		tc->m.p.start_brk = tc->m.p.brk = strtoull(s + 4, NULL, 0);
 	if ((s = strstr(line, "follow=")) != NULL)	/* results are the log's, as in sim */
 		tc->ctx.follow_recorded = s[7] == '1';
+	if (strncmp(line, "% machine ", 10) == 0)
+		case_machine(tc, line + 10, report);
 }
 
 static void case_begin(struct table_case *tc, const char *name)
@@ -156,7 +174,7 @@ static void run_file(const char *path, live_report_fn report)
 		} else if (line[0] == '#' || line[0] == 0 || tc.name[0] == 0) {
 			continue;
 		} else if (line[0] == '%') {
-			case_params(&tc, line);
+			case_params(&tc, line, report);
 		} else if (strcmp(line, "--- expect") == 0) {
 			tc.expecting = true;
 		} else if (tc.expecting) {
