@@ -79,6 +79,12 @@ bad 2 "^vmatool: snapshot: option '--output' given twice\$" "$(try snapshot)" \
 	snapshot -o a.json --output b.json $M
 bad 2 "^vmatool: sim: option '--snapshot' given twice\$" "$(try sim)" sim -s $M -s $M -e 'brk(NULL)'
 bad 2 "^vmatool: help: unknown option '--all'\$" "$(try help)" help --all
+bad 2 "^vmatool: show: ambiguous option '--p', could be: --path, --perms\$" "$(try show)" show --p x $M
+bad 2 "^vmatool: sim: ambiguous option '--ma', could be: --max-map-count, --machine\$" "$(try sim)" \
+	sim --ma=3 -e 'brk(NULL)'
+run "$VMATOOL" show --by --form=json $M
+is "$RC" 2 "a unique prefix of a long option is the option (--by --form=json: exclude each other)"
+like "$ERR" "^vmatool: show: --bytes applies to --format text only" "a unique prefix: named in full after"
 
 # ---- operands: one wording, and the usage line -------------------------------------
 bad 2 "^vmatool: show: wrong number of operands \\(got 0\\)\$" "$(usage 'show \[options\] TARGET')" show
