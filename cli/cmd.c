@@ -350,19 +350,28 @@ static int option_by_short(const struct cmd_entry *cmd, int c)
 	return -1;
 }
 
-/* A flag written "--bytes=x": the option it names, or NULL. */
+/* A flag written "--bytes=x" (or "--by=x"): the option it names, or NULL. */
 static const struct option *flag_with_value(const struct cmd_parser *p, const char *opt)
 {
 	const char *eq = strchr(opt, '=');
+	const struct option *found = NULL;
+	size_t len, n = 0;
 
 	if (strncmp(opt, "--", 2) != 0 || !eq)
 		return NULL;
-	for (size_t i = 0; i < p->nopts; i++)
-		if (p->longopts[i].has_arg == no_argument &&
-		    strlen(p->longopts[i].name) == (size_t)(eq - opt - 2) &&
-		    !strncmp(p->longopts[i].name, opt + 2, (size_t)(eq - opt - 2)))
-			return &p->longopts[i];
-	return NULL;
+	len = (size_t)(eq - opt - 2);
+	for (size_t i = 0; i <= p->nopts; i++) {	/* with --help */
+		if (strncmp(p->longopts[i].name, opt + 2, len) != 0)
+			continue;
+		if (strlen(p->longopts[i].name) == len) {	/* exact: no other counts */
+			found = &p->longopts[i];
+			n = 1;
+			break;
+		}
+		found = &p->longopts[i];
+		n++;
+	}
+	return n == 1 && found->has_arg == no_argument ? found : NULL;
 }
 
 /* "--p" that several long options start with: the usage error; else EXIT_FINE. */

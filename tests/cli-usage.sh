@@ -75,6 +75,7 @@ bad 2 "^vmatool: find: unknown option '-z'\$" "$(try find)" find -z $M 0x1000
 bad 2 "^vmatool: diff: option '--min-delta' needs a value\$" "$(try diff)" diff $M $M --min-delta
 bad 2 "^vmatool: sim: option '-e' needs a value\$" "$(try sim)" sim -e
 bad 2 "^vmatool: watch: option '--bytes' takes no value\$" "$(try watch)" watch --bytes=yes self
+bad 2 "^vmatool: find: option '--no-query' takes no value\$" "$(try find)" find --no-q=1 $M 0x1000
 bad 2 "^vmatool: snapshot: option '--output' given twice\$" "$(try snapshot)" \
 	snapshot -o a.json --output b.json $M
 bad 2 "^vmatool: sim: option '--snapshot' given twice\$" "$(try sim)" sim -s $M -s $M -e 'brk(NULL)'
