@@ -334,7 +334,7 @@ static void lines_missing(const struct sbuf *a, const struct sbuf *b, char mark,
 
 static const char *const outcome_str[] = {
 	"agree", "wrong result", "wrong VMAs", "wrong final VMAs", "call does not parse",
-	"call_apply failed", "snapshot does not parse"
+	"call_apply failed", "snapshot does not parse", "model invalid after the call"
 };
 
 
@@ -441,6 +441,7 @@ static void run_from(const struct seq *s, size_t from, size_t stop, const char *
 		const struct entry *e = &s->e[i];
 		struct call c;
 		struct call_outcome o;
+		char why[256];
 		int rc;
 
 		r->at = i;
@@ -467,6 +468,9 @@ static void run_from(const struct seq *s, size_t from, size_t stop, const char *
 		if (rc < 0) {
 			r->what = BAD_APPLY;
 			sb_printf(&r->msg, "call_apply: %s (%s)", strerror(-rc), ctx.errmsg);
+		} else if (vma_validate(m, why, sizeof(why)) != 0) {
+			r->what = BAD_MODEL;
+			sb_printf(&r->msg, "vma_validate: %s", why);
 		} else if (o.applied && o.has_value && e->has_state &&
 			   (r->kernel_err != o.err ||
 			    (!o.err && (c.kind == CALL_MMAP || c.kind == CALL_MREMAP) &&
