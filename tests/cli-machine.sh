@@ -119,6 +119,10 @@ like "$ERR" "bad value 'thp=sometimes' for --machine: thp takes always, madvise,
 run "$V" sim --machine zero_page -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "a setting without a value: exit 2"
 like "$ERR" "bad value 'zero_page' for --machine: expected NAME=VALUE or upstream" "and the form is said"
+run "$V" sim --snapshot "$TMPD/zp.json" --machine page_size=16384 -e 'munmap(0x100000000, 4096)'
+is "$RC" 2 "a page size other than the snapshot's: exit 2"
+like "$ERR" "bad value 'page_size=16384' for --machine: the address space was read with pages of 4096 bytes" \
+	"and says which page size it was read with"
 run "$V" diff --machine zero_page=false "$TMPD/zp.json" "$TMPD/nozp.json"
 is "$RC" 2 "diff --machine without --explain: exit 2"
 like "$ERR" "--machine applies to --explain only" "and says why"
