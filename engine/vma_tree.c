@@ -174,7 +174,10 @@ void vma_params_default(struct vma_params *p)
 	p->mmap_base = 0x7f0000000000ULL;	/* the cli sets the real one */
 	p->stack_guard_gap = 256 * 4096;
 	p->max_map_count = 65530;
-	p->thp_enabled = true;
+	p->thp = VMA_THP_ALWAYS;
+	p->shmem_thp = VMA_SHMEM_THP_NEVER;
+	p->zero_page = true;
+	p->mseal_supported = true;
 }
 
 int vma_model_init(struct vma_model *m, const struct vma_params *p)
@@ -690,19 +693,4 @@ int vma_gap_lowest(struct vma_model *m, uint64_t len, uint64_t align,
 		return -ENOMEM;
 	*out = q.found;
 	return 0;
-}
-
-uint64_t vma_largest_gap(const struct vma_model *m, uint64_t *gap_start)
-{
-	uint64_t best = 0, at = 0;
-
-	for (const struct vma *v = m->first; v != NULL && v->next != NULL; v = v->next) {
-		if (v->next->start - v->end > best) {
-			best = v->next->start - v->end;
-			at = v->end;
-		}
-	}
-	if (gap_start)
-		*gap_start = at;
-	return best;
 }
