@@ -258,7 +258,7 @@ static bool source_other(struct loader *l, const char *key)
 }
 
 static const char *const source_strings[] = {
-	"comm", "cmdline", "exe", "user", "kernel", "hostname", "boot_id", "kind", NULL
+	"comm", "cmdline", "exe", "user", "kernel", "hostname", "boot_id", NULL
 };
 static const char *const source_numbers[] = {
 	"pid", "start_time", "page_size", "max_map_count", "time", "name_column", NULL
@@ -268,7 +268,7 @@ static char **source_string_field(struct loader *l, unsigned i)
 {
 	struct proc_meta *me = &l->s->meta;
 	char **fields[] = { &me->comm, &me->cmdline, &me->exe, &me->user, &me->kernel,
-			    &me->hostname, &me->boot_id, &l->s->doc_kind };
+			    &me->hostname, &me->boot_id };
 
 	return fields[i];
 }
@@ -318,8 +318,9 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 		return once(l, seen, 1u << 18, at) && rollup(l);
 	if (!strcmp(key, "smaps_keys"))
 		return once(l, seen, 1u << 19, at) && smaps_keys(l);
-	if (!strcmp(key, "target"))
-		return once(l, seen, 1u << 20, at) && jr_skip(&l->j);
+	if (!strcmp(key, "target") || !strcmp(key, "kind"))	/* this read's own, when written */
+		return once(l, seen, !strcmp(key, "kind") ? 1u << 21 : 1u << 20, at) &&
+		       jr_skip(&l->j);
 	return source_other(l, key);
 }
 

@@ -21,8 +21,8 @@
 
 /*
  * Load buf (len bytes, the whole document) into s: s->model initialised by
- * the caller and empty; sets s->meta, s->has_smaps, s->name_column,
- * s->doc_kind.  name is the file for messages.  EXIT_FINE, or the exit code
+ * the caller and empty; sets s->meta, s->has_smaps, s->name_column
+ * and s->kind.  name is the file for messages.  EXIT_FINE, or the exit code
  * with e filled ("cannot read 'NAME': line L, column C: ...").
  */
 int json_load(struct source *s, const char *name, const char *buf, size_t len,

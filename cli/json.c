@@ -338,8 +338,6 @@ void json_source_meta(struct json_writer *w, const struct source *s)
 	char state[2] = { me->state, 0 };
 	size_t i;
 
-	if (s->kind == SOURCE_JSON_FILE && s->doc_kind)
-		kind = s->doc_kind;
 	jw_begin_object(w);
 	jw_kv_string(w, "kind", kind);
 	jw_kv_string(w, "target", s->target);

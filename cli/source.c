@@ -578,7 +578,6 @@ void source_release(struct source *s)
 {
 	vma_model_release(&s->model);
 	proc_meta_release(&s->meta);
-	free(s->doc_kind);
 	free(s->target);
 	free(s->path);
 	memset(s, 0, sizeof(*s));

@@ -68,7 +68,6 @@ struct source {
 	unsigned name_column;	/* from the parser, for byte-identical output */
 	struct proc_meta meta;
 	struct vma_model model;
-	char *doc_kind;		/* JSON sources: the "kind" their "source" recorded */
 	struct source_opts opts;	/* as opened, for source_reload */
 };
 

@@ -192,7 +192,6 @@ static void unload(struct loaded *l)
 		free(me->rollup_keys[i]);
 	free(me->rollup_keys);
 	free(me->rollup_vals);
-	free(l->s.doc_kind);
 }
 
 #define SRC "\"source\":{\"kind\":\"live\",\"pid\":42,\"comm\":\"a\\udcffb\",\"page_size\":4096," \
@@ -223,7 +222,7 @@ static void test_documents(void)
 	load(&a, "{\"schema\":\"vmatool/1\"," SRC ",\"vmas\":[" VMA1 "," VMA2 "]}");
 	is_u64(a.rc, EXIT_FINE, "a snapshot loads");
 	is_str(a.maps, MAPS1 MAPS2, "its maps text, with the bytes that are not UTF-8");
-	is_str(a.s.doc_kind ? a.s.doc_kind : "", "live", "the kind it recorded is kept");
+	is_u64(a.s.meta.pid, 42, "the pid is read");
 	is_str(a.s.meta.comm ? a.s.meta.comm : "", "a\xff" "b", "comm keeps its byte ff");
 	ok(a.s.has_smaps && vma_smaps_get(&a.s.model, a.s.model.first, SMAPS_RSS, &rss) && rss == 4,
 	   "rss is read (4 kB)");
@@ -234,7 +233,8 @@ static void test_documents(void)
 	load(&b, "{\"vmas\":[" VMA1_REVERSED "," VMA2 "]," SRC ",\"schema\":\"vmatool/1\"}");
 	is_u64(b.rc, EXIT_FINE, "the same snapshot with its keys in reverse order loads");
 	is_str(b.maps, a.maps, "... to the same maps text");
-	is_str(b.s.doc_kind ? b.s.doc_kind : "", "live", "... and the same kind");
+	ok(b.s.meta.pid == 42 && b.s.meta.comm && !strcmp(b.s.meta.comm, a.s.meta.comm) &&
+	   b.s.name_column == 73, "... and the same source");
 	ok(b.s.has_smaps && vma_smaps_get(&b.s.model, b.s.model.first, SMAPS_RSS, &rss) && rss == 4,
 	   "... and the same rss");
 	ok(b.s.model.first->flags == a.s.model.first->flags, "... and the same flags");
