@@ -99,6 +99,21 @@ static bool once(struct loader *l, unsigned *seen, unsigned bit, const char *key
 	return true;
 }
 
+/*
+ * ok, or for a value at at that is JSON of the wrong type, the schema's
+ * words for it (a value that is not JSON keeps the syntax error).
+ */
+static bool typed(struct loader *l, bool ok, const char *at, const char *what)
+{
+	if (ok || l->j.err == -ENOMEM)
+		return ok;
+	l->j.err = 0;
+	l->j.p = at;
+	if (!jr_skip(&l->j))
+		return false;
+	return bad(l, at, "%s", what);
+}
+
 /* ---- smaps key names --------------------------------------------------------- */
 
 static uint32_t hash(const char *s)
@@ -158,10 +173,16 @@ static bool opt_string(struct loader *l, const char *key, char **out)
 	return true;
 }
 
-static bool opt_u64(struct loader *l, uint64_t *v)
+static bool opt_u64(struct loader *l, const char *key, uint64_t *v)
 {
+	const char *at = here(l);
+	char what[128];
+
 	*v = 0;
-	return jr_null(&l->j) || jr_u64(&l->j, v);
+	if (jr_null(&l->j))
+		return true;
+	snprintf(what, sizeof(what), "source.%s must be a non-negative integer or null", key);
+	return typed(l, jr_u64(&l->j, v), at, what);
 }
 
 /* source.rollup: {"rss": N, ...} */
@@ -304,7 +325,7 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 			       opt_string(l, key, source_string_field(l, i));
 	for (i = 0; source_numbers[i]; i++)
 		if (!strcmp(key, source_numbers[i])) {
-			if (!once(l, seen, 1u << (i + 8), at) || !opt_u64(l, &v))
+			if (!once(l, seen, 1u << (i + 8), at) || !opt_u64(l, key, &v))
 				return false;
 			source_number_set(l, i, v);
 			return true;
@@ -316,7 +337,9 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 		return ok;
 	}
 	if (!strcmp(key, "has_smaps"))
-		return once(l, seen, 1u << 17, at) && jr_bool(&l->j, &l->doc_has_smaps);
+		return once(l, seen, 1u << 17, at) &&
+		       typed(l, jr_bool(&l->j, &l->doc_has_smaps), here(l),
+			     "source.has_smaps must be true or false");
 	if (!strcmp(key, "rollup"))
 		return once(l, seen, 1u << 18, at) && rollup(l);
 	if (!strcmp(key, "smaps_keys"))
@@ -476,13 +499,12 @@ static bool smaps_member(struct loader *l, int id, const char *key_at)
 
 	if (l->smaps_pos[id] >= 0)
 		return bad(l, key_at, "duplicate key '%s' in vmas[%zu]", l->j.buf, l->index);
-	if (jr_peek(&l->j) == '-' || !jr_u64(&l->j, &v)) {
-		if (l->j.err == -ENOMEM)
-			return false;
-		l->j.err = 0;	/* the schema's words for it (the key is still in buf) */
-		return bad(l, at, "vmas[%zu]: '%s' must be a non-negative integer", l->index,
-			   l->j.buf);
-	}
+	char what[128];
+
+	snprintf(what, sizeof(what), "vmas[%zu]: '%s' must be a non-negative integer", l->index,
+		 l->j.buf);
+	if (!typed(l, jr_peek(&l->j) != '-' && jr_u64(&l->j, &v), at, what))
+		return false;
 	l->smaps_pos[id] = (int16_t)l->nsmaps;
 	l->smaps_key[l->nsmaps] = (uint8_t)id;
 	l->smaps_val[l->nsmaps++] = vma_smaps_key(&l->s->model, (unsigned)id)->kb ? v / 1024 : v;
@@ -499,9 +521,18 @@ static const struct {
 	{ "vmflags", VM_VMFLAGS }, { "flags_inferred", VM_INFERRED },
 };
 
+/* typed() for a member of the VMA being read. */
+static bool vma_typed(struct loader *l, bool ok, const char *at, const char *what)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "vmas[%zu]: %s", l->index, what);
+	return typed(l, ok, at, msg);
+}
+
 static bool vma_member(struct loader *l, const char *key_at)
 {
-	const char *k = l->j.buf;
+	const char *k = l->j.buf, *at;
 	unsigned i, bit = 0;
 	int id;
 
@@ -514,6 +545,7 @@ static bool vma_member(struct loader *l, const char *key_at)
 	if (bit && (l->seen & bit))
 		return bad(l, key_at, "duplicate key '%s' in vmas[%zu]", k, l->index);
 	l->seen |= bit;
+	at = here(l);
 	switch (bit) {
 	case VM_START: return hex_member(l, "start", &l->f.start);
 	case VM_END: return hex_member(l, "end", &l->f.end);
@@ -521,14 +553,16 @@ static bool vma_member(struct loader *l, const char *key_at)
 	case VM_PERMS: return perms_member(l);
 	case VM_DEV: return dev_member(l);
 	case VM_INODE:
-		if (jr_peek(&l->j) == '-' || jr_peek(&l->j) == '"')
-			return bad(l, here(l), "vmas[%zu]: 'inode' must be a number", l->index);
-		return jr_u64(&l->j, &l->f.inode);
+		return vma_typed(l, jr_peek(&l->j) != '-' && jr_u64(&l->j, &l->f.inode), at,
+				 "'inode' must be a number");
 	case VM_NAME: return name_member(l);
 	case VM_PATH: return path_member(l);
-	case VM_DELETED: return jr_bool(&l->j, &l->deleted);
+	case VM_DELETED:
+		return vma_typed(l, jr_bool(&l->j, &l->deleted), at, "'deleted' must be true or false");
 	case VM_VMFLAGS: return (l->has_flags = vmflags_member(l));
-	case VM_INFERRED: return jr_bool(&l->j, &l->inferred);
+	case VM_INFERRED:
+		return vma_typed(l, jr_bool(&l->j, &l->inferred), at,
+				 "'flags_inferred' must be true or false");
 	default: return jr_skip(&l->j);	/* size, kind and what we do not know */
 	}
 }

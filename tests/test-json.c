@@ -287,6 +287,18 @@ static const struct doc_case doc_cases[] = {
 	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"rwxq\","
 	  "\"offset\":\"0x0\",\"dev\":\"00:00\",\"inode\":0}]}",
 	  "!vmas[0]: 'perms' must be like \"rw-p\"" },
+	/* values of the wrong type get the schema's words; values that are not JSON do not */
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"pid\":\"12\"},\"vmas\":[]}",
+	  "!line 1, column 39: source.pid must be a non-negative integer or null" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{},\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\","
+	  "\"perms\":\"r--p\",\"offset\":\"0x0\",\"dev\":\"00:00\",\"inode\":0,\"rss\":1.5}]}",
+	  "!line 1, column 136: vmas[0]: 'rss' must be a non-negative integer" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{},\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\","
+	  "\"perms\":\"r--p\",\"offset\":\"0x0\",\"dev\":\"00:00\",\"inode\":0,\"rss\":01}]}",
+	  "!line 1, column 136: a number with a leading zero" },
+	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
+	  "\"offset\":\"0x0\",\"dev\":\"00:00\",\"inode\":0,\"deleted\":1}]}",
+	  "!vmas[0]: 'deleted' must be true or false" },
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"comm\":\"a\\u0000b\"},\"vmas\":[]}",
 	  "!source.comm: holds a NUL byte" },
 	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
