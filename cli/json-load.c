@@ -1,17 +1,18 @@
 /*
  * json-load.c - the vmatool/1 reader of json-load.h: one walk over the text,
- * "source" read into the metadata and smaps keys, each element of "vmas"
- * into a struct maps_fields for the maps parser plus its VmFlags and smaps
- * values, set on the VMA the parser made.  When "vmas" comes before
- * "source", its place is kept and it is read after the rest (it needs the
- * smaps keys and the name column that "source" gives).
+ * "source" read into the metadata and smaps keys (json-source.c), each
+ * element of "vmas" into a struct maps_fields for the maps parser plus its
+ * VmFlags and smaps values, set on the VMA the parser made.  When "vmas"
+ * comes before "source", its place is kept and it is read after the rest
+ * (it needs the smaps keys and the name column that "source" gives).
  *
  * Figures (`show FILE --format maps` of a snapshot of bench/mkvmas, 65,000
- * VMAs with smaps, 40 MB; least CPU time of 8 runs on a busy 2-core
- * machine): 0.20 s and 54 MB peak; the former fast reader 0.27 s and 55 MB,
- * the former jansson reader (any other key order) 2.5 s and 433 MB, this
- * one 0.42 s and 58 MB for that order ("vmas" first is walked twice).
- * `diff` of two such snapshots: 0.50 s, 66 MB (before: 0.59 s, 69 MB).
+ * VMAs with smaps, 40 MB; least CPU time of 5 runs, both builds in turn on
+ * a busy 2-core machine): 0.16-0.19 s and 54 MB peak; the former fast
+ * reader 0.25-0.30 s and 55 MB, the former jansson reader (for any other key
+ * order) 2.5 s and 433 MB, this one 0.21 s and 58 MB for that order ("vmas"
+ * first is walked twice).  `diff` of two such snapshots: 0.36 s and 65 MB
+ * (before: 0.55 s, 69 MB).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,42 +20,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json-load.h"
+#include "cli/json-load-int.h"
 #include "cli/json-read.h"
 #include "engine/maps.h"
-
-#define SCHEMA "vmatool/1"
-#define KEYMAP_SLOTS 512	/* power of two, > 2 * 255 smaps keys */
-#define MAX_SMAPS_KEYS 255
-
-struct loader {
-	struct source *s;
-	struct jreader j;
-	struct maps_parser parser;
-	const char *vmas_at;	/* where the "vmas" array starts */
-	bool doc_has_smaps;	/* "size" is also the smaps Size field */
-	size_t index;		/* of the VMA being read, for messages */
-	const char *keymap_json[KEYMAP_SLOTS];	/* smaps json name -> key id */
-	uint8_t keymap_id[KEYMAP_SLOTS];
-	/* the VMA being read */
-	struct maps_fields f;
-	char *name, *path;	/* copies; path NULL for null */
-	size_t name_len, path_len, name_cap, path_cap;
-	unsigned seen;		/* VM_* bits of the members read */
-	bool deleted, inferred, has_flags, path_null;
-	vmf_t flags;
-	size_t nflags, nsmaps;
-	uint8_t smaps_key[MAX_SMAPS_KEYS];
-	uint64_t smaps_val[MAX_SMAPS_KEYS];
-	int16_t smaps_pos[MAX_SMAPS_KEYS + 1];	/* key id -> index in smaps_key, -1 */
-};
-
-enum {
-	VM_START = 1, VM_END = 2, VM_OFFSET = 4, VM_PERMS = 8, VM_DEV = 16, VM_INODE = 32,
-	VM_NAME = 64, VM_PATH = 128, VM_DELETED = 256, VM_VMFLAGS = 512, VM_INFERRED = 1024,
-	VM_SIZE = 2048, VM_KIND = 4096,
-	VM_NEEDED = VM_START | VM_END | VM_OFFSET | VM_PERMS | VM_DEV | VM_INODE,
-};
 
 bool json_sniff(const char *buf, size_t len)
 {
@@ -68,11 +36,7 @@ bool json_sniff(const char *buf, size_t len)
 	return false;
 }
 
-/* A member that does not fit the schema, at pos (the value). */
-static bool bad(struct loader *l, const char *pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool bad(struct loader *l, const char *pos, const char *fmt, ...)
+bool jl_bad(struct loader *l, const char *pos, const char *fmt, ...)
 {
 	char msg[sizeof(l->j.msg)];
 	va_list ap;
@@ -84,17 +48,17 @@ static bool bad(struct loader *l, const char *pos, const char *fmt, ...)
 }
 
 /* The position of the next value, for messages. */
-static const char *here(struct loader *l)
+const char *jl_here(struct loader *l)
 {
 	jr_peek(&l->j);
 	return l->j.p;
 }
 
 /* Refuse a key seen before in this object (bit in *seen). */
-static bool once(struct loader *l, unsigned *seen, unsigned bit, const char *key_at)
+bool jl_once(struct loader *l, unsigned *seen, unsigned bit, const char *key_at)
 {
 	if (*seen & bit)
-		return bad(l, key_at, "duplicate key '%s'", l->j.buf);
+		return jl_bad(l, key_at, "duplicate key '%s'", l->j.buf);
 	*seen |= bit;
 	return true;
 }
@@ -103,7 +67,7 @@ static bool once(struct loader *l, unsigned *seen, unsigned bit, const char *key
  * ok, or for a value at at that is JSON of the wrong type, the schema's
  * words for it (a value that is not JSON keeps the syntax error).
  */
-static bool typed(struct loader *l, bool ok, const char *at, const char *what)
+bool jl_typed(struct loader *l, bool ok, const char *at, const char *what)
 {
 	if (ok || l->j.err == -ENOMEM)
 		return ok;
@@ -111,7 +75,7 @@ static bool typed(struct loader *l, bool ok, const char *at, const char *what)
 	l->j.p = at;
 	if (!jr_skip(&l->j))
 		return false;
-	return bad(l, at, "%s", what);
+	return jl_bad(l, at, "%s", what);
 }
 
 /* ---- smaps key names --------------------------------------------------------- */
@@ -154,235 +118,18 @@ static int keymap_get(const struct loader *l, const char *name)
 	return -1;
 }
 
-/* ---- "source" ----------------------------------------------------------------------- */
-
-/* A string or null into *out (replacing it); strings of the process hold no NUL. */
-static bool opt_string(struct loader *l, const char *key, char **out)
-{
-	const char *at = here(l);
-
-	if (jr_null(&l->j))
-		return true;
-	if (!jr_string(&l->j))
-		return false;
-	if (l->j.nul)
-		return bad(l, at, "source.%s: holds a NUL byte (\\u0000)", key);
-	free(*out);
-	if (!(*out = strdup(l->j.buf)))
-		return jr_oom(&l->j);
-	return true;
-}
-
-static bool opt_u64(struct loader *l, const char *key, uint64_t *v)
-{
-	const char *at = here(l);
-	char what[128];
-
-	*v = 0;
-	if (jr_null(&l->j))
-		return true;
-	snprintf(what, sizeof(what), "source.%s must be a non-negative integer or null", key);
-	return typed(l, jr_u64(&l->j, v), at, what);
-}
-
-/* source.rollup: {"rss": N, ...} */
-static bool rollup(struct loader *l)
-{
-	struct proc_meta *me = &l->s->meta;
-	struct jreader *j = &l->j;
-	bool first = true;
-
-	if (!jr_expect(j, '{', "'{' (source.rollup is an object)"))
-		return false;
-	while (jr_next(j, '}', &first)) {
-		const char *at = here(l);
-		char **k;
-		uint64_t *vals, v;
-		size_t i;
-
-		if (!jr_key(j))
-			return false;
-		for (i = 0; i < me->nrollup; i++)
-			if (!strcmp(me->rollup_keys[i], j->buf))
-				return bad(l, at, "duplicate key '%s' in source.rollup", j->buf);
-		k = realloc(me->rollup_keys, (me->nrollup + 1) * sizeof(*k));
-		if (k)
-			me->rollup_keys = k;
-		vals = realloc(me->rollup_vals, (me->nrollup + 1) * sizeof(*vals));
-		if (vals)
-			me->rollup_vals = vals;
-		if (!k || !vals || !(k[me->nrollup] = strdup(j->buf)))
-			return jr_oom(&l->j);
-		if (!jr_u64(j, &v)) {
-			free(k[me->nrollup]);
-			return false;
-		}
-		vals[me->nrollup++] = v;
-	}
-	return !j->err;
-}
-
-/* One {"name":..,"json":..,"width":N,"kb":B} of source.smaps_keys. */
-static bool smaps_key(struct loader *l, size_t idx)
-{
-	struct jreader *j = &l->j;
-	const char *obj = here(l);
-	char *name = NULL;
-	uint64_t width = 0;
-	unsigned seen = 0;
-	bool kb = false, first = true, ok = jr_expect(j, '{', "'{'");
-
-	while (ok && jr_next(j, '}', &first)) {
-		const char *at = here(l);
-
-		if (!jr_key(j))
-			break;
-		if (!strcmp(j->buf, "name"))
-			ok = once(l, &seen, 1, at) && opt_string(l, "smaps_keys[].name", &name);
-		else if (!strcmp(j->buf, "width"))
-			ok = once(l, &seen, 2, at) && jr_u64(j, &width);
-		else if (!strcmp(j->buf, "kb"))
-			ok = once(l, &seen, 4, at) && jr_bool(j, &kb);
-		else
-			ok = jr_skip(j);	/* "json" follows from "name" */
-	}
-	ok = ok && !j->err;
-	if (ok && (!name || !*name || width > 64))
-		ok = bad(l, obj, "source.smaps_keys[%zu]: expected {\"name\":...,\"width\":N,"
-			 "\"kb\":B}", idx);
-	if (ok && vma_smaps_key_add(&l->s->model, name, strlen(name), (unsigned)width, kb) < 0)
-		ok = bad(l, obj, "source.smaps_keys[%zu]: bad key '%s'", idx, name);
-	free(name);
-	return ok;
-}
-
-static bool smaps_keys(struct loader *l)
-{
-	struct jreader *j = &l->j;
-	bool first = true;
-	size_t i = 0;
-
-	if (!jr_expect(j, '[', "'[' (source.smaps_keys is a list)"))
-		return false;
-	while (jr_next(j, ']', &first))
-		if (!smaps_key(l, i++))
-			return false;
-	return !j->err;
-}
-
-/*
- * Members of "source" this reader does not know: checked and skipped.
- * A member with a reader of its own (a machine description, say) gets a
- * line in source_member() before this is reached.
- */
-static bool source_other(struct loader *l, const char *key)
-{
-	(void)key;
-	return jr_skip(&l->j);
-}
-
-static const char *const source_strings[] = {
-	"comm", "cmdline", "exe", "user", "kernel", "hostname", "boot_id", NULL
-};
-static const char *const source_numbers[] = {
-	"pid", "start_time", "page_size", "max_map_count", "time", "name_column", NULL
-};
-
-static char **source_string_field(struct loader *l, unsigned i)
-{
-	struct proc_meta *me = &l->s->meta;
-	char **fields[] = { &me->comm, &me->cmdline, &me->exe, &me->user, &me->kernel,
-			    &me->hostname, &me->boot_id };
-
-	return fields[i];
-}
-
-static void source_number_set(struct loader *l, unsigned i, uint64_t v)
-{
-	struct proc_meta *me = &l->s->meta;
-
-	switch (i) {
-	case 0: me->pid = v <= 0x7fffffff ? (pid_t)v : 0; break;
-	case 1: me->start_time = (time_t)v; break;
-	case 2: me->page_size = (long)v; break;
-	case 3: me->max_map_count = (long)v; break;
-	case 4: me->time = (time_t)v; break;
-	default: l->s->name_column = v >= 20 && v <= 200 ? (unsigned)v : 0; break;
-	}
-}
-
-/* Member key of "source"; bit i of *seen stands for the i-th known member. */
-static bool source_member(struct loader *l, const char *key, const char *at, unsigned *seen)
-{
-	char *state = NULL;
-	uint64_t v;
-	unsigned i;
-	bool ok;
-
-	for (i = 0; source_strings[i]; i++)
-		if (!strcmp(key, source_strings[i]))
-			return once(l, seen, 1u << i, at) &&
-			       opt_string(l, key, source_string_field(l, i));
-	for (i = 0; source_numbers[i]; i++)
-		if (!strcmp(key, source_numbers[i])) {
-			if (!once(l, seen, 1u << (i + 8), at) || !opt_u64(l, key, &v))
-				return false;
-			source_number_set(l, i, v);
-			return true;
-		}
-	if (!strcmp(key, "state")) {
-		ok = once(l, seen, 1u << 16, at) && opt_string(l, key, &state);
-		l->s->meta.state = state ? state[0] : 0;
-		free(state);
-		return ok;
-	}
-	if (!strcmp(key, "has_smaps"))
-		return once(l, seen, 1u << 17, at) &&
-		       typed(l, jr_bool(&l->j, &l->doc_has_smaps), here(l),
-			     "source.has_smaps must be true or false");
-	if (!strcmp(key, "rollup"))
-		return once(l, seen, 1u << 18, at) && rollup(l);
-	if (!strcmp(key, "smaps_keys"))
-		return once(l, seen, 1u << 19, at) && smaps_keys(l);
-	if (!strcmp(key, "target") || !strcmp(key, "kind"))	/* this read's own, when written */
-		return once(l, seen, !strcmp(key, "kind") ? 1u << 21 : 1u << 20, at) &&
-		       jr_skip(&l->j);
-	return source_other(l, key);
-}
-
-static bool source_object(struct loader *l)
-{
-	struct jreader *j = &l->j;
-	unsigned seen = 0;
-	bool first = true;
-	char key[32];
-
-	if (!jr_expect(j, '{', "'{' (\"source\" is an object)"))
-		return false;
-	while (jr_next(j, '}', &first)) {
-		const char *at = here(l);
-
-		if (!jr_key(j))
-			return false;
-		snprintf(key, sizeof(key), "%s", j->buf);
-		if (!source_member(l, key, at, &seen))
-			return false;
-	}
-	return !j->err;
-}
-
 /* ---- one VMA ------------------------------------------------------------------------ */
 
 /* A string "0x..." of 1 to 16 hex digits. */
 static bool hex_member(struct loader *l, const char *key, uint64_t *v)
 {
-	const char *at = here(l);
+	const char *at = jl_here(l);
 	size_t i;
 
 	if (!jr_string(&l->j))
 		return false;
 	if (l->j.len < 3 || l->j.len > 18 || l->j.buf[0] != '0' || l->j.buf[1] != 'x')
-		return bad(l, at, "vmas[%zu]: '%s' must be a hex string like \"0x7f00\"", l->index, key);
+		return jl_bad(l, at, "vmas[%zu]: '%s' must be a hex string like \"0x7f00\"", l->index, key);
 	for (*v = 0, i = 2; i < l->j.len; i++) {
 		char c = l->j.buf[i];
 		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
@@ -390,7 +137,7 @@ static bool hex_member(struct loader *l, const char *key, uint64_t *v)
 			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
 
 		if (d > 15)
-			return bad(l, at, "vmas[%zu]: '%s' must be a hex string like \"0x7f00\"",
+			return jl_bad(l, at, "vmas[%zu]: '%s' must be a hex string like \"0x7f00\"",
 				   l->index, key);
 		*v = *v << 4 | d;
 	}
@@ -399,29 +146,45 @@ static bool hex_member(struct loader *l, const char *key, uint64_t *v)
 
 static bool perms_member(struct loader *l)
 {
-	const char *at = here(l), *b;
+	const char *at = jl_here(l), *b;
 
 	if (!jr_string(&l->j))
 		return false;
 	b = l->j.buf;
 	if (l->j.len != 4 || !strchr("r-", b[0]) || !strchr("w-", b[1]) || !strchr("x-", b[2]) ||
 	    !strchr("sp", b[3]))
-		return bad(l, at, "vmas[%zu]: 'perms' must be like \"rw-p\"", l->index);
+		return jl_bad(l, at, "vmas[%zu]: 'perms' must be like \"rw-p\"", l->index);
 	memcpy(l->f.perms, b, 4);
 	return true;
 }
 
+/* 1 to max hex digits at *p (NUL-terminated text) into *v. */
+static bool hex_field(const char **p, unsigned *v, int max)
+{
+	int n = 0, d;
+
+	for (*v = 0; n < max; n++, (*p)++) {
+		char c = **p;
+
+		d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			break;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return n > 0;
+}
+
 static bool dev_member(struct loader *l)
 {
-	const char *at = here(l);
+	const char *at = jl_here(l), *p;
 	unsigned maj, min;
-	int n = 0;
 
 	if (!jr_string(&l->j))
 		return false;
-	if (sscanf(l->j.buf, "%x:%x%n", &maj, &min, &n) != 2 || (size_t)n != l->j.len ||
-	    maj > 0xfff || min > 0xfffff)
-		return bad(l, at, "vmas[%zu]: 'dev' must be like \"fe:01\"", l->index);
+	p = l->j.buf;
+	if (!hex_field(&p, &maj, 3) || *p++ != ':' || !hex_field(&p, &min, 5) || *p)
+		return jl_bad(l, at, "vmas[%zu]: 'dev' must be like \"fe:01\"", l->index);
 	l->f.major = maj;
 	l->f.minor = min;
 	return true;
@@ -445,18 +208,18 @@ static bool keep_string(struct loader *l, char **dst, size_t *len, size_t *cap)
 
 static bool name_member(struct loader *l)
 {
-	const char *at = here(l);
+	const char *at = jl_here(l);
 
 	if (!jr_string(&l->j))
 		return false;
 	if (l->j.len > MAPS_NAME_MAX || memchr(l->j.buf, '\n', l->j.len))
-		return bad(l, at, "vmas[%zu]: bad 'name'", l->index);
+		return jl_bad(l, at, "vmas[%zu]: bad 'name'", l->index);
 	return keep_string(l, &l->name, &l->name_len, &l->name_cap);
 }
 
 static bool path_member(struct loader *l)
 {
-	const char *at = here(l);
+	const char *at = jl_here(l);
 
 	l->path_null = jr_null(&l->j);
 	if (l->path_null)
@@ -464,7 +227,7 @@ static bool path_member(struct loader *l)
 	if (!jr_string(&l->j))
 		return false;
 	if (l->j.len > 4096)
-		return bad(l, at, "vmas[%zu]: 'path' too long", l->index);
+		return jl_bad(l, at, "vmas[%zu]: 'path' too long", l->index);
 	return keep_string(l, &l->path, &l->path_len, &l->path_cap);
 }
 
@@ -479,12 +242,12 @@ static bool vmflags_member(struct loader *l)
 	if (!jr_expect(j, '[', "'[' ('vmflags' is a list of mnemonics)"))
 		return false;
 	while (jr_next(j, ']', &first)) {
-		const char *at = here(l);
+		const char *at = jl_here(l);
 
 		if (!jr_string(j))
 			return false;
 		if ((bit = vmf_lookup(j->buf, j->len)) < 0)
-			return bad(l, at, "vmas[%zu]: bad VmFlags mnemonic in 'vmflags'", l->index);
+			return jl_bad(l, at, "vmas[%zu]: bad VmFlags mnemonic in 'vmflags'", l->index);
 		l->flags |= (vmf_t)1 << bit;
 		l->nflags++;
 	}
@@ -494,17 +257,18 @@ static bool vmflags_member(struct loader *l)
 /* An smaps field of the VMA; a key given twice is refused. */
 static bool smaps_member(struct loader *l, int id, const char *key_at)
 {
-	const char *at = here(l);
+	const char *at = jl_here(l);
 	uint64_t v;
 
 	if (l->smaps_pos[id] >= 0)
-		return bad(l, key_at, "duplicate key '%s' in vmas[%zu]", l->j.buf, l->index);
+		return jl_bad(l, key_at, "duplicate key '%s' in vmas[%zu]", l->j.buf, l->index);
 	char what[128];
 
-	snprintf(what, sizeof(what), "vmas[%zu]: '%s' must be a non-negative integer", l->index,
-		 l->j.buf);
-	if (!typed(l, jr_peek(&l->j) != '-' && jr_u64(&l->j, &v), at, what))
-		return false;
+	if (jr_peek(&l->j) == '-' || !jr_u64(&l->j, &v)) {	/* (the key is still in buf) */
+		snprintf(what, sizeof(what), "vmas[%zu]: '%s' must be a non-negative integer",
+			 l->index, l->j.buf);
+		return jl_typed(l, false, at, what);
+	}
 	l->smaps_pos[id] = (int16_t)l->nsmaps;
 	l->smaps_key[l->nsmaps] = (uint8_t)id;
 	l->smaps_val[l->nsmaps++] = vma_smaps_key(&l->s->model, (unsigned)id)->kb ? v / 1024 : v;
@@ -513,39 +277,54 @@ static bool smaps_member(struct loader *l, int id, const char *key_at)
 
 static const struct {
 	const char *key;
+	size_t len;
 	unsigned bit;
 } vma_keys[] = {
-	{ "start", VM_START }, { "end", VM_END }, { "size", VM_SIZE }, { "perms", VM_PERMS },
-	{ "offset", VM_OFFSET }, { "dev", VM_DEV }, { "inode", VM_INODE }, { "name", VM_NAME },
-	{ "path", VM_PATH }, { "kind", VM_KIND }, { "deleted", VM_DELETED },
-	{ "vmflags", VM_VMFLAGS }, { "flags_inferred", VM_INFERRED },
+#define K(s, bit) { s, sizeof(s) - 1, bit }
+	K("start", VM_START), K("end", VM_END), K("size", VM_SIZE), K("perms", VM_PERMS),
+	K("offset", VM_OFFSET), K("dev", VM_DEV), K("inode", VM_INODE), K("name", VM_NAME),
+	K("path", VM_PATH), K("kind", VM_KIND), K("deleted", VM_DELETED),
+	K("vmflags", VM_VMFLAGS), K("flags_inferred", VM_INFERRED),
+#undef K
 };
 
-/* typed() for a member of the VMA being read. */
+/* The VM_* bit of a structural member (k, len bytes), 0 for any other. */
+static unsigned vma_key_bit(const char *k, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(vma_keys) / sizeof(vma_keys[0]); i++)
+		if (vma_keys[i].len == len && vma_keys[i].key[0] == k[0] &&
+		    !memcmp(vma_keys[i].key, k, len))
+			return vma_keys[i].bit;
+	return 0;
+}
+
+/* jl_typed() for a member of the VMA being read. */
 static bool vma_typed(struct loader *l, bool ok, const char *at, const char *what)
 {
 	char msg[128];
 
+	if (ok)
+		return true;
 	snprintf(msg, sizeof(msg), "vmas[%zu]: %s", l->index, what);
-	return typed(l, ok, at, msg);
+	return jl_typed(l, false, at, msg);
 }
 
 static bool vma_member(struct loader *l, const char *key_at)
 {
 	const char *k = l->j.buf, *at;
-	unsigned i, bit = 0;
+	unsigned bit;
 	int id;
 
-	for (i = 0; i < sizeof(vma_keys) / sizeof(vma_keys[0]) && !bit; i++)
-		if (!strcmp(k, vma_keys[i].key))
-			bit = vma_keys[i].bit;
+	bit = vma_key_bit(k, l->j.len);
 	/* a structural member, but "size" is smaps' Size in a document with smaps */
 	if ((!bit || (bit == VM_SIZE && l->doc_has_smaps)) && (id = keymap_get(l, k)) >= 0)
 		return smaps_member(l, id, key_at);
 	if (bit && (l->seen & bit))
-		return bad(l, key_at, "duplicate key '%s' in vmas[%zu]", k, l->index);
+		return jl_bad(l, key_at, "duplicate key '%s' in vmas[%zu]", k, l->index);
 	l->seen |= bit;
-	at = here(l);
+	at = jl_here(l);
 	switch (bit) {
 	case VM_START: return hex_member(l, "start", &l->f.start);
 	case VM_END: return hex_member(l, "end", &l->f.end);
@@ -607,14 +386,14 @@ static bool vma_add(struct loader *l, const char *obj)
 
 	for (i = 0; i < 6; i++)
 		if (!(l->seen & (1u << i)))
-			return bad(l, obj, "vmas[%zu]: '%s' is missing", l->index, vma_needed_keys[i]);
+			return jl_bad(l, obj, "vmas[%zu]: '%s' is missing", l->index, vma_needed_keys[i]);
 	if (!proc_name(l, obj))
 		return false;
 	r = maps_parse_fields(&l->parser, &l->f);
 	if (r == -ENOMEM)
 		return jr_oom(&l->j);
 	if (r < 0)
-		return bad(l, obj, "vmas[%zu]: %s", l->index, l->parser.errmsg + l->parser.errprefix);
+		return jl_bad(l, obj, "vmas[%zu]: %s", l->index, l->parser.errmsg + l->parser.errprefix);
 	v = l->parser.cur;
 	if (l->has_flags && !l->inferred && l->nflags) {	/* none (qemu-user): keep the guess */
 		v->flags = l->flags;
@@ -631,7 +410,7 @@ static bool vma_add(struct loader *l, const char *obj)
 static bool vma_object(struct loader *l)
 {
 	struct jreader *j = &l->j;
-	const char *obj = here(l);
+	const char *obj = jl_here(l);
 	bool first = true;
 	size_t i;
 
@@ -642,10 +421,10 @@ static bool vma_object(struct loader *l)
 	l->deleted = l->inferred = l->has_flags = l->path_null = false;
 	memset(&l->f, 0, sizeof(l->f));
 	if (jr_peek(j) != '{')
-		return bad(l, obj, "vmas[%zu]: expected an object", l->index);
+		return jl_bad(l, obj, "vmas[%zu]: expected an object", l->index);
 	j->p++;
 	while (jr_next(j, '}', &first)) {
-		const char *key_at = here(l);
+		const char *key_at = jl_here(l);
 
 		if (!jr_key(j) || !vma_member(l, key_at))
 			return false;
@@ -669,9 +448,9 @@ static bool vmas_array(struct loader *l)
 	if (j->err)
 		return false;
 	if (maps_parser_finish(&l->parser) < 0)	/* one line per VMA */
-		return l->parser.errline ? bad(l, l->vmas_at, "vmas[%zu]: %s", l->parser.errline - 1,
+		return l->parser.errline ? jl_bad(l, l->vmas_at, "vmas[%zu]: %s", l->parser.errline - 1,
 					       l->parser.errmsg + l->parser.errprefix)
-					 : bad(l, l->vmas_at, "%s", l->parser.errmsg);
+					 : jl_bad(l, l->vmas_at, "%s", l->parser.errmsg);
 	return true;
 }
 
@@ -683,25 +462,25 @@ static bool top_member(struct loader *l, const char *key_at, unsigned *seen, boo
 	const char *at;
 
 	if (!strcmp(j->buf, "schema")) {
-		if (!once(l, seen, 1, key_at))
+		if (!jl_once(l, seen, 1, key_at))
 			return false;
-		at = here(l);
+		at = jl_here(l);
 		if (!jr_string(j))
 			return false;
 		if (strcmp(j->buf, SCHEMA))
-			return bad(l, at, "not a %s document (\"schema\" is '%s')", SCHEMA, j->buf);
+			return jl_bad(l, at, "not a %s document (\"schema\" is '%s')", SCHEMA, j->buf);
 		return true;
 	}
 	if (!strcmp(j->buf, "source")) {
-		if (!once(l, seen, 2, key_at) || !source_object(l))
+		if (!jl_once(l, seen, 2, key_at) || !jl_source_object(l))
 			return false;
 		*source_done = true;
 		return true;
 	}
 	if (!strcmp(j->buf, "vmas")) {
-		if (!once(l, seen, 4, key_at))
+		if (!jl_once(l, seen, 4, key_at))
 			return false;
-		l->vmas_at = here(l);
+		l->vmas_at = jl_here(l);
 		if (*source_done)
 			return vmas_array(l);
 		return jr_skip(j);	/* read once "source" is known */
@@ -719,7 +498,7 @@ static bool document(struct loader *l)
 	if (!jr_expect(j, '{', "'{' at the start of a vmatool/1 document"))
 		return false;
 	while (jr_next(j, '}', &first)) {
-		const char *key_at = here(l);
+		const char *key_at = jl_here(l);
 
 		if (!jr_key(j) || !top_member(l, key_at, &seen, &source_done))
 			return false;
@@ -727,9 +506,9 @@ static bool document(struct loader *l)
 	if (!jr_end(j))
 		return false;
 	if (!(seen & 1))
-		return bad(l, j->start, "not a %s document (\"schema\" is missing)", SCHEMA);
+		return jl_bad(l, j->start, "not a %s document (\"schema\" is missing)", SCHEMA);
 	if (!(seen & 4))
-		return bad(l, j->start, "\"vmas\" is missing");
+		return jl_bad(l, j->start, "\"vmas\" is missing");
 	if (l->parser.m)
 		return true;	/* read in place, after "source" */
 	end = j->p;
