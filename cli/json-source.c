@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/json-load-int.h"
+#include "engine/machine.h"
 
 /* ---- members ------------------------------------------------------------------------- */
 
@@ -128,6 +129,68 @@ static bool smaps_keys(struct loader *l)
 	return !j->err;
 }
 
+/* The value of machine setting i at the read position, as vma_setting_parse takes it. */
+static bool machine_value(struct loader *l, size_t i, char *text, size_t cap)
+{
+	const struct vma_setting *st = vma_setting_at(i);
+	const char *at = jl_here(l);
+	char what[96];
+	uint64_t v;
+	bool b, ok;
+
+	if (st->kind == VMA_SETTING_BOOL)
+		ok = jr_bool(&l->j, &b) && snprintf(text, cap, "%s", b ? "true" : "false") > 0;
+	else if (st->kind == VMA_SETTING_UINT)
+		ok = jr_u64(&l->j, &v) && snprintf(text, cap, "%llu", (unsigned long long)v) > 0;
+	else
+		ok = jr_string(&l->j) && snprintf(text, cap, "%s", l->j.buf) > 0;
+	snprintf(what, sizeof(what), "source.machine.%s: bad value", st->name);
+	return jl_typed(l, ok, at, what);
+}
+
+/*
+ * "machine": {"zero_page":false,...} (or null): each member sets the model's
+ * machine setting of that name (engine/machine.h); members of a newer
+ * vmatool's machine are checked and skipped.
+ */
+static bool machine_object(struct loader *l)
+{
+	struct jreader *j = &l->j;
+	const char *at = jl_here(l);
+	uint64_t seen = 0;
+	bool first = true;
+	char text[32];
+
+	if (jr_null(j))
+		return true;
+	if (jr_peek(j) != '{')
+		return jl_typed(l, false, at, "source.machine must be an object");
+	j->p++;
+	l->s->has_machine = true;
+	while (jr_next(j, '}', &first)) {
+		const char *key_at = jl_here(l), *vat;
+		int i;
+
+		if (!jr_key(j))
+			return false;
+		if ((i = vma_setting_find(j->buf, j->len)) < 0 || i >= 64) {
+			if (!jr_skip(j))
+				return false;
+			continue;
+		}
+		if (seen & ((uint64_t)1 << i))
+			return jl_bad(l, key_at, "duplicate key '%s' in source.machine", j->buf);
+		seen |= (uint64_t)1 << i;
+		vat = jl_here(l);
+		if (!machine_value(l, (size_t)i, text, sizeof(text)))
+			return false;
+		if (vma_model_set_setting(&l->s->model, (size_t)i, text, strlen(text)) < 0)
+			return jl_bad(l, vat, "source.machine.%s: bad value",
+				      vma_setting_at((size_t)i)->name);
+	}
+	return !j->err;
+}
+
 /*
  * Members of "source" this reader does not know: checked and skipped.
  * A member with a reader of its own (a machine description, say) gets a
@@ -202,6 +265,8 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 		return jl_once(l, seen, 1u << 18, at) && rollup(l);
 	if (!strcmp(key, "smaps_keys"))
 		return jl_once(l, seen, 1u << 19, at) && smaps_keys(l);
+	if (!strcmp(key, "machine"))
+		return jl_once(l, seen, 1u << 22, at) && machine_object(l);
 	if (!strcmp(key, "target") || !strcmp(key, "kind"))	/* this read's own, when written */
 		return jl_once(l, seen, !strcmp(key, "kind") ? 1u << 21 : 1u << 20, at) &&
 		       jr_skip(&l->j);

@@ -10,6 +10,7 @@
 
 #include "cli/json-read.h"
 #include "cli/json.h"
+#include "engine/machine.h"
 #include "engine/maps.h"
 
 /* ---- the writer ----------------------------------------------------------- */
@@ -331,6 +332,28 @@ static void json_smaps_keys(struct json_writer *w, const struct vma_model *m)
 	jw_end_array(w);
 }
 
+void json_machine(struct json_writer *w, const struct vma_params *p)
+{
+	char val[32];
+
+	jw_key(w, "machine");
+	jw_begin_object(w);
+	for (size_t i = 0; i < vma_setting_count(); i++) {
+		const struct vma_setting *st = vma_setting_at(i);
+
+		jw_key(w, st->name);
+		if (st->kind == VMA_SETTING_BOOL) {
+			jw_bool(w, vma_setting_value(p, i) != 0);
+		} else if (st->kind == VMA_SETTING_UINT) {
+			jw_u64(w, vma_setting_value(p, i));
+		} else {
+			vma_setting_format(p, i, val, sizeof(val));
+			jw_string(w, val);
+		}
+	}
+	jw_end_object(w);
+}
+
 void json_source_meta(struct json_writer *w, const struct source *s)
 {
 	const struct proc_meta *me = &s->meta;
@@ -365,5 +388,11 @@ void json_source_meta(struct json_writer *w, const struct source *s)
 	}
 	if (s->has_smaps)
 		json_smaps_keys(w, &s->model);
+	if (s->has_machine || s->kind == SOURCE_LIVE) {	/* saved text records none */
+		struct vma_params p;
+
+		source_machine(s, &p);
+		json_machine(w, &p);
+	}
 	jw_end_object(w);
 }

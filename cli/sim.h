@@ -35,6 +35,8 @@ struct sim {
 	size_t nops;
 	const char **exprs;		/* -e CALL in order (borrowed) */
 	size_t nexprs;
+	const char **machine;		/* --machine NAME=VALUE in order (borrowed) */
+	size_t nmachine;
 
 	/* the address space */
 	struct source src;		/* when there is a target */
@@ -44,6 +46,7 @@ struct sim {
 	unsigned name_column;
 	uint32_t max_map_count;
 	const char *max_map_count_from;	/* "--max-map-count", "the snapshot", ... */
+	const char *machine_from;	/* whose machine settings: "the snapshot", ... */
 
 	/* the calls */
 	char **inputs;			/* names for messages ("log.txt", "-e #2") */

@@ -54,7 +54,7 @@ enum call_kind {
 	CALL_MUNLOCKALL,
 	CALL_MSEAL,
 	CALL_PRCTL_ANON_NAME,	/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, a, l, "n") */
-	CALL_TOUCH,		/* our own event: the program wrote to [a, a+l) */
+	CALL_TOUCH,		/* our own event: the program wrote (or, PROT_READ, read) [a, a+l) */
 	CALL_CLOSE,		/* close(fd): ends that descriptor's open */
 	CALL_OTHER,		/* any other call: not applied, counted */
 	CALL_KIND_COUNT

@@ -602,8 +602,6 @@ static int lex_call(struct lex *lx, struct call *c)
 	if (g && g->kind == CALL_PRCTL_ANON_NAME && c->arg[1].value != VMA_PR_SET_VMA_ANON_NAME)
 		return lex_error(lx, start, "prctl(PR_SET_VMA) with an option other than "
 				 "PR_SET_VMA_ANON_NAME");
-	if (g && g->kind == CALL_TOUCH)
-		c->nargs = 2;
 	return lex_result(lx, c, g != NULL);
 }
 

@@ -69,13 +69,30 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
 {
 	uint64_t b = s & ~(THP_SIZE - 1), lo = (v->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
 
-	if (m->p.thp_never || !ops_is_anon(v) || (v->flags & (VMF(SHARED) | VMF(NOHUGEPAGE))))
+	if (m->p.thp >= VMA_THP_NEVER || !ops_is_anon(v) ||
+	    (v->flags & (VMF(SHARED) | VMF(NOHUGEPAGE))))
 		return false;
-	if (!(v->flags & VMF(HUGEPAGE)) && !m->p.thp_always)
+	if (!(v->flags & VMF(HUGEPAGE)) && m->p.thp != VMA_THP_ALWAYS)
 		return false;
 	if (b < lo)
 		b = lo;
 	return b < e && b + THP_SIZE <= v->end;
+}
+
+/*
+ * A read fault on private anonymous memory: do_anonymous_page maps the shared
+ * zero page, with no anon_vma, unless the machine forbids the zero page
+ * (mm_forbids_zeropage, or a kernel booted without it): then it allocates a
+ * page of its own, and an anon_vma with it.  A huge read fault always needs
+ * one (do_huge_pmd_anonymous_page prepares it before looking at the huge
+ * zero page).
+ */
+static bool read_fault_needs_anon_vma(const struct vma_model *m, const struct vma *v,
+				      uint64_t s, uint64_t e)
+{
+	if (!m->p.zero_page && ops_is_anon(v) && !(v->flags & VMF(SHARED)))
+		return true;
+	return (v->flags & VMF(READ)) && thp_read_fault(m, v, s, e);
 }
 
 /* A fault of [s, e) inside v: what it does to the VMA. */
@@ -84,7 +101,7 @@ static void fault_vma(struct vma_model *m, struct vma *v, uint64_t s, uint64_t e
 {
 	if (write && !(v->flags & VMF(SHARED)))
 		ops_anon_vma_prepare(m, v, fx);
-	else if (!write && (v->flags & VMF(READ)) && thp_read_fault(m, v, s, e))
+	else if (!write && read_fault_needs_anon_vma(m, v, s, e))
 		ops_anon_vma_prepare(m, v, fx);
 }
 
@@ -128,9 +145,16 @@ static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct 
 	return true;
 }
 
-int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effects *fx)
+/*
+ * The program read (write false) or wrote [addr, addr+len): the faults it
+ * takes, page by page.  A read needs any access (x86 reads what it may write
+ * or execute); a write needs PROT_WRITE.  An access it may not make: EFAULT.
+ */
+int vma_fault(struct vma_model *m, uint64_t addr, uint64_t len, bool write,
+	      struct vma_effects *fx)
 {
 	uint64_t pos = addr & ~(m->p.page_size - 1), end = ops_page_align(m, addr + len);
+	vmf_t need = write ? VMF(WRITE) : VMF_ACCESS;
 	struct vma *v;
 
 	if (len == 0)
@@ -140,12 +164,17 @@ int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effec
 	for (v = vma_find(m, pos); pos < end; v = v->next) {
 		if (v != NULL && v->start > pos && !grow_stack(m, v, pos, fx))
 			return -EFAULT;
-		if (v == NULL || !(v->flags & VMF(WRITE)))
+		if (v == NULL || !(v->flags & need))
 			return -EFAULT;
-		fault_vma(m, v, pos, end < v->end ? end : v->end, true, fx);
+		fault_vma(m, v, pos, end < v->end ? end : v->end, write, fx);
 		pos = v->end;
 	}
 	return 0;
+}
+
+int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effects *fx)
+{
+	return vma_fault(m, addr, len, true, fx);
 }
 
 /* ---- the range walk ---------------------------------------------------------- */
@@ -464,6 +493,8 @@ int vma_mseal(struct vma_model *m, uint64_t addr, uint64_t len, unsigned long fl
 	uint64_t end, pos;
 	struct vma *v, *w;
 
+	if (!m->p.mseal_supported)
+		return -ENOSYS;
 	if (flags != 0 || ops_unaligned(m, addr))
 		return -EINVAL;
 	if (aligned_end(m, addr, len, &end) < 0)

@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef TAP_EXTERN	/* a test program of several files: one defines them */
+extern int tap_n, tap_failed;
+#else
 static int tap_n, tap_failed;
+#endif
 
 static inline int tap_vok(int cond, const char *fmt, va_list ap)
 {

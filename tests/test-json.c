@@ -214,6 +214,21 @@ static void unload(struct loaded *l)
 	      "/a\xff\x01" "b\\012c\n"
 #define MAPS2 "7f0000000000-7f0000002000 rw-p 00000000 00:00 0 \n"
 
+static void test_machine(void)
+{
+	struct loaded l;
+
+	load(&l, "{\"schema\":\"vmatool/1\",\"vmas\":[],\"source\":{\"machine\":{\"zero_page\":false,"
+	     "\"thp\":\"never\",\"max_map_count\":1000,\"from_a_newer_vmatool\":[1,{}]}}}");
+	is_u64(l.rc, EXIT_FINE, "a snapshot with a machine loads");
+	ok(l.s.has_machine && !l.s.model.p.zero_page && l.s.model.p.thp == VMA_THP_NEVER &&
+	   l.s.model.p.max_map_count == 1000, "its settings are the model's; an unknown one is skipped");
+	unload(&l);
+	load(&l, "{\"schema\":\"vmatool/1\",\"vmas\":[],\"source\":{\"machine\":null}}");
+	ok(l.rc == EXIT_FINE && !l.s.has_machine, "\"machine\":null is no machine");
+	unload(&l);
+}
+
 static void test_documents(void)
 {
 	struct loaded a, b;
@@ -299,6 +314,15 @@ static const struct doc_case doc_cases[] = {
 	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
 	  "\"offset\":\"0x0\",\"dev\":\"00:00\",\"inode\":0,\"deleted\":1}]}",
 	  "!vmas[0]: 'deleted' must be true or false" },
+	/* source.machine (engine/machine.h): its members checked like the rest */
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":5},\"vmas\":[]}",
+	  "!line 1, column 43: source.machine must be an object" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"thp\":\"sometimes\"}},\"vmas\":[]}",
+	  "!line 1, column 50: source.machine.thp: bad value" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"zero_page\":1}},\"vmas\":[]}",
+	  "!source.machine.zero_page: bad value" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"pku\":true,\"pku\":false}},"
+	  "\"vmas\":[]}", "!duplicate key 'pku' in source.machine" },
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"comm\":\"a\\u0000b\"},\"vmas\":[]}",
 	  "!source.comm: holds a NUL byte" },
 	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
@@ -333,6 +357,7 @@ int main(void)
 	test_syntax();
 	test_lossless();
 	test_documents();
+	test_machine();
 	test_doc_cases();
 	return tap_done();
 }
