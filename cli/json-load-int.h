@@ -17,6 +17,12 @@
 #define KEYMAP_SLOTS 512	/* power of two, > 2 * 255 smaps keys */
 #define MAX_SMAPS_KEYS 255
 
+/* Keys of one object that the reader skips, kept to refuse one given twice. */
+struct jl_keys {
+	char *buf;		/* (size_t length, bytes) after each other */
+	size_t len, cap;
+};
+
 struct loader {
 	struct source *s;
 	struct jreader j;
@@ -31,6 +37,7 @@ struct loader {
 	char *name, *path;	/* copies; path NULL for null */
 	size_t name_len, path_len, name_cap, path_cap;
 	unsigned seen;		/* VM_* bits of the members read */
+	struct jl_keys others;	/* its members skipped */
 	bool deleted, inferred, has_flags, path_null;
 	vmf_t flags;
 	size_t nflags, nsmaps;
@@ -58,6 +65,12 @@ bool jl_once(struct loader *l, unsigned *seen, unsigned bit, const char *key_at)
  * words for it (a value that is not JSON keeps the syntax error).
  */
 bool jl_typed(struct loader *l, bool ok, const char *at, const char *what);
+/*
+ * Skip the value of a member this reader does not read (its key in l->j.buf),
+ * refusing a key seen before in the same object (k, released by the caller).
+ */
+bool jl_skip_other(struct loader *l, struct jl_keys *k, const char *key_at);
+void jl_keys_release(struct jl_keys *k);
 /* The "source" object at the read position, into l->s (json-source.c). */
 bool jl_source_object(struct loader *l);
 

@@ -63,6 +63,35 @@ bool jl_once(struct loader *l, unsigned *seen, unsigned bit, const char *key_at)
 	return true;
 }
 
+bool jl_skip_other(struct loader *l, struct jl_keys *k, const char *key_at)
+{
+	const char *key = l->j.buf;
+	size_t n = l->j.len, i, m;
+	char *b;
+
+	for (i = 0; i < k->len; i += sizeof(m) + m) {
+		memcpy(&m, k->buf + i, sizeof(m));
+		if (m == n && !memcmp(k->buf + i + sizeof(m), key, n))
+			return jl_bad(l, key_at, "duplicate key '%s'", key);
+	}
+	if (k->len + sizeof(n) + n > k->cap) {
+		if (!(b = realloc(k->buf, 2 * (k->len + sizeof(n) + n))))
+			return jr_oom(&l->j);
+		k->buf = b;
+		k->cap = 2 * (k->len + sizeof(n) + n);
+	}
+	memcpy(k->buf + k->len, &n, sizeof(n));
+	memcpy(k->buf + k->len + sizeof(n), key, n);
+	k->len += sizeof(n) + n;
+	return jr_skip(&l->j);
+}
+
+void jl_keys_release(struct jl_keys *k)
+{
+	free(k->buf);
+	memset(k, 0, sizeof(*k));
+}
+
 /*
  * ok, or for a value at at that is JSON of the wrong type, the schema's
  * words for it (a value that is not JSON keeps the syntax error).
@@ -342,7 +371,8 @@ static bool vma_member(struct loader *l, const char *key_at)
 	case VM_INFERRED:
 		return vma_typed(l, jr_bool(&l->j, &l->inferred), at,
 				 "'flags_inferred' must be true or false");
-	default: return jr_skip(&l->j);	/* size, kind and what we do not know */
+	case 0: return jl_skip_other(l, &l->others, key_at);
+	default: return jr_skip(&l->j);	/* size and kind */
 	}
 }
 
@@ -418,6 +448,7 @@ static bool vma_object(struct loader *l)
 		l->smaps_pos[l->smaps_key[i]] = -1;
 	l->nsmaps = l->nflags = 0;
 	l->seen = 0;
+	l->others.len = 0;
 	l->deleted = l->inferred = l->has_flags = l->path_null = false;
 	memset(&l->f, 0, sizeof(l->f));
 	if (jr_peek(j) != '{')
@@ -456,7 +487,8 @@ static bool vmas_array(struct loader *l)
 
 /* ---- the document ------------------------------------------------------------------- */
 
-static bool top_member(struct loader *l, const char *key_at, unsigned *seen, bool *source_done)
+static bool top_member(struct loader *l, const char *key_at, unsigned *seen, bool *source_done,
+		       struct jl_keys *others)
 {
 	struct jreader *j = &l->j;
 	const char *at;
@@ -485,25 +517,26 @@ static bool top_member(struct loader *l, const char *key_at, unsigned *seen, boo
 			return vmas_array(l);
 		return jr_skip(j);	/* read once "source" is known */
 	}
-	return jr_skip(j);
+	return jl_skip_other(l, others, key_at);
 }
 
 static bool document(struct loader *l)
 {
 	struct jreader *j = &l->j;
+	struct jl_keys others = { 0 };
 	const char *end;
 	unsigned seen = 0;
-	bool first = true, source_done = false;
+	bool first = true, source_done = false, ok = true;
 
 	if (!jr_expect(j, '{', "'{' at the start of a vmatool/1 document"))
 		return false;
-	while (jr_next(j, '}', &first)) {
+	while (ok && jr_next(j, '}', &first)) {
 		const char *key_at = jl_here(l);
 
-		if (!jr_key(j) || !top_member(l, key_at, &seen, &source_done))
-			return false;
+		ok = jr_key(j) && top_member(l, key_at, &seen, &source_done, &others);
 	}
-	if (!jr_end(j))
+	jl_keys_release(&others);
+	if (!ok || !jr_end(j))
 		return false;
 	if (!(seen & 1))
 		return jl_bad(l, j->start, "not a %s document (\"schema\" is missing)", SCHEMA);
@@ -556,6 +589,7 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 		s->kind = SOURCE_JSON_FILE;
 	}
 	jr_release(&l->j);
+	jl_keys_release(&l->others);
 	free(l->name);
 	free(l->path);
 	free(l);

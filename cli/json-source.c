@@ -87,6 +87,7 @@ static bool smaps_key(struct loader *l, size_t idx)
 	struct jreader *j = &l->j;
 	const char *obj = jl_here(l);
 	char *name = NULL;
+	struct jl_keys others = { 0 };
 	uint64_t width = 0;
 	unsigned seen = 0;
 	bool kb = false, first = true, ok = jr_expect(j, '{', "'{'");
@@ -102,9 +103,12 @@ static bool smaps_key(struct loader *l, size_t idx)
 			ok = jl_once(l, &seen, 2, at) && jr_u64(j, &width);
 		else if (!strcmp(j->buf, "kb"))
 			ok = jl_once(l, &seen, 4, at) && jr_bool(j, &kb);
+		else if (!strcmp(j->buf, "json"))
+			ok = jl_once(l, &seen, 8, at) && jr_skip(j);	/* it follows from "name" */
 		else
-			ok = jr_skip(j);	/* "json" follows from "name" */
+			ok = jl_skip_other(l, &others, at);
 	}
+	jl_keys_release(&others);
 	ok = ok && !j->err;
 	if (ok && (!name || !*name || width > 64))
 		ok = jl_bad(l, obj, "source.smaps_keys[%zu]: expected {\"name\":...,\"width\":N,"
@@ -148,6 +152,19 @@ static bool machine_value(struct loader *l, size_t i, char *text, size_t cap)
 	return jl_typed(l, ok, at, what);
 }
 
+/* Known setting i of "machine": the model's setting of that name. */
+static bool machine_member(struct loader *l, size_t i, uint64_t *seen, char *text, size_t cap)
+{
+	const char *at = jl_here(l);
+
+	*seen |= (uint64_t)1 << i;
+	if (!machine_value(l, i, text, cap))
+		return false;
+	if (vma_model_set_setting(&l->s->model, i, text, strlen(text)) < 0)
+		return jl_bad(l, at, "source.machine.%s: bad value", vma_setting_at(i)->name);
+	return true;
+}
+
 /*
  * "machine": {"zero_page":false,...} (or null): each member sets the model's
  * machine setting of that name (engine/machine.h); members of a newer
@@ -157,8 +174,9 @@ static bool machine_object(struct loader *l)
 {
 	struct jreader *j = &l->j;
 	const char *at = jl_here(l);
+	struct jl_keys others = { 0 };
 	uint64_t seen = 0;
-	bool first = true;
+	bool first = true, ok = true;
 	char text[32];
 
 	if (jr_null(j))
@@ -167,28 +185,21 @@ static bool machine_object(struct loader *l)
 		return jl_typed(l, false, at, "source.machine must be an object");
 	j->p++;
 	l->s->has_machine = true;
-	while (jr_next(j, '}', &first)) {
-		const char *key_at = jl_here(l), *vat;
+	while (ok && jr_next(j, '}', &first)) {
+		const char *key_at = jl_here(l);
 		int i;
 
 		if (!jr_key(j))
-			return false;
-		if ((i = vma_setting_find(j->buf, j->len)) < 0 || i >= 64) {
-			if (!jr_skip(j))
-				return false;
-			continue;
-		}
-		if (seen & ((uint64_t)1 << i))
-			return jl_bad(l, key_at, "duplicate key '%s' in source.machine", j->buf);
-		seen |= (uint64_t)1 << i;
-		vat = jl_here(l);
-		if (!machine_value(l, (size_t)i, text, sizeof(text)))
-			return false;
-		if (vma_model_set_setting(&l->s->model, (size_t)i, text, strlen(text)) < 0)
-			return jl_bad(l, vat, "source.machine.%s: bad value",
-				      vma_setting_at((size_t)i)->name);
+			ok = false;
+		else if ((i = vma_setting_find(j->buf, j->len)) < 0 || i >= 64)
+			ok = jl_skip_other(l, &others, key_at);
+		else if (seen & ((uint64_t)1 << i))
+			ok = jl_bad(l, key_at, "duplicate key '%s' in source.machine", j->buf);
+		else
+			ok = machine_member(l, (size_t)i, &seen, text, sizeof(text));
 	}
-	return !j->err;
+	jl_keys_release(&others);
+	return ok && !j->err;
 }
 
 /*
@@ -196,10 +207,11 @@ static bool machine_object(struct loader *l)
  * A member with a reader of its own (a machine description, say) gets a
  * line in source_member() before this is reached.
  */
-static bool source_other(struct loader *l, const char *key)
+static bool source_other(struct loader *l, const char *key, const char *at,
+			 struct jl_keys *others)
 {
 	(void)key;
-	return jr_skip(&l->j);
+	return jl_skip_other(l, others, at);
 }
 
 static const char *const source_strings[] = {
@@ -233,7 +245,8 @@ static void source_number_set(struct loader *l, unsigned i, uint64_t v)
 }
 
 /* Member key of "source"; bit i of *seen stands for the i-th known member. */
-static bool source_member(struct loader *l, const char *key, const char *at, unsigned *seen)
+static bool source_member(struct loader *l, const char *key, const char *at, unsigned *seen,
+			  struct jl_keys *others)
 {
 	char *state = NULL;
 	uint64_t v;
@@ -270,26 +283,26 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 	if (!strcmp(key, "target") || !strcmp(key, "kind"))	/* this read's own, when written */
 		return jl_once(l, seen, !strcmp(key, "kind") ? 1u << 21 : 1u << 20, at) &&
 		       jr_skip(&l->j);
-	return source_other(l, key);
+	return source_other(l, key, at, others);
 }
 
 bool jl_source_object(struct loader *l)
 {
 	struct jreader *j = &l->j;
+	struct jl_keys others = { 0 };
 	unsigned seen = 0;
-	bool first = true;
+	bool first = true, ok = true;
 	char key[32];
 
 	if (!jr_expect(j, '{', "'{' (\"source\" is an object)"))
 		return false;
-	while (jr_next(j, '}', &first)) {
+	while (ok && jr_next(j, '}', &first)) {
 		const char *at = jl_here(l);
 
-		if (!jr_key(j))
-			return false;
-		snprintf(key, sizeof(key), "%s", j->buf);
-		if (!source_member(l, key, at, &seen))
-			return false;
+		ok = jr_key(j);
+		snprintf(key, sizeof(key), "%s", ok ? j->buf : "");
+		ok = ok && source_member(l, key, at, &seen, &others);
 	}
-	return !j->err;
+	jl_keys_release(&others);
+	return ok && !j->err;
 }

@@ -281,6 +281,19 @@ static const struct doc_case doc_cases[] = {
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"pid\":1,\"pid\":2},\"vmas\":[]}",
 	  "!line 1, column 41: duplicate key 'pid'" },
 	{ "{\"schema\":\"vmatool/1\",\"vmas\":[],\"vmas\":[]}", "!duplicate key 'vmas'" },
+	{ "{\"schema\":\"vmatool/1\",\"x\":1,\"vmas\":[],\"x\":2}", "!line 1, column 39: duplicate key 'x'" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"x\":1,\"y\":2,\"x\":[]},\"vmas\":[]}",
+	  "!line 1, column 45: duplicate key 'x'" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"new\":1,\"new\":1}},\"vmas\":[]}",
+	  "!duplicate key 'new'" },
+	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
+	  "\"offset\":\"0x0\",\"dev\":\"08:01\",\"inode\":5,\"note\":1},{\"start\":\"0x2000\","
+	  "\"end\":\"0x3000\",\"perms\":\"r--p\",\"offset\":\"0x0\",\"dev\":\"08:01\",\"inode\":5,"
+	  "\"note\":1,\"note\":2}]}", "!duplicate key 'note'" },
+	{ "{\"schema\":\"vmatool/1\",\"vmas\":[{\"start\":\"0x1000\",\"end\":\"0x2000\",\"perms\":\"r--p\","
+	  "\"offset\":\"0x0\",\"dev\":\"08:01\",\"inode\":5,\"note\":1},{\"start\":\"0x2000\","
+	  "\"end\":\"0x3000\",\"perms\":\"r--p\",\"offset\":\"0x0\",\"dev\":\"08:01\",\"inode\":5,"
+	  "\"note\":1}]}", "00001000-00002000 r--p 00000000 08:01 5 \n00002000-00003000 r--p 00000000 08:01 5 \n" },
 	/* what is not JSON is refused in the parts that are skipped too */
 	{ "{\"schema\":\"vmatool/1\",\"extra\":[08],\"vmas\":[]}", "!line 1, column 32: a number with a "
 	  "leading zero" },
