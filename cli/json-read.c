@@ -1,6 +1,7 @@
 /*
- * json-read.c - the strict JSON tokenizer of json-read.h and the string
- * escaping both directions of vmatool's lossless scheme share.
+ * json-read.c - the strict JSON tokenizer of json-read.h, with the reading
+ * half of vmatool's lossless scheme for strings (the writing half is
+ * jw_string_len in json.c).
  *
  * Why not jansson per VMA object (a scanner finding each object's bounds,
  * json_loadb decoding it): measured on a 65,000-VMA snapshot with smaps
@@ -155,8 +156,7 @@ static bool jr_put(struct jreader *j, const char *s, size_t n)
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 if there is none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t json_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	uint32_t c;
@@ -300,7 +300,7 @@ static void jr_run(struct jreader *j)
 		if (j->p >= j->end || (unsigned char)*j->p < 0x80)
 			return;
 		u = (const unsigned char *)j->p;
-		if (!(n = utf8_len(u, (size_t)(j->end - j->p))))
+		if (!(n = json_utf8_len(u, (size_t)(j->end - j->p))))
 			return;
 		j->p += n;
 	}
@@ -502,33 +502,4 @@ bool jr_end(struct jreader *j)
 	if (j->p < j->end)
 		return jr_fail(j, "expected the end of the text, found %s", found(j, b));
 	return true;
-}
-
-/* ---- writing -------------------------------------------------------------- */
-
-void json_escape_string(FILE *out, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-
-	while (i < len) {
-		unsigned char c = u[i];
-		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? utf8_len(u + i, len - i) : 0;
-
-		if (n) {
-			i += n;
-			continue;
-		}
-		fwrite(s + run, 1, i - run, out);
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		default: fprintf(out, c >= 0x80 ? "\\udc%02x" : "\\u%04x", c); break;
-		}
-		run = ++i;
-	}
-	fwrite(s + run, 1, len - run, out);
 }

@@ -14,7 +14,7 @@
  * not UTF-8 (man/vmatool.1, JSON schema): the escape \udcXX, XX from 80 to
  * ff, a lone low surrogate that no UTF-8 text can hold, stands for the one
  * byte 0xXX; \u0000 is a NUL byte (j->nul says the string had one).  Other
- * lone surrogates are refused.  The writer side is json_escape_string().
+ * lone surrogates are refused.  The writer side is jw_string_len (json.h).
  *
  * Ownership: the reader borrows the text and owns j->buf (jr_release).
  */
@@ -73,12 +73,7 @@ bool jr_skip(struct jreader *j);		/* any value, checked */
 /* The end of the text: only white space may follow. */
 bool jr_end(struct jreader *j);
 
-/*
- * The writer's half of the scheme: s (len bytes, any bytes) as the body of
- * a JSON string (without the quotes) on out.  Valid UTF-8 is written as it
- * is, '"', '\\' and control characters as escapes, each byte that is not
- * part of valid UTF-8 as \udcXX.
- */
-void json_escape_string(FILE *out, const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (1..4, n bytes left), 0 if there is none. */
+size_t json_utf8_len(const unsigned char *s, size_t n);
 
 #endif

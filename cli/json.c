@@ -85,14 +85,38 @@ void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
 /*
  * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
  * written as \udcXX, which the reader turns back into the same byte
- * (json-read.h): names round-trip byte for byte.
+ * (json-read.h, man/vmatool.1): names round-trip byte for byte.
  */
 void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	FILE *out = w->out;
+
 	jw_sep(w);
-	putc('"', w->out);
-	json_escape_string(w->out, s, len);
-	putc('"', w->out);
+	putc('"', out);
+	while (i < len) {
+		unsigned char c = u[i];
+		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ?
+			   json_utf8_len(u + i, len - i) : 0;
+
+		if (n) {
+			i += n;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, out);
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		default: fprintf(out, c >= 0x80 ? "\\udc%02x" : "\\u%04x", c); break;
+		}
+		run = ++i;
+	}
+	fwrite(s + run, 1, len - run, out);
+	putc('"', out);
 }
 
 void jw_string(struct json_writer *w, const char *s)
