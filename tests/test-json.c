@@ -367,6 +367,46 @@ static void test_doc_cases(void)
 	}
 }
 
+/*
+ * Single-byte mutations of a valid document: whatever jansson refuses as
+ * JSON, the reader refuses too, and nothing crashes (fixed seed).
+ */
+static void test_mutations(void)
+{
+	/* (no \udcXX escape in it: jansson refuses those) */
+	static const char doc[] = "{\"schema\":\"vmatool/1\",\"source\":{\"pid\":42,\"comm\":\"x\","
+		"\"has_smaps\":true,\"smaps_keys\":[{\"name\":\"Rss\",\"json\":\"rss\",\"width\":16,"
+		"\"kb\":true}]},\"vmas\":[{\"start\":\"0x400000\",\"end\":\"0x401000\",\"perms\":"
+		"\"r-xp\",\"offset\":\"0x0\",\"dev\":\"fe:01\",\"inode\":12,\"name\":\"/bin/x\","
+		"\"vmflags\":[\"rd\",\"ex\"],\"rss\":4096,\"note\":[1.5e3,null,false]}," VMA2 "]}";
+	static const char bytes[] = "{}[]\":,\\ 0123456789.-+eEtrufalsn\x01\x80\xff\xc3";
+	char text[sizeof(doc)];
+	unsigned seed = 777;
+	size_t i, disagree = 0, accepted = 0;
+
+	for (i = 0; i < 3000; i++) {
+		struct loaded l;
+		json_error_t je;
+		json_t *d;
+		size_t at;
+
+		memcpy(text, doc, sizeof(doc));
+		seed = seed * 1103515245u + 12345u;
+		at = (seed >> 8) % (sizeof(doc) - 1);
+		seed = seed * 1103515245u + 12345u;
+		text[at] = bytes[(seed >> 8) % (sizeof(bytes) - 1)];
+		d = json_loadb(text, strlen(text), 0, &je);
+		load(&l, text);
+		accepted += l.rc == EXIT_FINE;
+		if (!d && l.rc == EXIT_FINE && !strstr(text, "\\udc"))
+			disagree++, diag("  accepted what jansson refuses: %s", text);
+		json_decref(d);
+		unload(&l);
+	}
+	ok(disagree == 0, "3000 mutated documents: nothing jansson refuses is accepted (%zu "
+	   "accepted)", accepted);
+}
+
 int main(void)
 {
 	test_syntax();
@@ -374,5 +414,6 @@ int main(void)
 	test_documents();
 	test_machine();
 	test_doc_cases();
+	test_mutations();
 	return tap_done();
 }
