@@ -95,6 +95,51 @@ static void test_syntax(void)
 	}
 }
 
+/* ---- the engine's entry point: one VMA's fields -------------------------- */
+
+static void test_parse_fields(void)
+{
+	struct vma_model m;
+	struct vma_params params;
+	struct maps_parser p;
+	struct maps_fields f = { .start = 0x1000, .end = 0x3000, .offset = 0x2000, .inode = 7,
+				 .major = 8, .minor = 1, .perms = { 'r', '-', 'x', 'p' },
+				 .name = "/a\0b", .name_len = 4 };
+	char line[MAPS_LINE_MAX];
+	size_t n;
+
+	vma_params_default(&params);
+	vma_model_init(&m, &params);
+	maps_parser_init(&p, &m);
+	is_u64(maps_parse_fields(&p, &f), 0, "maps_parse_fields: a VMA");
+	n = m.first ? maps_format_line(&m, m.first, 73, line) : 0;
+	ok(n == 78 && !memcmp(line, "00001000-00003000 r-xp 00002000 08:01 7", 39) &&
+	   !memcmp(line + 73, "/a\0b\n", 5), "its maps line, the name with its NUL byte");
+	f.start = 0x2000;
+	f.end = 0x4000;
+	ok(maps_parse_fields(&p, &f) == -EINVAL && p.errline == 2 && strstr(p.errmsg, "overlaps"),
+	   "an overlap is refused as line 2 (%s)", p.errmsg);
+	f.start = 0x5000;
+	f.end = 0x6000;
+	f.perms[3] = 'q';
+	ok(maps_parse_fields(&p, &f) == -EINVAL && strstr(p.errmsg, "permissions"),
+	   "bad permissions are refused (%s)", p.errmsg);
+	f.perms[3] = 's';
+	f.minor = 0x100000;
+	ok(maps_parse_fields(&p, &f) == -EINVAL && strstr(p.errmsg, "out of range"),
+	   "a device out of range is refused (%s)", p.errmsg);
+	f.minor = 1;
+	f.name = "a\nb";
+	f.name_len = 3;
+	ok(maps_parse_fields(&p, &f) == -EINVAL && strstr(p.errmsg, "newline"),
+	   "a name with a newline is refused (%s)", p.errmsg);
+	f.name_len = 0;
+	is_u64(maps_parse_fields(&p, &f), 0, "an unnamed shared VMA after them");
+	ok(maps_parser_finish(&p) == 0 && m.count == 2 && !vma_validate(&m, line, sizeof(line)),
+	   "the model is valid");
+	vma_model_release(&m);
+}
+
 /* ---- the lossless scheme -------------------------------------------------- */
 
 /* bytes through the writer (jw_string_len) and jr_string; true if they come back. */
@@ -410,6 +455,7 @@ static void test_mutations(void)
 int main(void)
 {
 	test_syntax();
+	test_parse_fields();
 	test_lossless();
 	test_documents();
 	test_machine();
