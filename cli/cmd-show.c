@@ -35,7 +35,7 @@ struct show_args {
 	enum show_format format;
 	bool exact, gaps, no_smaps, color_given;
 	enum color_mode color;
-	struct show_filter filter;
+	struct view_filter filter;
 	const char *target;
 };
 
@@ -84,28 +84,24 @@ static int show_parse_args(struct show_args *a, int argc, char **argv);
 static int show_text(const struct source *s, const struct show_args *a, FILE *out)
 {
 	struct show_style st = { .exact = a->exact, .smaps = s->has_smaps };
-	struct show_totals t;
-	const struct vma *v;
+	struct view_totals t;
+	struct view_iter it;
+	struct view_row r;
 	char *row = malloc(SHOW_ROW_MAX);
-	const struct show_filter *f = &a->filter;
-	uint64_t lo, hi;
 
 	if (!row)
 		return cli_error(EXIT_TARGET, "out of memory");
 	st.color = color_enabled(a->color, fileno(out));
 	show_style_fit(&st, &s->model);
-	show_totals_init(&t);
+	view_totals_init(&t);
 	show_print_header(&st, out);
-	for (v = s->model.first; v; v = v->next) {
-		if (show_filter_match(f, &s->model, v)) {
-			fwrite(row, 1, show_format_row(&st, &s->model, v, row), out);
-			show_totals_add(&t, &s->model, v);
-		}
-		if (a->gaps && show_gap_clip(&s->model, v, f, &lo, &hi))
-			fwrite(row, 1, show_format_gap(&st, lo, hi, row), out);
+	view_iter_init(&it, &s->model, &a->filter, true);	/* gaps count in the summary */
+	while (view_iter_next(&it, &r)) {
+		if (r.v || a->gaps)
+			fwrite(row, 1, show_format_row(&st, &r, row), out);
+		view_totals_add(&t, &r);
 	}
 	free(row);
-	show_totals_gaps(&t, &s->model, f);
 	show_print_summary(&st, s, &t, out);
 	return EXIT_FINE;
 }
@@ -118,7 +114,7 @@ static int show_maps(const struct source *s, const struct show_args *a, FILE *ou
 	if (!buf)
 		return cli_error(EXIT_TARGET, "out of memory");
 	for (v = s->model.first; v; v = v->next)
-		if (show_filter_match(&a->filter, &s->model, v))
+		if (view_filter_match(&a->filter, &s->model, v))
 			fwrite(buf, 1, maps_format_line(&s->model, v, s->name_column, buf), out);
 	free(buf);
 	return EXIT_FINE;
@@ -134,7 +130,7 @@ static int show_smaps(const struct source *s, const struct show_args *a, FILE *o
 	for (v = s->model.first; v; v = v->next) {
 		long n;
 
-		if (!show_filter_match(&a->filter, &s->model, v))
+		if (!view_filter_match(&a->filter, &s->model, v))
 			continue;
 		n = maps_format_smaps(&s->model, v, s->name_column, &buf, &cap);
 		if (n < 0) {
@@ -231,7 +227,7 @@ static int show_exec(int argc, char **argv)
 	rc = show_parse_args(&a, argc, argv);
 	if (rc >= 0)
 		return rc;
-	if (a.format == FMT_MAPS && show_filter_empty(&a.filter) && !target_is_file(a.target))
+	if (a.format == FMT_MAPS && view_filter_empty(&a.filter) && !target_is_file(a.target))
 		return show_raw_maps(a.target);
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
 	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;
@@ -252,7 +248,7 @@ static int show_parse_args(struct show_args *a, int argc, char **argv)
 
 	memset(a, 0, sizeof(*a));
 	a->color = COLOR_AUTO;
-	show_filter_init(&a->filter);
+	view_filter_init(&a->filter);
 	cmd_args_init(&ca, &cmd_show_entry, argc, argv);
 	while (rc == 0 && (i = cmd_args_next(&ca)) >= 0)
 		rc = show_option(a, show_options[i].name, ca.arg);

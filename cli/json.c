@@ -18,15 +18,44 @@
 
 void jw_init(struct json_writer *w, FILE *out, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
+	memset(w, 0, offsetof(struct json_writer, buf));
 	w->out = out;
 	w->pretty = pretty;
 }
 
+static void jw_flush(struct json_writer *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->failed = true;
+	w->len = 0;
+}
+
+static void jw_put(struct json_writer *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (n >= sizeof(w->buf)) {
+			if (fwrite(s, 1, n, w->out) != n)
+				w->failed = true;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_putc(struct json_writer *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
 int jw_finish(struct json_writer *w)
 {
-	putc('\n', w->out);
-	if (fflush(w->out) == EOF || ferror(w->out))
+	jw_putc(w, '\n');
+	jw_flush(w);
+	if (fflush(w->out) == EOF || ferror(w->out) || w->failed)
 		return -EIO;
 	return 0;
 }
@@ -34,13 +63,12 @@ int jw_finish(struct json_writer *w)
 /* Pretty documents break lines down to depth 2: one VMA per line. */
 static void jw_newline(struct json_writer *w)
 {
-	int i;
+	static const char indent[] = "\n                                "
+		"                                ";
 
 	if (!w->pretty || w->depth > 2)
 		return;
-	putc('\n', w->out);
-	for (i = 0; i < w->depth; i++)
-		fputs("  ", w->out);
+	jw_put(w, indent, 1 + 2 * (size_t)w->depth);
 }
 
 /* Before a value or key: the comma and the line break it needs. */
@@ -53,7 +81,7 @@ static void jw_sep(struct json_writer *w)
 	if (w->depth == 0)
 		return;
 	if (w->nonempty[w->depth])
-		putc(',', w->out);
+		jw_putc(w, ',');
 	w->nonempty[w->depth] = true;
 	jw_newline(w);
 }
@@ -61,7 +89,7 @@ static void jw_sep(struct json_writer *w)
 static void jw_open(struct json_writer *w, char c)
 {
 	jw_sep(w);
-	putc(c, w->out);
+	jw_putc(w, c);
 	if (w->depth + 1 < JSON_MAX_DEPTH)
 		w->depth++;
 	w->nonempty[w->depth] = false;
@@ -75,7 +103,7 @@ static void jw_close(struct json_writer *w, char c)
 		w->depth--;
 	if (had)
 		jw_newline(w);
-	putc(c, w->out);
+	jw_putc(w, c);
 }
 
 void jw_begin_object(struct json_writer *w) { jw_open(w, '{'); }
@@ -120,31 +148,36 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0;
-	FILE *out = w->out;
 
 	jw_sep(w);
-	putc('"', out);
+	jw_putc(w, '"');
 	while (i < len) {
 		unsigned char c = u[i];
-		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? utf8_len(u + i, len - i) : 0;
+		size_t n;
+		char esc[8];
 
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;	/* printable ASCII: the common case */
+			continue;
+		}
+		n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
 		if (n) {
 			i += n;
 			continue;
 		}
-		fwrite(s + run, 1, i - run, out);
+		jw_put(w, s + run, i - run);
 		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		default: fprintf(out, "\\u%04x", c); break;
+		case '"': jw_put(w, "\\\"", 2); break;
+		case '\\': jw_put(w, "\\\\", 2); break;
+		case '\n': jw_put(w, "\\n", 2); break;
+		case '\t': jw_put(w, "\\t", 2); break;
+		case '\r': jw_put(w, "\\r", 2); break;
+		default: jw_put(w, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04x", c)); break;
 		}
 		run = ++i;
 	}
-	fwrite(s + run, 1, len - run, out);
-	putc('"', out);
+	jw_put(w, s + run, len - run);
+	jw_putc(w, '"');
 }
 
 void jw_string(struct json_writer *w, const char *s)
@@ -158,7 +191,7 @@ void jw_string(struct json_writer *w, const char *s)
 void jw_key(struct json_writer *w, const char *key)
 {
 	jw_string_len(w, key, strlen(key));
-	putc(':', w->out);
+	jw_putc(w, ':');
 	w->after_key = true;
 }
 
@@ -179,7 +212,7 @@ void jw_u64(struct json_writer *w, uint64_t v)
 	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
 
 	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jw_i64(struct json_writer *w, int64_t v)
@@ -189,7 +222,7 @@ void jw_i64(struct json_writer *w, int64_t v)
 		return;
 	}
 	jw_sep(w);
-	putc('-', w->out);
+	jw_putc(w, '-');
 	w->after_key = true;	/* no separator before the digits */
 	jw_u64(w, -(uint64_t)v);
 }
@@ -203,19 +236,19 @@ void jw_hex(struct json_writer *w, uint64_t v)
 	*--p = '0';
 	*--p = '"';
 	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
+	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jw_bool(struct json_writer *w, bool v)
 {
 	jw_sep(w);
-	fputs(v ? "true" : "false", w->out);
+	jw_put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jw_null(struct json_writer *w)
 {
 	jw_sep(w);
-	fputs("null", w->out);
+	jw_put(w, "null", 4);
 }
 
 void jw_kv_string(struct json_writer *w, const char *key, const char *s)
@@ -268,21 +301,6 @@ void json_vmflags(struct json_writer *w, vmf_t flags)
 static const char deleted_suffix[] = " (deleted)";
 #define DELETED_LEN (sizeof(deleted_suffix) - 1)
 
-/* The file path of a file-backed VMA's name ('\012' unescaped), in buf. */
-static bool vma_path(const struct vma_model *m, const struct vma *v, char *buf, size_t *len)
-{
-	const char *name = vma_name(m, v->name);
-	size_t n = vma_name_len(m, v->name);
-
-	if (!n || name[0] != '/')
-		return false;
-	if ((v->bits & VMA_B_DELETED) && n >= DELETED_LEN &&
-	    !memcmp(name + n - DELETED_LEN, deleted_suffix, DELETED_LEN))
-		n -= DELETED_LEN;
-	*len = maps_unescape_name(name, n, buf);
-	return true;
-}
-
 static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, const struct vma *v)
 {
 	size_t i, n = vma_smaps_count(m, v);
@@ -300,40 +318,54 @@ static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, con
 	}
 }
 
-void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+/* The members every VMA object has: where it is and what /proc prints of it. */
+static void json_vma_maps_members(struct json_writer *w, const struct view_row *r)
 {
-	char perms[5], dev[24], path[4096 + 64];
-	size_t plen;
-	bool anon_offset = v->bits & VMA_B_PGOFF_INFERRED;
+	char dev[24], path[MAPS_NAME_MAX];
 
-	perms[0] = v->flags & VMF(READ) ? 'r' : '-';
-	perms[1] = v->flags & VMF(WRITE) ? 'w' : '-';
-	perms[2] = v->flags & VMF(EXEC) ? 'x' : '-';
-	perms[3] = v->flags & VMF(MAYSHARE) ? 's' : 'p';
-	perms[4] = 0;
-	snprintf(dev, sizeof(dev), "%02x:%02x", VMA_DEV_MAJOR(v->dev), VMA_DEV_MINOR(v->dev));
-	jw_begin_object(w);
-	jw_kv_hex(w, "start", v->start);
-	jw_kv_hex(w, "end", v->end);
-	jw_kv_u64(w, "size", v->end - v->start);
-	jw_kv_string(w, "perms", perms);
-	jw_kv_hex(w, "offset", anon_offset ? 0 : v->pgoff * m->p.page_size);
+	snprintf(dev, sizeof(dev), "%02x:%02x", r->dev_major, r->dev_minor);
+	jw_kv_hex(w, "start", r->start);
+	jw_kv_hex(w, "end", r->end);
+	jw_kv_u64(w, "size", r->size);
+	jw_kv_string(w, "perms", r->perms);
+	jw_kv_hex(w, "offset", r->offset);
 	jw_kv_string(w, "dev", dev);
-	jw_kv_u64(w, "inode", v->inode);
+	jw_kv_u64(w, "inode", r->inode);
 	jw_key(w, "name");
-	jw_string_len(w, vma_name(m, v->name), vma_name_len(m, v->name));
+	jw_string_len(w, r->name, r->name_len);
 	jw_key(w, "path");
-	if (vma_name_len(m, v->name) < sizeof(path) - 64 && vma_path(m, v, path, &plen))
-		jw_string_len(w, path, plen);
+	if (r->path_len)
+		jw_string_len(w, path, view_row_path(r, path));
 	else
 		jw_null(w);
-	jw_kv_string(w, "kind", vma_kind_name(v->kind));
-	jw_kv_bool(w, "deleted", v->bits & VMA_B_DELETED);
-	jw_key(w, "vmflags");
-	json_vmflags(w, v->flags);
-	jw_kv_bool(w, "flags_inferred", v->bits & VMA_B_FLAGS_INFERRED);
-	json_vma_smaps(w, m, v);
+}
+
+void json_vma_brief(struct json_writer *w, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
 	jw_end_object(w);
+}
+
+void json_vma_row(struct json_writer *w, const struct vma_model *m, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
+	jw_kv_string(w, "kind", view_kind(r->kind)->name);
+	jw_kv_bool(w, "deleted", r->deleted);
+	jw_key(w, "vmflags");
+	json_vmflags(w, r->flags);
+	jw_kv_bool(w, "flags_inferred", r->flags_inferred);
+	json_vma_smaps(w, m, r->v);
+	jw_end_object(w);
+}
+
+void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
+{
+	struct view_row r;
+
+	view_row_fill(&r, m, v);
+	json_vma_row(w, m, &r);
 }
 
 /* ---- source metadata ------------------------------------------------------ */
