@@ -8,6 +8,7 @@
  * Printing is in cli/sim-print.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,99 +23,78 @@
 
 extern const struct cmd_entry cmd_sim_entry;
 
-static const struct cmd_option sim_options[] = {
-	{ "snapshot", 's', "FILE", "start from a saved maps, smaps or JSON snapshot", NULL },
-	{ "ops", 'o', "FILE", "read calls from FILE, '-' for standard input (repeatable)", NULL },
-	{ "expr", 'e', "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)", NULL },
-	{ "format", 'f', "FMT", "output: text (default), json, maps or smaps",
-	  "text json maps smaps" },
-	{ "strict", 0, NULL, "exit 1 if a prediction disagrees with a recorded result", NULL },
-	{ "max-map-count", 0, "N", "the vm.max_map_count to simulate", NULL },
-	{ "machine", 'm', "NAME=VALUE", "a kernel setting to simulate, e.g. zero_page=false "
-	  "(repeatable; see MACHINE SETTINGS in vmatool(1))", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
-
 /* ---- options ---------------------------------------------------------------- */
 
-static int add_ptr(const char ***list, size_t *n, const char *p)
-{
-	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
-	if (!l)
-		return cli_error(EXIT_TARGET, "out of memory");
-	l[(*n)++] = p;
-	*list = l;
-	return EXIT_FINE;
-}
+struct sim_args {
+	const char *snapshot;
+	struct cmd_list ops, exprs, machine;
+	int format;			/* enum sim_format */
+	bool strict;
+	uint64_t max_map_count;
+};
 
-static int parse_format(struct sim *s, const char *arg)
-{
-	static const char *const names[] = { "text", "json", "maps", "smaps" };
-	for (unsigned i = 0; i < 4; i++)
-		if (!strcmp(arg, names[i])) {
-			s->format = (enum sim_format)i;
-			return EXIT_FINE;
-		}
-	return cli_usage_error("unknown format '%s' (text, json, maps or smaps)", arg);
-}
+#define O(field) offsetof(struct sim_args, field)
+static const struct cmd_option sim_options[] = {
+	{ "snapshot", 's', CMD_FILE, "FILE", "start from a saved maps, smaps or JSON snapshot",
+	  .offset = O(snapshot), .flags = CMD_ONCE },
+	{ "ops", 'o', CMD_FILE, "FILE", "read calls from FILE, '-' for standard input (repeatable)",
+	  .offset = O(ops), .flags = CMD_REPEAT },
+	{ "expr", 'e', CMD_STRING, "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)",
+	  .offset = O(exprs), .flags = CMD_REPEAT },
+	{ "format", 'f', CMD_ENUM, "FMT", "output: text (default), json, maps or smaps",
+	  .offset = O(format),
+	  .values = (const char *const[]){ "text", "json", "maps", "smaps", NULL } },
+	{ "strict", 0, CMD_FLAG, NULL, "exit 1 if a prediction disagrees with a recorded result",
+	  .offset = O(strict) },
+	{ "max-map-count", 0, CMD_COUNT, "N", "the vm.max_map_count to simulate",
+	  .offset = O(max_map_count),
+	  .max = UINT32_MAX },
+	{ "machine", 'm', CMD_SETTING, "NAME=VALUE", "a kernel setting to simulate, e.g. "
+	  "zero_page=false (repeatable; see MACHINE SETTINGS in vmatool(1))",
+	  .offset = O(machine), .flags = CMD_REPEAT },
+	{ .name = NULL },
+};
+#undef O
 
-static int parse_option(struct sim *s, const char *name, const char *arg)
+static int sim_check(struct cmd_call *call)
 {
-	uint64_t n;
-
-	if (!strcmp(name, "snapshot")) {
-		if (s->snapshot)
-			return cli_usage_error("--snapshot given twice");
-		s->target = arg;
-		s->snapshot = true;
-	} else if (!strcmp(name, "ops")) {
-		return add_ptr(&s->ops, &s->nops, arg);
-	} else if (!strcmp(name, "expr")) {
-		return add_ptr(&s->exprs, &s->nexprs, arg);
-	} else if (!strcmp(name, "machine")) {
-		return add_ptr(&s->machine, &s->nmachine, arg);
-	} else if (!strcmp(name, "format")) {
-		return parse_format(s, arg);
-	} else if (!strcmp(name, "strict")) {
-		s->strict = true;
-	} else if (!strcmp(name, "max-map-count")) {
-		if (parse_u64(arg, &n) || n == 0 || n > UINT32_MAX)
-			return cli_usage_error("bad count '%s' for --max-map-count", arg);
-		s->max_map_count_opt = n;
-	}
-	return EXIT_FINE;
-}
-
-/* Returns an exit code, or -1 after --help. */
-static int sim_parse_args(struct sim *s, int argc, char **argv)
-{
-	struct cmd_args a;
-	int i, rc = EXIT_FINE;
+	const struct sim_args *a = call->opts;
 	size_t stdin_users = 0;
 
-	cmd_args_init(&a, &cmd_sim_entry, argc, argv);
-	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0)
-		rc = parse_option(s, sim_options[i].name, a.arg);
-	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
-		rc = -1;
-	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
-		rc = EXIT_BADINPUT;
-	else if (rc == EXIT_FINE && argc - a.optind > 1)
-		rc = cli_usage_error("expected at most one TARGET");
-	else if (rc == EXIT_FINE && argc - a.optind == 1 && s->snapshot)
-		rc = cli_usage_error("give either TARGET or --snapshot, not both");
-	else if (rc == EXIT_FINE && argc - a.optind == 1)
-		s->target = argv[a.optind];
-	for (size_t k = 0; k < s->nops; k++)
-		stdin_users += !strcmp(s->ops[k], "-");
-	if (rc == EXIT_FINE && s->target && !strcmp(s->target, "-"))
+	if (call->noperands && a->snapshot)
+		return cli_usage_error("give either TARGET or --snapshot, not both");
+	for (size_t k = 0; k < a->ops.n; k++)
+		stdin_users += !strcmp(a->ops.v[k], "-");
+	if (call->noperands && !strcmp(call->operands[0], "-"))
 		stdin_users++;
-	if (rc == EXIT_FINE && stdin_users > 1)
-		rc = cli_usage_error("standard input can be read only once");
-	else if (rc == EXIT_FINE && !s->nops && !s->nexprs)
-		rc = cli_usage_error("no calls to simulate: give --ops FILE or -e CALL");
-	cmd_args_release(&a);
-	return rc;
+	if (a->snapshot && !strcmp(a->snapshot, "-"))
+		stdin_users++;
+	if (stdin_users > 1)
+		return cli_usage_error("standard input can be read only once");
+	if (!a->ops.n && !a->exprs.n)
+		return cli_usage_error("no calls to simulate: give --ops FILE or -e CALL");
+	return EXIT_FINE;
+}
+
+/* The options into s, which takes the lists over. */
+static void sim_take_options(struct sim *s, struct cmd_call *call)
+{
+	struct sim_args *a = call->opts;
+
+	s->format = (enum sim_format)a->format;
+	s->strict = a->strict;
+	s->max_map_count_opt = a->max_map_count;
+	s->snapshot = a->snapshot != NULL;
+	s->target = a->snapshot ? a->snapshot : call->noperands ? call->operands[0] : NULL;
+	s->ops = a->ops.v;
+	s->nops = a->ops.n;
+	s->exprs = a->exprs.v;
+	s->nexprs = a->exprs.n;
+	s->machine = a->machine.v;
+	s->nmachine = a->machine.n;
+	a->ops.v = NULL;
+	a->exprs.v = NULL;
+	a->machine.v = NULL;
 }
 
 /* ---- the address space -------------------------------------------------------- */
@@ -472,15 +452,14 @@ static int sim_print(const struct sim *s)
 	}
 }
 
-static int sim_exec(int argc, char **argv)
+static int sim_exec(struct cmd_call *call)
 {
 	struct sim s;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	rc = sim_parse_args(&s, argc, argv);
-	if (rc == EXIT_FINE)
-		rc = read_calls(&s);
+	sim_take_options(&s, call);
+	rc = read_calls(&s);
 	if (rc == EXIT_FINE)
 		rc = load_space(&s);
 	if (rc == EXIT_FINE) {
@@ -492,13 +471,17 @@ static int sim_exec(int argc, char **argv)
 	if (rc == EXIT_FINE && s.strict && s.disagreements)
 		rc = EXIT_DIFFER;
 	sim_release(&s);
-	return rc < 0 ? EXIT_FINE : rc;
+	return rc;
 }
 
 const struct cmd_entry cmd_sim_entry = {
 	.name = "sim",
-	.usage = "[TARGET | --snapshot FILE] [--ops FILE|-]... [-e CALL]... [options]",
 	.summary = "simulate memory calls (strace syntax) on an address space",
 	.options = sim_options,
+	.opts_size = sizeof(struct sim_args),
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 0,
+	.max_operands = 1,
+	.check = sim_check,
 	.exec = sim_exec,
 };

@@ -1,111 +1,15 @@
 /*
  * show.c - the formatters of `vmatool show`: the text/ANSI table and summary
  * and the vmatool/1 JSON document, over the view layer's rows, totals and
- * gaps (view/view.h); plus the filter options' parsers.
+ * gaps (view/view.h).
  *
  * Rows are put together by hand into one buffer (no printf in the loop that
  * runs 65,000 times), so that `show` keeps pace with the kernel's smaps.
  */
-#include <errno.h>
-#include <fnmatch.h>
 #include <string.h>
 
 #include "cli/ansi.h"
 #include "cli/show.h"
-
-/* ---- filters -------------------------------------------------------------- */
-
-int show_parse_range(const char *s, struct view_filter *f)
-{
-	const char *dash = strchr(s, '-');
-	char lo[64];
-
-	if (!dash || dash == s || (size_t)(dash - s) >= sizeof(lo))
-		return cli_usage_error("bad range '%s': expected LO-HI, like 0x7f0000000000-0x7f8000000000", s);
-	memcpy(lo, s, dash - s);
-	lo[dash - s] = 0;
-	if (parse_u64(lo, &f->lo) == -ERANGE || parse_u64(dash + 1, &f->hi) == -ERANGE)
-		return cli_usage_error("bad range '%s': an address above 64 bits", s);
-	if (parse_u64(lo, &f->lo) || parse_u64(dash + 1, &f->hi))
-		return cli_usage_error("bad range '%s': expected LO-HI, like 0x7f0000000000-0x7f8000000000", s);
-	if (f->hi <= f->lo)
-		return cli_usage_error("bad range '%s': the end must be above the start", s);
-	f->has_range = true;
-	return 0;
-}
-
-static unsigned perm_bit(char c)
-{
-	switch (c) {
-	case 'r': return VIEW_PERM_R;
-	case 'w': return VIEW_PERM_W;
-	case 'x': return VIEW_PERM_X;
-	case 's': return VIEW_PERM_S;
-	case 'p': return VIEW_PERM_P;
-	default: return 0;
-	}
-}
-
-int show_parse_perms(const char *s, struct view_filter *f)
-{
-	static const char pos[] = "rwx";
-	size_t i, n = strlen(s);
-
-	if (!n)
-		return cli_usage_error("bad permissions '': expected letters of rwxsp, like 'rw' or 'r-x'");
-	if (strchr(s, '-')) {
-		/* positional: "r-x", "rw-p" */
-		if (n != 3 && n != 4)
-			goto bad;
-		for (i = 0; i < 3; i++) {
-			if (s[i] == pos[i])
-				f->perms |= perm_bit(pos[i]);
-			else if (s[i] == '-')
-				f->perms_absent |= perm_bit(pos[i]);
-			else
-				goto bad;
-		}
-		if (n == 4 && !perm_bit(s[3]) && s[3] != '-')
-			goto bad;
-		if (n == 4 && (s[3] == 's' || s[3] == 'p'))
-			f->perms |= perm_bit(s[3]);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (!perm_bit(s[i]))
-			goto bad;
-		f->perms |= perm_bit(s[i]);
-	}
-	return 0;
-bad:
-	return cli_usage_error("bad permissions '%s': expected letters of rwxsp, like 'rw' or 'r-x'", s);
-}
-
-int show_parse_kinds(const char *s, struct view_filter *f)
-{
-	char buf[256], *tok, *save = NULL;
-
-	if (strlen(s) >= sizeof(buf))
-		return cli_usage_error("bad kind list '%s'", s);
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int k = vma_kind_parse(tok);
-
-		if (k < 0) {
-			char list[256] = "";
-
-			for (k = 0; k < VMA_KIND_COUNT; k++) {
-				strcat(list, k ? ", " : "");
-				strcat(list, view_kind(k)->name);
-			}
-			return cli_usage_error("unknown kind '%s': expected one of %s", tok, list);
-		}
-		f->kinds |= 1u << k;
-	}
-	if (!f->kinds)
-		return cli_usage_error("bad kind list '%s'", s);
-	return 0;
-}
 
 /* ---- text rows ------------------------------------------------------------ */
 

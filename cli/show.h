@@ -18,16 +18,6 @@
 #include "cli/json.h"
 #include "view/view.h"
 
-/* ---- filter options ------------------------------------------------------- */
-/*
- * Option values into a view filter; each returns 0, or prints a usage error
- * and returns EXIT_BADINPUT.  Range "LO-HI" (hex or decimal, HI exclusive).
- * Perms: letters that must all be set ("rw", "x", "s"), or a pattern with
- * '-' for the ones that must be clear ("r-x", "rw-p").  Kinds: "text,data".
- */
-int show_parse_range(const char *s, struct view_filter *f);
-int show_parse_perms(const char *s, struct view_filter *f);
-int show_parse_kinds(const char *s, struct view_filter *f);
 
 /* ---- text rows ------------------------------------------------------------ */
 struct show_style {
