@@ -177,6 +177,9 @@ for fmt in openmetrics prometheus; do
 	ok $? "$fmt: an escaped comm passes the strict check"
 	cp "$TMPD/esc.txt" "$TMPD/esc-$fmt.txt"
 done
+run "$V" ps --name='q*' --format=json
+printf '%s\n' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["processes"][0]["comm"].startswith("q\"b\\c\x1b")'
+ok $? "JSON: the escaped comm is valid JSON and reads back"
 run "$V" ps --name='q*' --color=never
 printf '%s\n' "$OUT" | LC_ALL=C grep -Eq "^ *$EP root +q\"b\\\\c\\\\x1b"
 ok $? "text: the comm's control character escaped for the terminal"
