@@ -5,7 +5,7 @@
  * smaps_rollup.  Never smaps: a full read would cost the kernel a page-table
  * walk per VMA.  One buffer is reused for every file, read with read(2) in
  * large pieces (no stdio), so the pass costs little more than the kernel's
- * own printing of the maps (bench/RESULTS.md).
+ * own printing of the maps (README.md, Benchmarks).
  *
  * A process that exits while read is skipped; one it may not read is
  * recorded (PID and comm) for a single closing line; kernel threads and

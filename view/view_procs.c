@@ -7,7 +7,7 @@
  *
  * The maps scan reads only the start, end and permissions of each line: it
  * runs over every process of the machine, so it parses no more than the
- * columns need (bench/RESULTS.md has its cost against `cat /proc/PID/maps`).
+ * columns need (README.md, Benchmarks: `ps` against cat of every maps file).
  */
 #include <errno.h>
 #include <fnmatch.h>
