@@ -82,10 +82,14 @@ static void ps_text_row(const struct view_proc *p, uint64_t limit, const struct 
 	ps_text_share(p, limit, st, out);
 	put_size_col(p->largest_gap, st, out);
 	fprintf(out, " %6llu", (unsigned long long)p->guards);
-	if (st->usage) {
+	if (st->usage && p->has_usage) {
 		put_size_col(p->rss, st, out);
 		put_size_col(p->pss, st, out);
 		put_size_col(p->swap, st, out);
+	} else if (st->usage) {		/* smaps_rollup could not be read (it exited) */
+		int w = st->exact ? 14 : 8;
+
+		fprintf(out, " %*s %*s %*s", w, "-", w, "-", w, "-");
 	}
 	fputc('\n', out);
 }
