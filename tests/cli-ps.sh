@@ -183,6 +183,7 @@ ok $? "JSON: the escaped comm is valid JSON and reads back"
 run "$V" ps --name='q*' --color=never
 printf '%s\n' "$OUT" | LC_ALL=C grep -Eq "^ *$EP root +q\"b\\\\c\\\\x1b"
 ok $? "text: the comm's control character escaped for the terminal"
+kill "$EP"; wait "$EP" 2>/dev/null; forget_pid "$EP"
 
 if command -v promtool >/dev/null 2>&1; then
 	for f in openmetrics prometheus esc-openmetrics esc-prometheus; do
@@ -272,7 +273,7 @@ else
 	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "as nobody: one line on stderr"
 	like "$ERR" "^vmatool: ps: [0-9]+ process(es)? not readable \\(permission denied\\): .*" \
 		"as nobody: the line counts the unreadable processes"
-	n=$(printf '%s\n' "$ERR" | sed 's/^vmatool: ps: \([0-9]*\) .*/\1/')
+	n=$(printf '%s\n' "$ERR" | LC_ALL=C awk '{ print $3 }')
 	[ "$n" -gt 0 ]; ok $? "as nobody: root's processes are counted ($n)"
 	unlike "$OUT" "^ *$CHILD_PID " "as nobody: no row for root's child"
 	like "$OUT" "^ *[0-9]+ +nobody +vmatool " "as nobody: its own process has a row"
