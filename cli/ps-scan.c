@@ -182,16 +182,23 @@ static int ps_cmp_denied(const void *a, const void *b)
 
 int ps_scan_run(struct ps_scan *ps, bool usage)
 {
-	DIR *d = opendir("/proc");
+	long limit = sysctl_max_map_count();
+
+	return ps_scan_dir(ps, "/proc", limit > 0 ? (uint64_t)limit : 0, usage);
+}
+
+int ps_scan_dir(struct ps_scan *ps, const char *proc, uint64_t limit, bool usage)
+{
+	DIR *d = opendir(proc);
 	struct dirent *e;
 	int err = 0;
 
 	memset(ps, 0, sizeof(*ps));
-	view_procs_init(&ps->procs, (uint64_t)(sysctl_max_map_count() > 0 ? sysctl_max_map_count() : 0));
+	view_procs_init(&ps->procs, limit);
 	ps->usage = usage;
 	ps->time = time(NULL);
 	if (!d)
-		return cli_error(EXIT_TARGET, "cannot read '/proc': %s", strerror(errno));
+		return cli_error(EXIT_TARGET, "cannot read '%s': %s", proc, strerror(errno));
 	while (!err && (e = readdir(d))) {
 		int pid = ps_pid_of(e->d_name), fd;
 

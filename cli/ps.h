@@ -47,6 +47,8 @@ struct ps_scan {
  * /proc itself cannot be read or memory runs out.
  */
 int ps_scan_run(struct ps_scan *ps, bool usage);
+/* The same over a /proc-like directory proc, with the limit given (tests). */
+int ps_scan_dir(struct ps_scan *ps, const char *proc, uint64_t limit, bool usage);
 void ps_scan_release(struct ps_scan *ps);
 /* The one closing line naming the processes it could not read (if any). */
 void ps_print_denied(const struct ps_scan *ps, FILE *err);
