@@ -180,7 +180,7 @@ typedef int (*calls_stat_fn)(void *arg, const char *path, uint32_t *dev, uint64_
  */
 typedef bool (*calls_thp_file_fn)(void *arg, const char *path);
 
-struct calls_fd;		/* descriptor -> open-file identity */
+struct calls_fdtab;		/* descriptor -> open-file identity (calls_fd.c) */
 
 struct calls_ctx {
 	/* Set by the caller before the first call_apply (calls_ctx_init zeroes). */
@@ -190,8 +190,7 @@ struct calls_ctx {
 	bool follow_recorded;	/* default true: after a disagreement, follow the log */
 
 	/* Bookkeeping (private). */
-	struct calls_fd *fds;
-	size_t nfds, capfds;
+	struct calls_fdtab *fds;	/* NULL until the first descriptor */
 	/*
 	 * From the first call with a recorded result on (follow_recorded):
 	 * the model one call behind, to undo a call the kernel did otherwise.

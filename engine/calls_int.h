@@ -5,6 +5,7 @@
 #ifndef VMATOOL_CALLS_INT_H
 #define VMATOOL_CALLS_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,37 @@ struct calls_sig {
 };
 
 const struct calls_sig *calls_sig_lookup(const char *name, size_t len);
+
+/* engine/calls_text.c */
+/* Undo C escapes (\n \t \\ \" \xHH \ooo) of s[0..len) into a new string; NULL if no memory. */
+char *calls_unescape(const char *s, size_t len);
+/* The '>' closing the fd decoration opened by the '<' at s[open], or len. */
+size_t calls_fd_deco_end(const char *s, size_t open, size_t len);
+/* Past a "(deleted)" at s[at] (strace 6.1), setting *deleted; else at. */
+size_t calls_deleted_suffix(const char *s, size_t at, size_t len, bool *deleted);
+/* The file name of a decoration's inside s[0..n): unescaped, device suffix gone. */
+char *calls_fd_path(const char *s, size_t n, bool deleted);
+
+/* A descriptor of the calls: one open of one file (engine/calls_fd.c). */
+struct calls_fd {
+	int fd;
+	bool in_use;		/* the table's slot is taken */
+	char *path;		/* as the log wrote it */
+	char *esc;		/* as /proc prints it: the name the mappings get */
+	struct vma_mapfile file;	/* .name is not kept: interned per model at use */
+	bool path_only;		/* O_PATH: mmap gives EBADF */
+	bool mode_assumed;	/* no open seen: taken as O_RDWR until the log says more */
+	bool cloexec;		/* O_CLOEXEC: closed by execve */
+};
+
+struct calls_fdtab *fdtab_new(void);
+struct calls_fdtab *fdtab_get(struct calls_fdtab *t);	/* one more reference */
+void fdtab_put(struct calls_fdtab *t);			/* one less; frees at 0 */
+struct calls_fdtab *fdtab_copy(const struct calls_fdtab *src);
+struct calls_fd *fdtab_find(struct calls_fdtab *t, int fd);
+struct calls_fd *fdtab_add(struct calls_fdtab *t, int fd);
+void fdtab_remove(struct calls_fdtab *t, int fd);
+void fdtab_exec(struct calls_fdtab *t);
 enum calls_argtype calls_argtype(enum call_kind kind, unsigned i);
 enum calls_family calls_argfamily(enum call_kind kind, unsigned i);
 

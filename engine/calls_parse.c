@@ -158,47 +158,6 @@ static int lex_signed(struct lex *lx, uint64_t *out)
 	return r;
 }
 
-static int hexval(int c)
-{
-	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-}
-
-/*
- * Undo C escapes (\n \t \\ \" \xHH \ooo) of s[0..len) into a new string.
- * Returns NULL when out of memory.
- */
-static char *unescape(const char *s, size_t len)
-{
-	char *out = malloc(len + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '\\' || i + 1 == len) {
-			*o++ = s[i];
-			continue;
-		}
-		char c = s[++i];
-		const char *simple = strchr("n\nt\tr\rv\vf\fa\ab\b", c);
-		if (simple && c && ((simple - "n\nt\tr\rv\vf\fa\ab\b") % 2) == 0) {
-			*o++ = simple[1];
-		} else if (c == 'x' && i + 1 < len && isxdigit((unsigned char)s[i + 1])) {
-			int v = 0;
-			for (int k = 0; k < 2 && i + 1 < len && isxdigit((unsigned char)s[i + 1]); k++)
-				v = v * 16 + hexval((unsigned char)s[++i]);
-			*o++ = (char)v;
-		} else if (c >= '0' && c <= '7') {
-			int v = c - '0';
-			for (int k = 0; k < 2 && i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
-				v = v * 8 + (s[++i] - '0');
-			*o++ = (char)v;
-		} else {
-			*o++ = c;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* A "quoted string" at pos (optionally followed by strace's "..."). */
 static int lex_string(struct lex *lx, char **out)
 {
@@ -209,7 +168,7 @@ static int lex_string(struct lex *lx, char **out)
 			i++;
 	if (i >= lx->len)
 		return lex_error(lx, lx->pos, "string not closed by '\"'");
-	*out = unescape(lx->s + start, i - start);
+	*out = calls_unescape(lx->s + start, i - start);
 	if (!*out)
 		return -ENOMEM;
 	lx->pos = i + 1;
@@ -232,8 +191,7 @@ static size_t arg_end(const struct lex *lx, size_t pos)
 				if (lx->s[i] == '\\')
 					i++;
 		} else if (c == '<' && i > pos && isdigit((unsigned char)lx->s[i - 1])) {
-			while (i < lx->len && lx->s[i] != '>')
-				i++;
+			i = calls_fd_deco_end(lx->s, i, lx->len);
 		} else if (c == '/' && i + 1 < lx->len && lx->s[i + 1] == '*') {
 			const char *e = memmem(lx->s + i + 2, lx->len - i - 2, "*/", 2);
 			if (!e)
@@ -372,10 +330,10 @@ static int lex_flags(struct lex *lx, enum calls_family fam, uint64_t *out)
 	return 0;
 }
 
-/* A descriptor: -1, N, or N</path> as strace -y writes it. */
+/* A descriptor: -1, N, N</path>, N</path>(deleted) as strace -y and -yy write it. */
 static int lex_fd(struct lex *lx, struct call *c, uint64_t *out)
 {
-	size_t numstart = lx->pos;
+	bool deleted;
 	int r = lex_signed(lx, out);
 	if (r < 0)
 		return r;
@@ -384,17 +342,13 @@ static int lex_fd(struct lex *lx, struct call *c, uint64_t *out)
 	c->fd = (int)(int64_t)*out;
 	if (peek(lx) != '<')
 		return 0;
-	size_t start = lx->pos + 1, end = arg_end(lx, numstart);
-	while (end > start && lx->s[end - 1] != '>')
-		end--;
-	if (end <= start)
+	size_t start = lx->pos + 1, end = calls_fd_deco_end(lx->s, lx->pos, lx->len);
+	if (end >= lx->len)
 		return lex_error(lx, lx->pos, "file name not closed by '>'");
 	free(c->path);
-	c->path = unescape(lx->s + start, end - 1 - start);
-	if (!c->path)
-		return -ENOMEM;
-	lx->pos = end;
-	return 0;
+	lx->pos = calls_deleted_suffix(lx->s, end + 1, lx->len, &deleted);
+	c->path = calls_fd_path(lx->s + start, end - start, deleted);
+	return c->path ? 0 : -ENOMEM;
 }
 
 static int lex_arg(struct lex *lx, struct call *c, const struct calls_sig *g, unsigned i)
@@ -513,16 +467,15 @@ static int lex_result(struct lex *lx, struct call *c, bool strict)
 		return r;
 	c->result = (int64_t)v;
 	if (peek(lx) == '<') {	/* `= 3</etc/passwd>`: a new descriptor */
-		size_t start = lx->pos + 1, end = start;
-		while (end < lx->len && lx->s[end] != '>')
-			end++;
+		size_t start = lx->pos + 1, end = calls_fd_deco_end(lx->s, lx->pos, lx->len);
+		bool deleted;
 		if (end >= lx->len)
 			return lex_error(lx, lx->pos, "file name not closed by '>'");
 		c->result_fd = (int)c->result;
-		c->result_path = unescape(lx->s + start, end - start);
+		lx->pos = calls_deleted_suffix(lx->s, end + 1, lx->len, &deleted);
+		c->result_path = calls_fd_path(lx->s + start, end - start, deleted);
 		if (!c->result_path)
 			return -ENOMEM;
-		lx->pos = end + 1;
 	}
 	skip_ws(lx);
 	size_t n = symbol_len(lx);
@@ -670,6 +623,14 @@ static int skip_decorations(struct lex *lx, long *pid)
 			*pid = (long)v;
 			continue;
 		}
+		if (at_word(lx, "(+")) {	/* -r with -t, -tt or -ttt: (+     0.000052) */
+			const char *e = memchr(lx->s + lx->pos, ')', lx->len - lx->pos);
+			if (!e)
+				return 0;
+			lx->pos = (size_t)(e - lx->s) + 1;
+			stamp = true;
+			continue;
+		}
 		if (peek(lx) == '[') {
 			/* -i: [00007f0456351ca3], [????????????????]; -n: [  12] */
 			size_t i = lx->pos + 1;
@@ -715,9 +676,11 @@ static int pending_add(struct calls_parser *p, long pid, size_t lineno, size_t c
 		p->pending = n;
 		p->cappending = cap;
 	}
-	char *t = strndup(text, len);
+	char *t = malloc(len + 1);	/* every byte: a NUL inside must not cut it */
 	if (!t)
 		return -ENOMEM;
+	memcpy(t, text, len);
+	t[len] = '\0';
 	p->pending[p->npending++] = (struct calls_pending){ pid, lineno, col0, t, len };
 	return 0;
 }
@@ -746,9 +709,15 @@ static int resume(struct lex *lx, long pid, struct call *out)
 	    memcmp(lx->s + name + n, " resumed>", 9) != 0)
 		return lex_error(lx, lx->pos, "expected '<... NAME resumed>', found %s", found(lx, b));
 	for (i = 0; i < p->npending; i++)
-		if (p->pending[i].pid == pid && strncmp(p->pending[i].text, lx->s + name, n) == 0 &&
-		    p->pending[i].text[n] == '(')
+		if (p->pending[i].pid == pid && p->pending[i].len > n &&
+		    memcmp(p->pending[i].text, lx->s + name, n) == 0 && p->pending[i].text[n] == '(')
 			break;
+	if (i == p->npending && !calls_sig_lookup(lx->s + name, n)) {
+		/* the first half is before the log's start: nothing to apply */
+		out->kind = CALL_OTHER;
+		snprintf(out->name, sizeof(out->name), "%.*s", (int)n, lx->s + name);
+		return 0;
+	}
 	if (i == p->npending)
 		return lex_error(lx, lx->pos, "'%.*s' resumed but never started (no <unfinished ...> "
 				 "line for this pid)", (int)n, lx->s + name);

@@ -159,6 +159,48 @@ is "$RC" 2 "unknown format: exit 2"
 run "$VMATOOL" sim --snapshot whatif.smaps whatif.smaps -e 'brk(NULL)'
 is "$RC" 2 "TARGET and --snapshot together: exit 2"
 
+# ---- strace forms that used to abort the replay; names after a followed call ----
+cat >"$TMPD/forms.log" <<'EOF'
+20859 1796221621.813628 (+     0.000061) openat(AT_FDCWD</tmp>, "/dev/shm/x", O_RDONLY|O_CLOEXEC) = 3</dev/shm/x>
+20859 1796221621.813773 (+     0.000039) unlink("/dev/shm/x") = 0
+20859 1796221621.813814 (+     0.000040) mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3</dev/shm/x>(deleted), 0) = 0x600000000000
+20859 1796221621.813868 (+     0.000052) openat(AT_FDCWD</tmp>, "/dev/zero", O_RDONLY) = 4</dev/zero<char 1:5>>
+20859 1796221621.813928 (+     0.000060) mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 4</dev/zero<char 1:5>>, 0) = 0x610000000000
+20859 1796221621.815417 (+     0.000056) <... exit_group resumed>) = ?
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/forms.log" --format smaps
+is "$RC" 0 "-ttt -r prefixes, (deleted) descriptors, -yy devices, a lone resumed exit_group: exit 0"
+like "$OUT" '^600000000000-600000001000 r--s 00000000 00:00 0 +/dev/shm/x \(deleted\)$' \
+	"a descriptor of an unlinked file maps under the name /proc gives it"
+unlike "$(sed -n '/^600000000000-/,/^VmFlags/p' "$TMPD/out" | grep VmFlags)" ' mw' \
+	"the (deleted) descriptor is the O_RDONLY open: no VM_MAYWRITE"
+like "$OUT" '^610000000000-610000002000 r--p 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/dev/zero$' \
+	"strace -yy's <char M:N> is not part of the file name"
+printf 'mmap(NULL,\000 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>\n<... mmap resumed>) = 0x1000\n' >"$TMPD/nul.log"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/nul.log"
+is "$RC:$OUT" "2:" "a NUL byte inside an unfinished call: exit 2, no output"
+like "$ERR" "nul.log': line 1, column 11: expected a number, found byte 0x00\$" \
+	"a NUL byte inside an unfinished call: named where it is"
+if command -v valgrind >/dev/null 2>&1; then
+	valgrind -q --error-exitcode=99 "$VMATOOL" sim --ops "$TMPD/nul.log" >/dev/null 2>&1
+	is "$?" 2 "a NUL byte inside an unfinished call: no read past the copied half (valgrind)"
+fi
+# names interned after the log was first followed survive the next follow
+cat >"$TMPD/names.log" <<'EOF'
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3</etc/hostname>
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</etc/hostname>, 0) = 0x610000000000
+openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 4</etc/passwd>
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</etc/passwd>, 0) = 0x620000000000
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/names.log" --format maps
+ino=$(stat -L -c %i /etc/hostname)
+like "$OUT" "^610000000000-610000001000 r--p 00000000 [0-9a-f:]+ $ino +/etc/hostname\$" \
+	"a file mapped where the log says keeps its name and inode"
+ino=$(stat -L -c %i /etc/passwd)
+like "$OUT" "^620000000000-620000001000 r--p 00000000 [0-9a-f:]+ $ino +/etc/passwd\$" \
+	"a second file keeps its own name and inode"
+
 # ---- saved strace logs with every decoration ----------------------------------
 for d in t tt ttt r T i f n; do
 	run "$VMATOOL" sim --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
