@@ -5,6 +5,8 @@
  * -e, in strace syntax (engine/calls.h).  Every input is parsed before
  * anything is applied, and everything is applied before anything is
  * printed, so that bad input gives one message and no partial output.
+ * Each process of the log has its own address space (engine/calls_proc.c);
+ * --pid chooses the one printed, --snapshot PID=FILE gives one after execve.
  * Printing is in cli/sim-print.c.
  */
 #include <errno.h>
@@ -22,12 +24,16 @@
 extern const struct cmd_entry cmd_sim_entry;
 
 static const struct cmd_option sim_options[] = {
-	{ "snapshot", 's', "FILE", "start from a saved maps, smaps or JSON snapshot", NULL },
+	{ "snapshot", 's', "[PID=]FILE", "start from a saved maps, smaps or JSON snapshot; "
+	  "PID=FILE: process PID's space after its execve (repeatable)", NULL },
 	{ "ops", 'o', "FILE", "read calls from FILE, '-' for standard input (repeatable)", NULL },
 	{ "expr", 'e', "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)", NULL },
 	{ "format", 'f', "FMT", "output: text (default), json, maps or smaps",
 	  "text json maps smaps" },
-	{ "strict", 0, NULL, "exit 1 if a prediction disagrees with a recorded result", NULL },
+	{ "strict", 0, NULL, "exit 1 if a prediction disagrees with a recorded result; "
+	  "a log line sim does not understand is an error, not skipped", NULL },
+	{ "pid", 0, "PID", "print the address space of process PID of the log (default: the first)",
+	  NULL },
 	{ "max-map-count", 0, "N", "the vm.max_map_count to simulate", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -55,11 +61,48 @@ static int parse_format(struct sim *s, const char *arg)
 	return cli_usage_error("unknown format '%s' (text, json, maps or smaps)", arg);
 }
 
+/* "1234=FILE": the PID before '='. */
+static bool pid_prefix(const char *arg, uint64_t *pid)
+{
+	const char *eq = strchr(arg, '=');
+	char num[24];
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(num) || strspn(arg, "0123456789") !=
+	    (size_t)(eq - arg))
+		return false;
+	memcpy(num, arg, (size_t)(eq - arg));
+	num[eq - arg] = '\0';
+	return parse_u64(num, pid) == 0 && *pid <= INT32_MAX;
+}
+
+static int add_snap(struct sim *s, long pid, const char *path)
+{
+	struct sim_snap *n;
+
+	for (size_t i = 0; i < s->nsnaps; i++)
+		if (s->snaps[i].pid == pid)
+			return cli_usage_error("--snapshot %ld= given twice", pid);
+	if (!(n = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*n))))
+		return cli_error(EXIT_TARGET, "out of memory");
+	s->snaps = n;
+	memset(&n[s->nsnaps], 0, sizeof(*n));
+	n[s->nsnaps].pid = pid;
+	n[s->nsnaps++].path = path;
+	return EXIT_FINE;
+}
+
 static int parse_option(struct sim *s, const char *name, const char *arg)
 {
 	uint64_t n;
 
-	if (!strcmp(name, "snapshot")) {
+	if (!strcmp(name, "snapshot") && pid_prefix(arg, &n)) {
+		return add_snap(s, (long)n, strchr(arg, '=') + 1);
+	} else if (!strcmp(name, "pid")) {
+		if (parse_u64(arg, &n) || n > INT32_MAX)
+			return cli_usage_error("bad process id '%s' for --pid", arg);
+		s->pid = (long)n;
+		s->pid_given = true;
+	} else if (!strcmp(name, "snapshot")) {
 		if (s->snapshot)
 			return cli_usage_error("--snapshot given twice");
 		s->target = arg;
@@ -104,6 +147,8 @@ static int sim_parse_args(struct sim *s, int argc, char **argv)
 		stdin_users += !strcmp(s->ops[k], "-");
 	if (rc == EXIT_FINE && s->target && !strcmp(s->target, "-"))
 		stdin_users++;
+	for (size_t k = 0; k < s->nsnaps; k++)
+		stdin_users += !strcmp(s->snaps[k].path, "-");
 	if (rc == EXIT_FINE && stdin_users > 1)
 		rc = cli_usage_error("standard input can be read only once");
 	else if (rc == EXIT_FINE && !s->nops && !s->nexprs)
@@ -113,6 +158,26 @@ static int sim_parse_args(struct sim *s, int argc, char **argv)
 }
 
 /* ---- the address space -------------------------------------------------------- */
+
+/* The --snapshot PID=FILE spaces. */
+static int load_snaps(struct sim *s, const struct source_opts *o)
+{
+	struct stat st;
+	int rc;
+
+	for (size_t i = 0; i < s->nsnaps; i++) {
+		struct sim_snap *n = &s->snaps[i];
+		if (strcmp(n->path, "-") && stat(n->path, &st) < 0)
+			return cli_error(EXIT_TARGET, "cannot read '%s': %s", n->path, strerror(errno));
+		if ((rc = source_open(&n->src, n->path, o)) != EXIT_FINE) {
+			source_release(&n->src);
+			return rc;
+		}
+		n->loaded = true;
+		vma_infer_hidden(&n->src.model);
+	}
+	return EXIT_FINE;
+}
 
 static int load_space(struct sim *s)
 {
@@ -136,11 +201,12 @@ static int load_space(struct sim *s)
 		vma_params_default(&p);
 		if (vma_model_init(&s->own, &p) < 0)
 			return cli_error(EXIT_TARGET, "out of memory");
+		s->have_own = true;
 		s->m = &s->own;
 	}
 	if (!s->name_column)
 		s->name_column = 73;
-	return EXIT_FINE;
+	return load_snaps(s, &o);
 }
 
 /* vm.max_map_count: --max-map-count, else the snapshot's, else this kernel's. */
@@ -163,6 +229,8 @@ static void choose_max_map_count(struct sim *s)
 		s->max_map_count_from = "the default";
 	}
 	s->m->p.max_map_count = s->max_map_count;
+	for (size_t i = 0; i < s->nsnaps; i++)
+		s->snaps[i].src.model.p.max_map_count = s->max_map_count;
 }
 
 /* ---- reading the calls ---------------------------------------------------------- */
@@ -242,6 +310,21 @@ static void count_lines(struct sim *s, const struct calls_parser *p)
 	s->n_other += p->n_other;
 }
 
+/* Lines that are not memory calls but matter: descriptors and processes. */
+static bool keep_step(const struct call *c)
+{
+	return c->result_fd >= 0 || c->kind == CALL_CLOSE || c->kind == CALL_FORK ||
+	       c->kind == CALL_EXEC || c->kind == CALL_EXIT;
+}
+
+static void skip_line(struct sim *s, size_t input, size_t line)
+{
+	if (s->nlines_skipped++ == 0) {
+		s->first_skipped = line;
+		s->first_skipped_input = input;
+	}
+}
+
 /* Parse one input's text; calls (and closes and opens, for descriptors) become steps. */
 static int parse_text(struct sim *s, size_t input, const char *text, size_t len)
 {
@@ -256,13 +339,15 @@ static int parse_text(struct sim *s, size_t input, const char *text, size_t len)
 		struct call c;
 
 		r = calls_parse_line(&p, line, n, &c);
-		if (r == -EINVAL)
+		if (r == -EINVAL && !p.errfatal && !s->strict && input < s->nops)
+			skip_line(s, input, p.errline);	/* not a memory call: not needed */
+		else if (r == -EINVAL)
 			rc = cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, input), p.errmsg);
 		else if (r < 0)
 			rc = cli_error(EXIT_TARGET, "out of memory");
-		else if (r == 0 || c.result_fd >= 0 || c.kind == CALL_CLOSE)
+		else if (r == 0 || keep_step(&c))
 			rc = add_step(s, &c, input);
-		if (rc != EXIT_FINE || (r != 0 && c.result_fd < 0 && c.kind != CALL_CLOSE))
+		if (rc != EXIT_FINE || r < 0 || (r != 0 && !keep_step(&c)))
 			call_release(&c);
 		line += n + 1;
 	}
@@ -360,41 +445,75 @@ static void count_effects(struct sim *s, const struct sim_step *st)
 	s->limits += st->out.limit;
 }
 
-static int apply_step(struct sim *s, struct calls_ctx *ctx, struct sim_step *st)
+static int apply_step(struct sim *s, struct sim_step *st)
 {
 	struct vma_effects fx;
+	struct calls_proc *who;
 	int r;
 
 	vma_effects_init(&fx);
-	r = call_apply(ctx, s->m, &st->call, &st->out, &fx);
+	r = calls_procs_apply(&s->procs, &st->call, &st->out, &fx, &who);
 	if (r == 0) {
 		st->ev = fx.ev;	/* the step takes the events */
 		st->nev = fx.n;
 		fx.ev = NULL;
 	}
 	vma_effects_release(&fx);
+	st->task = who ? who->pid : st->call.pid;
 	if (r == -ENOENT)
-		return cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, st->input), ctx->errmsg);
+		return cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, st->input),
+				 s->procs.errmsg);
 	if (r < 0)
 		return cli_error(EXIT_TARGET, "out of memory");
 	count_effects(s, st);
 	return EXIT_FINE;
 }
 
+static const struct vma_model *snapshot_of(void *arg, long pid)
+{
+	struct sim *s = arg;
+
+	for (size_t i = 0; i < s->nsnaps; i++)
+		if (s->snaps[i].pid == pid && s->snaps[i].loaded)
+			return &s->snaps[i].src.model;
+	return NULL;
+}
+
+/* The address space to print: --pid's (its last task of that number), else the first. */
+static int choose_shown(struct sim *s)
+{
+	const struct calls_procs *ps = &s->procs;
+
+	s->shown = ps->nprocs ? &ps->procs[0] : NULL;
+	if (s->pid_given) {
+		s->shown = NULL;
+		for (size_t i = ps->nprocs; i-- > 0 && !s->shown;)
+			if (ps->procs[i].pid == s->pid)
+				s->shown = &ps->procs[i];
+		if (!s->shown)
+			return cli_usage_error("--pid %ld: no such process in the calls", s->pid);
+	}
+	if (s->shown)
+		s->m = calls_proc_model(s->shown);
+	return EXIT_FINE;
+}
+
 static int apply_all(struct sim *s)
 {
-	struct calls_ctx ctx;
 	int rc = EXIT_FINE;
 
-	calls_ctx_init(&ctx);
-	ctx.stat = stat_path;
-	ctx.thp_file = thp_file_path;
+	calls_procs_init(&s->procs, s->m);
+	s->procs.stat = stat_path;
+	s->procs.thp_file = thp_file_path;
+	s->procs.snapshot = snapshot_of;
+	s->procs.snapshot_arg = s;
 	s->vmas_before = s->m->count;
 	for (struct vma *v = s->m->first; v; v = v->next)
 		s->uncounted += v->start >= s->m->p.task_size;
 	for (size_t i = 0; rc == EXIT_FINE && i < s->nsteps; i++)
-		rc = apply_step(s, &ctx, &s->steps[i]);
-	calls_ctx_release(&ctx);
+		rc = apply_step(s, &s->steps[i]);
+	if (rc == EXIT_FINE)
+		rc = choose_shown(s);
 	/* smaps values of the start are not predictions: print none */
 	for (struct vma *v = s->m->first; v; v = v->next)
 		vma_smaps_drop(s->m, v);
@@ -415,9 +534,14 @@ static void sim_release(struct sim *s)
 	free(s->inputs);
 	free(s->ops);
 	free(s->exprs);
+	calls_procs_release(&s->procs);
+	for (size_t i = 0; i < s->nsnaps; i++)
+		if (s->snaps[i].loaded)
+			source_release(&s->snaps[i].src);
+	free(s->snaps);
 	if (s->have_src)
 		source_release(&s->src);
-	else if (s->m == &s->own)
+	else if (s->have_own)
 		vma_model_release(&s->own);
 }
 

@@ -152,6 +152,8 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 	const struct call_outcome *o = &st->out;
 
 	fprintf(out, "%s:%zu: ", s->inputs[st->input], c->lineno);
+	if (s->procs.nprocs > 1 && st->task)
+		fprintf(out, "[pid %ld] ", st->task);
 	fputs_escaped(c->text, strlen(c->text), out);
 	print_predicted(out, st);
 	if (o->vmas_after != o->vmas_before)
@@ -174,6 +176,54 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 	else if (o->vmas_after - s->uncounted > s->max_map_count)
 		fprintf(out, "    warning: %zu VMAs exceed vm.max_map_count (%" PRIu32 ")\n",
 			o->vmas_after - s->uncounted, s->max_map_count);
+}
+
+/* One task of the log: "    1234: child of 1233 (a copy), 1 execve (/bin/ls), 12 calls". */
+static void print_task(const struct sim *s, const struct calls_proc *p, FILE *out)
+{
+	if (p->pid)
+		fprintf(out, "    %ld: ", p->pid);
+	else
+		fputs("    (no pid): ", out);	/* strace -f prints none for the first process */
+	if (p->leader != p->pid && p->leader)
+		fprintf(out, "thread of %ld", p->leader);
+	else if (p->leader != p->pid)
+		fputs("thread of the first process", out);
+	else if (p->parent >= 0)
+		fprintf(out, "child of %ld", p->parent);
+	else
+		fputs(p == &s->procs.procs[0] ? "first process" : "process", out);
+	if (p->guessed)
+		fputs(" (guessed: no clone line says)", out);
+	if (p->execs) {
+		fprintf(out, ", %u execve", p->execs);
+		if (p->exe) {
+			fputs(" (", out);
+			fputs_escaped(p->exe, strlen(p->exe), out);
+			fputs(")", out);
+		}
+	}
+	fprintf(out, ", %zu memory calls%s%s%s\n", p->calls,
+		calls_proc_partial(p) ? ", partial" : "", p->exited ? ", exited" : "",
+		p == s->shown ? ", shown" : "");
+}
+
+static void print_processes(const struct sim *s, FILE *out)
+{
+	const struct calls_procs *ps = &s->procs;
+
+	if (ps->nprocs > 1) {
+		fprintf(out, "  tasks: %zu\n", ps->nprocs);
+		for (size_t i = 0; i < ps->nprocs; i++)
+			print_task(s, &ps->procs[i], out);
+	}
+	if (ps->nguessed)
+		fprintf(out, "  %zu tasks appear with no clone line: taken as threads of the first "
+			"(strace -e trace=%%memory,%%process shows how they began)\n", ps->nguessed);
+	if (s->shown && calls_proc_partial(s->shown))
+		fprintf(out, "  partial: %ld's address space was made by execve and no snapshot of it "
+			"was given (--snapshot %ld=FILE): the new image's own mappings are missing\n",
+			s->shown->pid, s->shown->pid);
 }
 
 static void print_summary(const struct sim *s, FILE *out)
@@ -203,6 +253,10 @@ static void print_summary(const struct sim *s, FILE *out)
 	fprintf(out, "  skipped: %zu non-memory calls, %zu signal lines, %zu exit lines, "
 		"%zu unfinished calls never resumed\n", s->n_other, s->n_signal, s->n_exit,
 		s->n_dropped);
+	if (s->nlines_skipped)
+		fprintf(out, "  lines not understood, skipped (not memory calls): %zu, the first %s:%zu\n",
+			s->nlines_skipped, s->inputs[s->first_skipped_input], s->first_skipped);
+	print_processes(s, out);
 }
 
 int sim_print_text(const struct sim *s, FILE *out)
@@ -314,6 +368,25 @@ static void json_step(struct json_writer *w, const struct sim *s, const struct s
 	jw_end_object(w);
 }
 
+static void json_task(struct json_writer *w, const struct calls_proc *p)
+{
+	jw_begin_object(w);
+	jw_kv_i64(w, "pid", p->pid);
+	jw_key(w, "parent");
+	if (p->parent >= 0)
+		jw_i64(w, p->parent);
+	else
+		jw_null(w);
+	jw_kv_i64(w, "leader", p->leader);
+	jw_kv_u64(w, "execs", p->execs);
+	jw_kv_string(w, "exe", p->exe);
+	jw_kv_u64(w, "calls", p->calls);
+	jw_kv_bool(w, "partial", calls_proc_partial(p));
+	jw_kv_bool(w, "guessed", p->guessed);
+	jw_kv_bool(w, "exited", p->exited);
+	jw_end_object(w);
+}
+
 static void json_summary(struct json_writer *w, const struct sim *s)
 {
 	jw_begin_object(w);
@@ -341,6 +414,18 @@ static void json_summary(struct json_writer *w, const struct sim *s)
 	jw_kv_u64(w, "signal_lines", s->n_signal);
 	jw_kv_u64(w, "exit_lines", s->n_exit);
 	jw_kv_u64(w, "unfinished_dropped", s->n_dropped);
+	jw_kv_u64(w, "lines_skipped", s->nlines_skipped);
+	jw_key(w, "shown_pid");
+	if (s->shown)
+		jw_i64(w, s->shown->pid);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "partial", s->shown && calls_proc_partial(s->shown));
+	jw_key(w, "tasks");
+	jw_begin_array(w);
+	for (size_t i = 0; i < s->procs.nprocs; i++)
+		json_task(w, &s->procs.procs[i]);
+	jw_end_array(w);
 	jw_end_object(w);
 }
 

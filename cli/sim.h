@@ -17,12 +17,21 @@
 struct sim_step {
 	struct call call;
 	size_t input;			/* index in sim->inputs */
+	long task;			/* the task it ran in (c->pid, or the first's number) */
 	struct call_outcome out;
 	struct vma_event *ev;		/* its effects (owned) */
 	size_t nev;
 };
 
 enum sim_format { SIM_TEXT, SIM_JSON, SIM_MAPS, SIM_SMAPS };
+
+/* --snapshot PID=FILE: that process's address space after its execve. */
+struct sim_snap {
+	long pid;
+	const char *path;		/* borrowed from argv */
+	struct source src;
+	bool loaded;
+};
 
 struct sim {
 	/* options */
@@ -35,15 +44,27 @@ struct sim {
 	size_t nops;
 	const char **exprs;		/* -e CALL in order (borrowed) */
 	size_t nexprs;
+	struct sim_snap *snaps;		/* --snapshot PID=FILE */
+	size_t nsnaps;
+	long pid;			/* --pid: whose address space is printed */
+	bool pid_given;
 
 	/* the address space */
 	struct source src;		/* when there is a target */
 	bool have_src;
 	struct vma_model own;		/* the empty space otherwise */
+	bool have_own;
 	struct vma_model *m;
 	unsigned name_column;
 	uint32_t max_map_count;
 	const char *max_map_count_from;	/* "--max-map-count", "the snapshot", ... */
+
+	/* the processes of the log (engine/calls_proc.c); m is the one printed */
+	struct calls_procs procs;
+	const struct calls_proc *shown;	/* NULL if the log had no task */
+	size_t nlines_skipped;		/* lines not understood (not memory calls), skipped */
+	size_t first_skipped;		/* line of the first one */
+	size_t first_skipped_input;
 
 	/* the calls */
 	char **inputs;			/* names for messages ("log.txt", "-e #2") */

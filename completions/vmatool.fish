@@ -103,11 +103,12 @@ complete -c vmatool -n '__vmatool_using watch' -s h -l help -d 'Show help'
 
 # cmd: sim
 complete -c vmatool -n '__vmatool_using sim' -a '(__vmatool_targets)'
-complete -c vmatool -n '__vmatool_using sim' -s s -l snapshot -r -F -d 'Start from a saved maps, smaps or JSON snapshot'
+complete -c vmatool -n '__vmatool_using sim' -s s -l snapshot -r -F -d 'Start from a saved maps, smaps or JSON snapshot; PID=FILE: process PID\'s space after its execve (repeatable)'
 complete -c vmatool -n '__vmatool_using sim' -s o -l ops -r -F -d 'Read calls from FILE, \'-\' for standard input (repeatable)'
 complete -c vmatool -n '__vmatool_using sim' -s e -l expr -x -d 'A call to simulate, e.g. \'munmap([heap], 4096)\' (repeatable)'
 complete -c vmatool -n '__vmatool_using sim' -s f -l format -x -a 'text json maps smaps' -d 'Output: text (default), json, maps or smaps'
-complete -c vmatool -n '__vmatool_using sim' -l strict -d 'Exit 1 if a prediction disagrees with a recorded result'
+complete -c vmatool -n '__vmatool_using sim' -l strict -d 'Exit 1 if a prediction disagrees with a recorded result; a log line sim does not understand is an error, not skipped'
+complete -c vmatool -n '__vmatool_using sim' -l pid -x -d 'Print the address space of process PID of the log (default: the first)'
 complete -c vmatool -n '__vmatool_using sim' -l max-map-count -x -d 'The vm.max_map_count to simulate'
 complete -c vmatool -n '__vmatool_using sim' -s h -l help -d 'Show help'
 

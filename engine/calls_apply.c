@@ -662,7 +662,8 @@ int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 
 	memset(out, 0, sizeof(*out));
 	out->vmas_before = out->vmas_after = m->count;
-	if (c->kind == CALL_OTHER || c->kind == CALL_CLOSE) {
+	if (c->kind == CALL_OTHER || c->kind == CALL_CLOSE || c->kind == CALL_FORK ||
+	    c->kind == CALL_EXEC || c->kind == CALL_EXIT) {
 		track_descriptors(ctx, m, c);
 		return 0;
 	}

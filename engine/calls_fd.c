@@ -174,3 +174,8 @@ void fdtab_exec(struct calls_fdtab *t)
 			i++;
 	}
 }
+
+bool fdtab_shared(const struct calls_fdtab *t)
+{
+	return t->refs > 1;
+}

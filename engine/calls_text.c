@@ -116,3 +116,75 @@ char *calls_fd_path(const char *s, size_t n, bool deleted)
 	return path;
 }
 
+
+/* ---- process calls ------------------------------------------------------------- */
+
+/* Is name a call that makes a task (clone, clone3, fork, vfork)? */
+bool calls_is_fork(const char *name, size_t n)
+{
+	return (n == 5 && !memcmp(name, "clone", 5)) || (n == 6 && !memcmp(name, "clone3", 6)) ||
+	       (n == 4 && !memcmp(name, "fork", 4)) || (n == 5 && !memcmp(name, "vfork", 5));
+}
+
+bool calls_is_exec(const char *name, size_t n)
+{
+	return (n == 6 && !memcmp(name, "execve", 6)) || (n == 8 && !memcmp(name, "execveat", 8));
+}
+
+/* The CLONE_* flags of one '|'-joined list at s (names or a number). */
+static uint64_t clone_flag_list(const char *s, const char *end)
+{
+	static const struct { const char *name; uint64_t v; } names[] = {
+		{ "CLONE_VM", CALLS_CLONE_VM }, { "CLONE_FILES", CALLS_CLONE_FILES },
+		{ "CLONE_VFORK", CALLS_CLONE_VFORK }, { "CLONE_THREAD", CALLS_CLONE_THREAD },
+	};
+	uint64_t v = 0;
+
+	if (s < end && *s >= '0' && *s <= '9')	/* -X raw, -X verbose: 0x3d0f00 */
+		return strtoull(s, NULL, 0);
+	while (s < end && (isalnum((unsigned char)*s) || *s == '_' || *s == '|')) {
+		size_t n = 0;
+		while (s + n < end && (isalnum((unsigned char)s[n]) || s[n] == '_'))
+			n++;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == n && !memcmp(s, names[i].name, n))
+				v |= names[i].v;
+		s += n;
+		if (s < end && *s == '|')
+			s++;
+	}
+	return v;
+}
+
+/*
+ * The clone flags of a fork-family call from its text (the first half of
+ * an unfinished one will do: the flags come first): `flags=CLONE_VM|...` of
+ * clone and clone3, a raw first argument (-X raw), fork's and vfork's own.
+ */
+uint64_t calls_clone_flags(const char *name, size_t n, const char *text, size_t len)
+{
+	const char *end = text + len, *f;
+
+	if (n == 4 && !memcmp(name, "fork", 4))
+		return 0;
+	if (n == 5 && !memcmp(name, "vfork", 5))
+		return CALLS_CLONE_VM | CALLS_CLONE_VFORK;
+	f = memmem(text, len, "flags=", 6);
+	if (f)
+		return clone_flag_list(f + 6, end);
+	f = memchr(text, '(', len);
+	return f ? clone_flag_list(f + 1, end) : 0;
+}
+
+/* The program of execve("/bin/ls", ...) or execveat(fd, "/bin/ls", ...); NULL if none. */
+char *calls_exec_path(const char *text)
+{
+	const char *q = strchr(text, '"'), *e;
+
+	if (!q)
+		return NULL;
+	for (e = q + 1; *e && *e != '"'; e++)
+		if (*e == '\\' && e[1])
+			e++;
+	return *e ? calls_unescape(q + 1, (size_t)(e - q - 1)) : NULL;
+}

@@ -201,6 +201,68 @@ ino=$(stat -L -c %i /etc/passwd)
 like "$OUT" "^620000000000-620000001000 r--p 00000000 [0-9a-f:]+ $ino +/etc/passwd\$" \
 	"a second file keeps its own name and inode"
 
+# ---- processes: one address space each ------------------------------------------
+cat >"$TMPD/procs.log" <<'EOF'
+100 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+100 madvise(0x600000000000, 16384, MADV_POPULATE_WRITE) = 0
+100 madvise(0x600000000000, 4096, MADV_DONTFORK) = 0
+100 madvise(0x600000001000, 4096, MADV_WIPEONFORK) = 0
+100 mlock(0x600000002000, 4096) = 0
+100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f0000000a10 <unfinished ...>
+101 mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x610000000000
+100 <... clone resumed>) = 101
+100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, child_tid=0x7f00, parent_tid=0x7f00, exit_signal=0, stack=0x7f00, stack_size=0x7fff00, tls=0x7f00} => {parent_tid=[102]}, 88) = 102
+102 mmap(0x620000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x620000000000
+100 vfork() = 103
+103 mmap(0x630000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x630000000000
+103 execve("/bin/true", ["true"], 0x7ffc /* 3 vars */) = 0
+103 mmap(0x640000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x640000000000
+103 +++ exited with 0 +++
+101 +++ exited with 0 +++
+EOF
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format maps
+is "$RC" 0 "a log of four tasks: exit 0"
+like "$OUT" '^620000000000-' "a CLONE_VM thread maps into its process's space"
+like "$OUT" '^630000000000-' "a vfork child runs on its parent's space until execve"
+unlike "$OUT" '^6[14]0000000000-' "neither a forked child's nor an exec'd image's calls reach the parent"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format smaps --pid 101
+is "$RC" 0 "--pid chooses a forked child"
+like "$OUT" '^610000000000-' "the child's own calls are in its space"
+unlike "$OUT" '^600000000000-' "MADV_DONTFORK: the child has no copy"
+unlike "$OUT" '^6[23]0000000000-' "what the parent did after the fork is not in the child"
+unlike "$(grep VmFlags "$TMPD/out")" ' lo' "locks are not inherited"
+like "$(grep -A30 '^600000001000-' "$TMPD/out" | grep -m1 VmFlags)" ' wf' \
+	"MADV_WIPEONFORK: the child keeps the VMA"
+like "$OUT" '^600000001000-600000002000 rw-p ' \
+	"a wiped VMA has no anon_vma: it does not merge with its fork-child neighbour"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format maps --pid 103
+like "$OUT" '^640000000000-' "after execve: the new image's calls"
+unlike "$OUT" '^6[0-3]0000000000-' "after execve: nothing of the old image"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --pid 103
+like "$OUT" "partial: 103's address space was made by execve and no snapshot of it was given" \
+	"an exec'd space without a snapshot is said to be partial"
+like "$OUT" '^    101: child of 100, 1 memory calls, exited$' "the summary lists each task and its parent"
+like "$OUT" '^    102: thread of 100, 1 memory calls$' "threads are listed as such"
+like "$OUT" '^    103: child of 100, 1 execve \(/bin/true\), 2 memory calls, partial, exited, shown$' \
+	"execs and the program are listed"
+like "$OUT" 'procs.log:7: \[pid 101\] mmap' "each call names its task"
+printf '7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n' >"$TMPD/103.maps"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --snapshot "103=$TMPD/103.maps" --pid 103 --format json
+like "$OUT" '"partial": ?false' "--snapshot PID=FILE: the exec'd space is not partial"
+like "$OUT" '"start": ?"0x7ffd00000000"' "--snapshot PID=FILE: the snapshot is the image after execve"
+like "$OUT" '"shown_pid": ?103' "json names the task shown"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --pid 999
+is "$RC" 2 "--pid of no task in the log: exit 2"
+like "$ERR" "^vmatool: sim: --pid 999: no such process in the calls\$" "--pid of no task: the message"
+# lines it does not understand are skipped and counted, unless --strict
+printf '100 ????( <unfinished ...>\n100 weird line\n100 brk(NULL) = 0x1000\n' >"$TMPD/weird.log"
+run "$VMATOOL" sim --ops "$TMPD/weird.log"
+is "$RC" 0 "a line sim does not understand (not a memory call): skipped"
+like "$OUT" 'lines not understood, skipped \(not memory calls\): 1, the first .*weird.log:2$' \
+	"skipped lines are counted and the first one named"
+run "$VMATOOL" sim --ops "$TMPD/weird.log" --strict
+is "$RC" 2 "--strict: a line sim does not understand is an error"
+
 # ---- saved strace logs with every decoration ----------------------------------
 for d in t tt ttt r T i f n; do
 	run "$VMATOOL" sim --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
@@ -221,7 +283,7 @@ for f in thread-pid.log thread-unfinished.log; do
 done
 run "$VMATOOL" sim $MMC --snapshot thread.before.smaps --ops thread-unfinished.log
 golden sim-thread-unfinished.txt "$TMPD/out"
-like "$OUT" 'thread-unfinished.log:7: mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
+like "$OUT" 'thread-unfinished.log:7: \[pid 27350\] mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
 	"unfinished and resumed halves are joined"
 like "$OUT" '1 signal lines, 2 exit lines, 1 unfinished calls never resumed' \
 	"signal, exit and cut-off lines are counted"
@@ -331,6 +393,21 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 		[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
 		cat "$TMPD/$sc.err" | sed 's/^/# /'
 	done
+	# fork: each process replays on its own space (strace -f with the process calls)
+	record fork %memory,%process fork
+	# the clone line may be split (<unfinished ...>, <... clone resumed>) when the child runs first
+	child=$(grep -E ' (clone\(|<\.\.\. clone resumed>).* = [0-9]+$' "$TMPD/fork.log" | head -1 |
+		sed 's/.* = //')
+	"$VMATOOL" sim --snapshot "$TMPD/fork.before" --ops "$TMPD/fork.cut" --format smaps \
+		--strict >"$TMPD/fork.pred" 2>"$TMPD/fork.err" &&
+		same_space "$TMPD/fork.pred" "$TMPD/fork.after"
+	ok $? "recorded fork: the parent's space equals the kernel's"
+	"$VMATOOL" sim --snapshot "$TMPD/fork.before" --ops "$TMPD/fork.cut" --format smaps \
+		--strict --pid "${child:-0}" >"$TMPD/fork.pred" 2>"$TMPD/fork.err" &&
+		same_space "$TMPD/fork.pred" "$TMPD/fork.after.child"
+	ok $? "recorded fork: the child's space (dup_mmap: no DONTFORK, no locks, wiped, fork-child anon_vmas) equals the kernel's"
+	[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
+	sed 's/^/# /' "$TMPD/fork.err"
 	# descriptors: with close() in the log, two opens of one file stay apart
 	record file-close memory,close file
 	replay file-close
