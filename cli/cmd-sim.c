@@ -379,19 +379,66 @@ static int add_input(struct sim *s, const char *fmt, const char *arg, size_t k)
 	return EXIT_FINE;
 }
 
+/*
+ * strace -ff -o PREFIX writes one file per task, PREFIX.PID, whose lines
+ * carry no PID: they get the one of the file's name.
+ */
+static void file_pid(struct sim *s, size_t first, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	uint64_t pid;
+
+	if (!dot || !dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1) ||
+	    parse_u64(dot + 1, &pid) || pid == 0 || pid > INT32_MAX)
+		return;
+	for (size_t i = first; i < s->nsteps; i++)
+		if (s->steps[i].call.pid == 0)
+			s->steps[i].call.pid = (long)pid;
+}
+
+static int step_order(const void *a, const void *b)
+{
+	const struct sim_step *x = a, *y = b;
+
+	if (x->call.time_ns != y->call.time_ns)
+		return x->call.time_ns < y->call.time_ns ? -1 : 1;
+	if (x->input != y->input)	/* equal times: the files' order */
+		return x->input < y->input ? -1 : 1;
+	return x->call.lineno < y->call.lineno ? -1 : x->call.lineno > y->call.lineno;
+}
+
+/*
+ * Several --ops files (strace -ff) are one log when their calls carry times
+ * (-t, -tt, -ttt): merge them by time, so that threads and vfork children,
+ * which share a space, act in the order they did.  Without times, each file
+ * is applied whole, in the order given.
+ */
+static int merge_files(struct sim *s)
+{
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (!s->steps[i].call.has_time)
+			return EXIT_FINE;
+	qsort(s->steps, s->nsteps, sizeof(*s->steps), step_order);
+	s->merged = true;
+	return EXIT_FINE;
+}
+
 static int read_calls(struct sim *s)
 {
 	int rc = EXIT_FINE;
 
 	for (size_t i = 0; rc == EXIT_FINE && i < s->nops; i++) {
 		char *buf = NULL;
-		size_t len = 0;
+		size_t len = 0, first = s->nsteps;
 		if ((rc = add_input(s, NULL, s->ops[i], 0)) != EXIT_FINE ||
 		    (rc = read_all(s->ops[i], &buf, &len)) != EXIT_FINE)
 			break;
 		rc = parse_text(s, s->ninputs - 1, buf, len);
 		free(buf);
+		file_pid(s, first, s->ops[i]);
 	}
+	if (rc == EXIT_FINE && s->nops > 1)
+		rc = merge_files(s);
 	for (size_t i = 0; rc == EXIT_FINE && i < s->nexprs; i++) {
 		if ((rc = add_input(s, s->nexprs > 1 ? "-e #%zu" : "-e", NULL, i + 1)) != EXIT_FINE)
 			break;

@@ -212,6 +212,8 @@ static void print_processes(const struct sim *s, FILE *out)
 {
 	const struct calls_procs *ps = &s->procs;
 
+	if (s->merged)
+		fprintf(out, "  inputs: %zu files merged by time (strace -ff)\n", s->nops);
 	if (ps->nprocs > 1) {
 		fprintf(out, "  tasks: %zu\n", ps->nprocs);
 		for (size_t i = 0; i < ps->nprocs; i++)

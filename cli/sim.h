@@ -62,6 +62,7 @@ struct sim {
 	/* the processes of the log (engine/calls_proc.c); m is the one printed */
 	struct calls_procs procs;
 	const struct calls_proc *shown;	/* NULL if the log had no task */
+	bool merged;			/* the --ops files were merged by time (strace -ff -tt) */
 	size_t nlines_skipped;		/* lines not understood (not memory calls), skipped */
 	size_t first_skipped;		/* line of the first one */
 	size_t first_skipped_input;

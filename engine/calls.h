@@ -117,6 +117,8 @@ struct call {
 	/* Where it came from. */
 	size_t lineno;		/* line of the call (of its first part if resumed) */
 	long pid;		/* strace's PID prefix or [pid N], 0 if none */
+	bool has_time;		/* -t, -tt, -ttt, --timestamps: when the call began */
+	uint64_t time_ns;	/* of the day (-t, -tt) or since the epoch (-ttt) */
 	char *text;		/* the call as written, without decorations (owned) */
 };
 

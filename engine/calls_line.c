@@ -18,6 +18,8 @@
 struct calls_pending {
 	long pid;
 	size_t lineno;
+	uint64_t time_ns;	/* of the first half (has_time) */
+	bool has_time;
 	size_t col0;		/* 0-based column of text[0] in its line */
 	char *text;		/* from the call name to before "<unfinished ...>" */
 	size_t len;
@@ -66,8 +68,57 @@ static long decimal_prefix(const char *s, size_t n)
 	return v;
 }
 
+/* Past strace -Y's `<comm>` after a PID at i (the name is escaped: no '>' inside); else i. */
+static size_t comm_end(const struct calls_lex *lx, size_t i)
+{
+	const char *e;
+
+	if (i >= lx->len || lx->s[i] != '<' || !(e = memchr(lx->s + i, '>', lx->len - i)))
+		return i;
+	return (size_t)(e - lx->s) + 1;
+}
+
+static void skip_comm(struct calls_lex *lx, size_t i)
+{
+	lx->pos = comm_end(lx, i);
+}
+
 /* Skip the PID, [pid N], timestamps and [instruction pointer] before a call. */
-static int skip_decorations(struct calls_lex *lx, long *pid)
+/*
+ * A timestamp s[0..n) as nanoseconds: HH:MM:SS[.frac] (-t, -tt: of the day)
+ * or SECONDS.frac (-ttt, --timestamps=ns).  A relative one (-r alone: small
+ * seconds) is no time.
+ */
+static bool parse_stamp(const char *s, size_t n, uint64_t *ns)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000000;
+	size_t i = 0;
+
+	if (memchr(s, ':', n)) {
+		unsigned hh = 0, mm = 0, ss = 0;
+		if (sscanf(s, "%2u:%2u:%2u", &hh, &mm, &ss) != 3)
+			return false;
+		whole = (uint64_t)hh * 3600 + mm * 60 + ss;
+		while (i < n && s[i] != '.')
+			i++;
+	} else {
+		for (; i < n && s[i] != '.'; i++) {
+			if (whole > UINT64_MAX / 10 / 1000000000)
+				return false;
+			whole = whole * 10 + (uint64_t)(s[i] - '0');
+		}
+		if (whole < 100000000)
+			return false;	/* -r: seconds since the previous line */
+	}
+	for (i++; i < n && scale > 1 && s[i] >= '0' && s[i] <= '9'; i++) {
+		scale /= 10;
+		frac += (uint64_t)(s[i] - '0') * scale;
+	}
+	*ns = whole * 1000000000 + frac;
+	return true;
+}
+
+static int skip_decorations(struct calls_lex *lx, long *pid, struct call *out)
 {
 	bool stamp = false;
 
@@ -80,6 +131,7 @@ static int skip_decorations(struct calls_lex *lx, long *pid)
 			calls_lex_skip_ws(lx);
 			if ((r = calls_lex_unsigned(lx, &v)) < 0)
 				return r;
+			skip_comm(lx, lx->pos);
 			if (calls_lex_peek(lx) != ']')
 				return calls_lex_error(lx, lx->pos, "expected ']' after the pid");
 			lx->pos++;
@@ -118,19 +170,24 @@ static int skip_decorations(struct calls_lex *lx, long *pid)
 			dot |= lx->s[i] == '.' || lx->s[i] == ':';
 			i++;
 		}
-		if (i < lx->len && !isspace((unsigned char)lx->s[i]))
+		size_t j = dot ? i : comm_end(lx, i);
+		if (j < lx->len && !isspace((unsigned char)lx->s[j]))
 			return 0;	/* not a decoration: let the call parser complain */
-		if (!dot && !stamp && *pid == 0)
+		if (!dot && !stamp && *pid == 0) {
 			*pid = decimal_prefix(lx->s + lx->pos, i - lx->pos);
-		else
+		} else {
 			stamp = true;
-		lx->pos = i;
+			if (dot && !out->has_time)
+				out->has_time = parse_stamp(lx->s + lx->pos, i - lx->pos, &out->time_ns);
+		}
+		lx->pos = j;
 	}
 }
 
-static int pending_add(struct calls_parser *p, long pid, size_t lineno, size_t col0,
+static int pending_add(struct calls_parser *p, long pid, const struct call *c, size_t col0,
 		       const char *text, size_t len)
 {
+	size_t lineno = c->lineno;
 	if (p->npending == p->cappending) {
 		size_t cap = p->cappending ? 2 * p->cappending : 4;
 		struct calls_pending *n = realloc(p->pending, cap * sizeof(*n));
@@ -144,7 +201,8 @@ static int pending_add(struct calls_parser *p, long pid, size_t lineno, size_t c
 		return -ENOMEM;
 	memcpy(t, text, len);
 	t[len] = '\0';
-	p->pending[p->npending++] = (struct calls_pending){ pid, lineno, col0, t, len };
+	p->pending[p->npending++] = (struct calls_pending){ pid, lineno, c->time_ns, c->has_time,
+							   col0, t, len };
 	return 0;
 }
 
@@ -197,6 +255,8 @@ static int resume(struct calls_lex *lx, long pid, struct call *out)
 	struct calls_lex j = { p, joined, pd.len + rlen, 0, pd.len, pd.lineno, pd.col0, lx->line_b, rest };
 	int r = calls_lex_call(&j, out);
 	out->lineno = pd.lineno;
+	out->has_time = pd.has_time;	/* the call began then */
+	out->time_ns = pd.time_ns;
 	free(joined);
 	pending_drop(p, i);
 	return r;
@@ -251,7 +311,7 @@ int calls_parse_line(struct calls_parser *p, const char *line, size_t len, struc
 	while (lx.len && (line[lx.len - 1] == '\n' || line[lx.len - 1] == '\r'))
 		lx.len--;
 	out->lineno = p->lineno;
-	if ((r = skip_decorations(&lx, &pid)) < 0)
+	if ((r = skip_decorations(&lx, &pid, out)) < 0)
 		return r;
 	out->pid = pid;
 	if (lx.pos == lx.len || calls_lex_peek(&lx) == '#' || calls_lex_peek(&lx) == '>' || calls_lex_at(&lx, "strace: ")) {
@@ -279,7 +339,7 @@ int calls_parse_line(struct calls_parser *p, const char *line, size_t len, struc
 		if (at > lx.pos && line[at - 1] == ' ')	/* strace writes "0, " " <unfinished" */
 			at--;
 		p->n_unfinished++;
-		r = pending_add(p, pid, p->lineno, lx.pos, line + lx.pos, at - lx.pos);
+		r = pending_add(p, pid, out, lx.pos, line + lx.pos, at - lx.pos);
 		return r < 0 ? r : unfinished_fork(&lx, at, out);
 	} else {
 		r = calls_lex_call(&lx, out);

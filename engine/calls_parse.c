@@ -317,6 +317,8 @@ static int lex_fd(struct calls_lex *lx, struct call *c, uint64_t *out)
 	int r = lex_signed(lx, out);
 	if (r < 0)
 		return r;
+	if (*out > INT32_MAX && *out <= UINT32_MAX)	/* -e raw=all: 0xffffffff is -1 */
+		*out = (uint64_t)(int64_t)(int32_t)(uint32_t)*out;
 	if ((int64_t)*out < -1 || (int64_t)*out > INT32_MAX)
 		return calls_lex_error(lx, lx->pos, "descriptor out of range");
 	c->fd = (int)(int64_t)*out;

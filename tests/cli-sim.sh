@@ -166,6 +166,7 @@ cat >"$TMPD/forms.log" <<'EOF'
 20859 1796221621.813814 (+     0.000040) mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3</dev/shm/x>(deleted), 0) = 0x600000000000
 20859 1796221621.813868 (+     0.000052) openat(AT_FDCWD</tmp>, "/dev/zero", O_RDONLY) = 4</dev/zero<char 1:5>>
 20859 1796221621.813928 (+     0.000060) mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 4</dev/zero<char 1:5>>, 0) = 0x610000000000
+20859<prog> 1796221621.815400 (+     0.000010) mmap(0, 0x1000, 0x1, 0x22, 0xffffffff, 0) = 0x620000000000
 20859 1796221621.815417 (+     0.000056) <... exit_group resumed>) = ?
 EOF
 run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/forms.log" --format smaps
@@ -176,6 +177,8 @@ unlike "$(sed -n '/^600000000000-/,/^VmFlags/p' "$TMPD/out" | grep VmFlags)" ' m
 	"the (deleted) descriptor is the O_RDONLY open: no VM_MAYWRITE"
 like "$OUT" '^610000000000-610000002000 r--p 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/dev/zero$' \
 	"strace -yy's <char M:N> is not part of the file name"
+like "$OUT" '^620000000000-620000001000 r--p 00000000 00:00 0 $' \
+	"strace -Y's PID<comm> and -e raw=all's descriptor 0xffffffff (-1) are read"
 printf 'mmap(NULL,\000 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>\n<... mmap resumed>) = 0x1000\n' >"$TMPD/nul.log"
 run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/nul.log"
 is "$RC:$OUT" "2:" "a NUL byte inside an unfinished call: exit 2, no output"
@@ -408,6 +411,47 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 	ok $? "recorded fork: the child's space (dup_mmap: no DONTFORK, no locks, wiped, fork-child anon_vmas) equals the kernel's"
 	[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
 	sed 's/^/# /' "$TMPD/fork.err"
+	# every strace option that changes how lines look, alone and combined: each log is
+	# understood whole (no line skipped), and the framed part replays both processes exactly
+	n_opt=0
+	for opts in "-y" "-yy" "-t" "-tt" "-ttt" "-r" "-T" "-i" "-k" "-X raw" "-X verbose" \
+		"--seccomp-bpf" "-Y" "-e raw=all" "-n" "-x" "-xx" "-v" "-z" "-ttt -r" \
+		"-tt -r -T -i -yy -X verbose -k" "-t -r -Y -X raw -y" "-ttt -T -e raw=all -yy -n"; do
+		n_opt=$((n_opt + 1))
+		# shellcheck disable=SC2086
+		strace -f $opts -e trace=%memory,%process -o "$TMPD/opt$n_opt.log" \
+			"$PROG" fork "$TMPD/opt$n_opt.before" "$TMPD/opt$n_opt.after" 1 2>/dev/null ||
+			{ diag "strace $opts cannot run here: skipped"; continue; }
+		sed -En '/madvise\((NULL|0), 0, (MADV_NORMAL|0)( \/\*.*\*\/)?\)/,$p' \
+			"$TMPD/opt$n_opt.log" >"$TMPD/opt$n_opt.cut"
+		run "$VMATOOL" sim --ops "$TMPD/opt$n_opt.log"
+		is "$RC" 0 "strace -f $opts: the whole log is read"
+		unlike "$OUT" 'lines not understood' "strace -f $opts: no line of it is skipped"
+		child=$(sed -En 's/.* (clone\(|<\.\.\. clone resumed>).* = ((0x)?[0-9a-f]+).*/\2/p' \
+			"$TMPD/opt$n_opt.log" | head -1)
+		"$VMATOOL" sim --snapshot "$TMPD/opt$n_opt.before" --ops "$TMPD/opt$n_opt.cut" \
+			--format smaps --strict >"$TMPD/p.smaps" 2>&1 &&
+			same_space "$TMPD/p.smaps" "$TMPD/opt$n_opt.after" &&
+			"$VMATOOL" sim --snapshot "$TMPD/opt$n_opt.before" --ops "$TMPD/opt$n_opt.cut" \
+				--format smaps --strict --pid $((child)) >"$TMPD/c.smaps" 2>&1 &&
+			same_space "$TMPD/c.smaps" "$TMPD/opt$n_opt.after.child"
+		ok $? "strace -f $opts: parent and child replay exactly"
+	done
+	# -ff: one file per process, merged by their times; given child first
+	mkdir "$TMPD/ff"
+	strace -ff -tt -y -o "$TMPD/ff/log" "$PROG" fork "$TMPD/ff.before" "$TMPD/ff.after" 1
+	set -- "$TMPD"/ff/log.*
+	parent=${1##*.} child=${2##*.}
+	sed -En '/madvise\(NULL, 0, MADV_NORMAL\)/,$p' "$1" >"$TMPD/ff/cut.$parent"
+	cp "$2" "$TMPD/ff/cut.$child"
+	run "$VMATOOL" sim --snapshot "$TMPD/ff.before" --ops "$TMPD/ff/cut.$child" \
+		--ops "$TMPD/ff/cut.$parent"
+	like "$OUT" "inputs: 2 files merged by time" "strace -ff files are merged by time"
+	like "$OUT" "^    $child: child of $parent, " "-ff: the PID comes from the file name"
+	"$VMATOOL" sim --snapshot "$TMPD/ff.before" --ops "$TMPD/ff/cut.$child" \
+		--ops "$TMPD/ff/cut.$parent" --format smaps --strict --pid "$child" >"$TMPD/c.smaps" &&
+		same_space "$TMPD/c.smaps" "$TMPD/ff.after.child"
+	ok $? "strace -ff -tt: the child replays exactly"
 	# descriptors: with close() in the log, two opens of one file stay apart
 	record file-close memory,close file
 	replay file-close
