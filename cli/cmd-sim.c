@@ -34,6 +34,8 @@ static const struct cmd_option sim_options[] = {
 	  "a log line sim does not understand is an error, not skipped", NULL },
 	{ "pid", 0, "PID", "print the address space of process PID of the log (default: the first)",
 	  NULL },
+	{ "assume-written", 0, NULL, "take private writable memory as written as soon as it is "
+	  "mapped (strace shows no page faults)", NULL },
 	{ "max-map-count", 0, "N", "the vm.max_map_count to simulate", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -115,6 +117,8 @@ static int parse_option(struct sim *s, const char *name, const char *arg)
 		return parse_format(s, arg);
 	} else if (!strcmp(name, "strict")) {
 		s->strict = true;
+	} else if (!strcmp(name, "assume-written")) {
+		s->assume_written = true;
 	} else if (!strcmp(name, "max-map-count")) {
 		if (parse_u64(arg, &n) || n == 0 || n > UINT32_MAX)
 			return cli_usage_error("bad count '%s' for --max-map-count", arg);
@@ -507,6 +511,8 @@ static int apply_step(struct sim *s, struct sim_step *st)
 	}
 	vma_effects_release(&fx);
 	st->task = who ? who->pid : st->call.pid;
+	if (r == 0)
+		sim_order_after(s, st);
 	if (r == -ENOENT)
 		return cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, st->input),
 				 s->procs.errmsg);
@@ -554,11 +560,20 @@ static int apply_all(struct sim *s)
 	s->procs.thp_file = thp_file_path;
 	s->procs.snapshot = snapshot_of;
 	s->procs.snapshot_arg = s;
+	s->procs.assume_written = s->assume_written;
 	s->vmas_before = s->m->count;
 	for (struct vma *v = s->m->first; v; v = v->next)
 		s->uncounted += v->start >= s->m->p.task_size;
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nsteps; i++)
-		rc = apply_step(s, &s->steps[i]);
+	for (size_t i = 0; rc == EXIT_FINE && i < s->nsteps; i++) {
+		size_t first = sim_order_before(s, i);
+		if (first < s->nsteps) {	/* a munmap that the results say came first */
+			rc = apply_step(s, &s->steps[first]);
+			s->steps[first].done = true;
+			s->reordered++;
+		}
+		if (rc == EXIT_FINE && !s->steps[i].done)
+			rc = apply_step(s, &s->steps[i]);
+	}
 	if (rc == EXIT_FINE)
 		rc = choose_shown(s);
 	/* smaps values of the start are not predictions: print none */

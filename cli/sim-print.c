@@ -228,6 +228,97 @@ static void print_processes(const struct sim *s, FILE *out)
 			s->shown->pid, s->shown->pid);
 }
 
+/* ---- what no log shows ---------------------------------------------------------- */
+
+enum { UNSURE_ANON, UNSURE_STACK, UNSURE_FILE, UNSURE_ORDER, UNSURE_N };
+static const char *const unsure_why[UNSURE_N] = {
+	[UNSURE_ANON] = "VM_ACCOUNT stays only if it was written (no log shows writes)",
+	[UNSURE_STACK] = "grows down by page faults no log shows",
+	[UNSURE_FILE] = "its file could not be stat'ed: device and inode unknown",
+	[UNSURE_ORDER] = "changed by calls of threads that overlapped in time",
+};
+static const char *const unsure_key[UNSURE_N] = { "anon_vma", "stack", "file", "order" };
+
+/* The reasons v of the shown space is uncertain, as a bit set; 0 if none. */
+static unsigned unsure(const struct sim *s, const struct vma *v)
+{
+	unsigned u = 0;
+
+	u |= (v->bits & VMA_B_UNSURE_ANON) ? 1u << UNSURE_ANON : 0;
+	u |= (v->bits & VMA_B_UNSURE_FILE) ? 1u << UNSURE_FILE : 0;
+	u |= (v->bits & VMA_B_UNSURE_ORDER) ? 1u << UNSURE_ORDER : 0;
+	if ((v->flags & VMF(GROWSDOWN)) && s->shown && s->shown->calls)
+		u |= 1u << UNSURE_STACK;
+	return u;
+}
+
+static size_t count_unsure(const struct sim *s)
+{
+	size_t n = 0;
+
+	for (const struct vma *v = s->m->first; v; v = v->next)
+		n += unsure(s, v) != 0;
+	return n;
+}
+
+static void print_unsure(const struct sim *s, FILE *out)
+{
+	size_t n = count_unsure(s);
+
+	if (s->assume_written)
+		fputs("  assumed: private writable memory is written as soon as it is mapped "
+		      "(--assume-written)\n", out);
+	if (s->reordered)
+		fprintf(out, "  order: %zu munmap calls of one thread applied before another's "
+			"overlapping mmap, as its recorded address requires\n", s->reordered);
+	if (s->overlapping)
+		fprintf(out, "  order: %zu calls overlapped another thread's in time\n",
+			s->overlapping);
+	if (!n)
+		return;
+	fprintf(out, "  uncertain: %zu VMAs depend on what no log shows\n", n);
+	for (const struct vma *v = s->m->first; v; v = v->next) {
+		unsigned u = unsure(s, v);
+		const char *name = vma_name(s->m, v->name);
+		if (!u)
+			continue;
+		fprintf(out, "    %" PRIx64 "-%" PRIx64 "%s", v->start, v->end, *name ? " " : "");
+		fputs_escaped(name, strlen(name), out);
+		for (unsigned k = 0, first = 1; k < UNSURE_N; k++)
+			if (u & (1u << k)) {
+				fprintf(out, "%s%s", first ? ": " : "; ", unsure_why[k]);
+				first = 0;
+			}
+		fputc('\n', out);
+	}
+}
+
+static void json_unsure(struct json_writer *w, const struct sim *s)
+{
+	jw_kv_u64(w, "uncertain_vmas", count_unsure(s));
+	jw_kv_bool(w, "assume_written", s->assume_written);
+	jw_kv_u64(w, "overlapping_calls", s->overlapping);
+	jw_kv_u64(w, "reordered_calls", s->reordered);
+	jw_key(w, "uncertain");
+	jw_begin_array(w);
+	for (const struct vma *v = s->m->first; v; v = v->next) {
+		unsigned u = unsure(s, v);
+		if (!u)
+			continue;
+		jw_begin_object(w);
+		jw_kv_hex(w, "start", v->start);
+		jw_kv_hex(w, "end", v->end);
+		jw_key(w, "why");
+		jw_begin_array(w);
+		for (unsigned k = 0; k < UNSURE_N; k++)
+			if (u & (1u << k))
+				jw_string(w, unsure_key[k]);
+		jw_end_array(w);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
 static void print_summary(const struct sim *s, FILE *out)
 {
 	size_t ncalls = 0;
@@ -259,6 +350,7 @@ static void print_summary(const struct sim *s, FILE *out)
 		fprintf(out, "  lines not understood, skipped (not memory calls): %zu, the first %s:%zu\n",
 			s->nlines_skipped, s->inputs[s->first_skipped_input], s->first_skipped);
 	print_processes(s, out);
+	print_unsure(s, out);
 }
 
 int sim_print_text(const struct sim *s, FILE *out)
@@ -423,6 +515,7 @@ static void json_summary(struct json_writer *w, const struct sim *s)
 	else
 		jw_null(w);
 	jw_kv_bool(w, "partial", s->shown && calls_proc_partial(s->shown));
+	json_unsure(w, s);
 	jw_key(w, "tasks");
 	jw_begin_array(w);
 	for (size_t i = 0; i < s->procs.nprocs; i++)

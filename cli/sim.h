@@ -21,6 +21,8 @@ struct sim_step {
 	struct call_outcome out;
 	struct vma_event *ev;		/* its effects (owned) */
 	size_t nev;
+	bool done;			/* applied early: its order was decided (sim-order.c) */
+	bool overlap;			/* overlapped in time with another task's call */
 };
 
 enum sim_format { SIM_TEXT, SIM_JSON, SIM_MAPS, SIM_SMAPS };
@@ -37,6 +39,7 @@ struct sim {
 	/* options */
 	enum sim_format format;
 	bool strict;
+	bool assume_written;		/* --assume-written */
 	uint64_t max_map_count_opt;	/* --max-map-count, 0 if not given */
 	const char *target;		/* TARGET or --snapshot FILE, or NULL */
 	bool snapshot;			/* target came from --snapshot */
@@ -80,12 +83,18 @@ struct sim {
 	size_t n_blank, n_signal, n_exit, n_unfinished, n_dropped, n_other;
 	size_t splits, merges, created, removed, moved, flag_changes;
 	size_t errors, disagreements, followed, limits;
+	size_t overlapping;		/* calls that overlapped another task's in time */
+	size_t reordered;		/* calls applied before their place (sim-order.c) */
 };
 
 /* Output (cli/sim-print.c); return an exit code (EXIT_TARGET on write errors). */
 int sim_print_text(const struct sim *s, FILE *out);
 int sim_print_json(const struct sim *s, FILE *out);
 int sim_print_maps(const struct sim *s, FILE *out, bool smaps);
+
+/* Threads' calls that overlap in time (cli/sim-order.c). */
+size_t sim_order_before(struct sim *s, size_t i);
+void sim_order_after(struct sim *s, struct sim_step *st);
 
 /* "mmap", "munmap", ...: the name used in output for a step's call. */
 const char *sim_call_name(const struct call *c);

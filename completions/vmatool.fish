@@ -109,6 +109,7 @@ complete -c vmatool -n '__vmatool_using sim' -s e -l expr -x -d 'A call to simul
 complete -c vmatool -n '__vmatool_using sim' -s f -l format -x -a 'text json maps smaps' -d 'Output: text (default), json, maps or smaps'
 complete -c vmatool -n '__vmatool_using sim' -l strict -d 'Exit 1 if a prediction disagrees with a recorded result; a log line sim does not understand is an error, not skipped'
 complete -c vmatool -n '__vmatool_using sim' -l pid -x -d 'Print the address space of process PID of the log (default: the first)'
+complete -c vmatool -n '__vmatool_using sim' -l assume-written -d 'Take private writable memory as written as soon as it is mapped (strace shows no page faults)'
 complete -c vmatool -n '__vmatool_using sim' -l max-map-count -x -d 'The vm.max_map_count to simulate'
 complete -c vmatool -n '__vmatool_using sim' -s h -l help -d 'Show help'
 

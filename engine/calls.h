@@ -116,6 +116,7 @@ struct call {
 
 	/* Where it came from. */
 	size_t lineno;		/* line of the call (of its first part if resumed) */
+	size_t endline;		/* line of its result (its second part if resumed) */
 	long pid;		/* strace's PID prefix or [pid N], 0 if none */
 	bool has_time;		/* -t, -tt, -ttt, --timestamps: when the call began */
 	uint64_t time_ns;	/* of the day (-t, -tt) or since the epoch (-ttt) */
@@ -202,6 +203,12 @@ struct calls_ctx {
 	calls_thp_file_fn thp_file;	/* NULL: no file mapping is THP aligned */
 	void *stat_arg;		/* for both */
 	bool follow_recorded;	/* default true: after a disagreement, follow the log */
+	/*
+	 * Take private writable memory as written as soon as it is mapped or
+	 * made writable (it gets an anon_vma).  Without it, VMAs whose VM_ACCOUNT
+	 * depends on such writes get VMA_B_UNSURE_ANON.
+	 */
+	bool assume_written;
 
 	/* Bookkeeping (private). */
 	struct calls_fdtab *fds;	/* NULL until the first descriptor */
@@ -279,6 +286,7 @@ struct calls_procs {
 	calls_thp_file_fn thp_file;
 	void *stat_arg;
 	bool follow_recorded;
+	bool assume_written;
 	calls_snapshot_fn snapshot;
 	void *snapshot_arg;
 

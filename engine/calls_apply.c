@@ -87,6 +87,7 @@ static void file_identity(struct calls_ctx *ctx, struct vma_model *m, struct cal
 	if (ctx->stat && ctx->stat(ctx->stat_arg, f->path, &mf->dev, &mf->inode) < 0) {
 		mf->dev = 0;
 		mf->inode = 0;
+		f->stat_failed = true;
 	}
 }
 
@@ -388,9 +389,73 @@ static int resolve(struct calls_ctx *ctx, struct vma_model *m, const struct call
 
 /* ---- running one call ----------------------------------------------------------- */
 
-/* Run c with resolved arguments x on m; returns 0 or -errno, *res the value. */
-static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
-		    const uint64_t *x, uint64_t *res, struct vma_effects *fx)
+/* ---- what no log shows ------------------------------------------------------ */
+
+static void mark_range(struct vma_model *m, uint64_t start, uint64_t len, uint16_t bit)
+{
+	for (struct vma *v = vma_find(m, start); v && v->start < start + len; v = v->next)
+		v->bits |= bit;
+}
+
+/* Would mprotect(start, len, prot) drop VM_ACCOUNT because no write was seen? */
+static bool account_unsure(struct vma_model *m, uint64_t start, uint64_t len, int prot)
+{
+	if (prot & VMA_PROT_WRITE)
+		return false;
+	for (struct vma *v = vma_find(m, start); v && v->start < start + len; v = v->next)
+		if ((v->flags & VMF(ACCOUNT)) && !v->anon_vma && !v->file)
+			return true;
+	return false;
+}
+
+/* --assume-written: every private writable page of [start, start+len) is written. */
+static void assume_written(struct vma_model *m, uint64_t start, uint64_t len)
+{
+	for (struct vma *v = vma_find(m, start); v && v->start < start + len; v = v->next)
+		if ((v->flags & VMF(WRITE)) && !(v->flags & VMF(SHARED)) && !v->anon_vma) {
+			uint64_t a = v->start > start ? v->start : start;
+			uint64_t e = v->end < start + len ? v->end : start + len;
+			vma_touch(m, a, e - a, NULL);
+			v = vma_find(m, a);	/* the touch may have merged v away */
+			if (!v)
+				break;
+		}
+}
+
+/* What a call did that the log cannot show: marks, or the --assume-written writes. */
+static void unseen(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		   const uint64_t *x, uint64_t res, uint64_t old_brk, bool unsure, bool stat_failed)
+{
+	switch (c->kind) {
+	case CALL_MMAP:
+		if (stat_failed)
+			mark_range(m, res, x[1], VMA_B_UNSURE_FILE);
+		if (ctx->assume_written)
+			assume_written(m, res, x[1]);
+		break;
+	case CALL_MREMAP:
+		if (ctx->assume_written)
+			assume_written(m, res, x[2]);
+		break;
+	case CALL_BRK:
+		if (ctx->assume_written && res > old_brk)
+			assume_written(m, old_brk, res - old_brk);
+		break;
+	case CALL_MPROTECT:
+	case CALL_PKEY_MPROTECT:
+		if (unsure)
+			mark_range(m, x[0], x[1], VMA_B_UNSURE_ANON);
+		else if (ctx->assume_written)
+			assume_written(m, x[0], x[1]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The call itself, on the engine. */
+static int run_op(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		  const uint64_t *x, uint64_t *res, struct vma_effects *fx, bool *stat_failed)
 {
 	struct vma_mapfile mf, *file = NULL;
 
@@ -410,6 +475,7 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 			if (f->path_only)
 				return -EBADF;
 			mf = f->file;
+			*stat_failed = f->stat_failed;
 			if (fd_name(m, f, &mf.name) < 0)
 				return -ENOMEM;
 			file = &mf;
@@ -446,6 +512,22 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 	default:
 		return 0;
 	}
+}
+
+/* Run c with resolved arguments x on m; returns 0 or -errno, *res the value. */
+static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		    const uint64_t *x, uint64_t *res, struct vma_effects *fx)
+{
+	bool unsure = false, stat_failed = false;
+	uint64_t old_brk = m->p.brk;
+	int r;
+
+	if ((c->kind == CALL_MPROTECT || c->kind == CALL_PKEY_MPROTECT) && !ctx->assume_written)
+		unsure = account_unsure(m, x[0], x[1], (int)x[2]);
+	r = run_op(ctx, m, c, x, res, fx, &stat_failed);
+	if (r == 0)
+		unseen(ctx, m, c, x, *res, old_brk, unsure, stat_failed);
+	return r;
 }
 
 static bool returns_address(enum call_kind k)

@@ -101,6 +101,7 @@ struct calls_fd {
 	bool path_only;		/* O_PATH: mmap gives EBADF */
 	bool mode_assumed;	/* no open seen: taken as O_RDWR until the log says more */
 	bool cloexec;		/* O_CLOEXEC: closed by execve */
+	bool stat_failed;	/* not in the snapshot and stat() failed: dev, inode unknown */
 };
 
 struct calls_fdtab *fdtab_new(void);

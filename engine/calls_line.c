@@ -310,7 +310,7 @@ int calls_parse_line(struct calls_parser *p, const char *line, size_t len, struc
 	lx.line_a = lx.line_b = p->lineno;
 	while (lx.len && (line[lx.len - 1] == '\n' || line[lx.len - 1] == '\r'))
 		lx.len--;
-	out->lineno = p->lineno;
+	out->lineno = out->endline = p->lineno;
 	if ((r = skip_decorations(&lx, &pid, out)) < 0)
 		return r;
 	out->pid = pid;

@@ -65,6 +65,7 @@ static struct calls_mm *mm_new(struct calls_procs *ps)
 	mm->ctx.thp_file = ps->thp_file;
 	mm->ctx.stat_arg = ps->stat_arg;
 	mm->ctx.follow_recorded = ps->follow_recorded;
+	mm->ctx.assume_written = ps->assume_written;
 	mm->users = 1;
 	mm->m = &mm->own;
 	return mm;

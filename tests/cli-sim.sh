@@ -266,6 +266,50 @@ like "$OUT" 'lines not understood, skipped \(not memory calls\): 1, the first .*
 run "$VMATOOL" sim --ops "$TMPD/weird.log" --strict
 is "$RC" 2 "--strict: a line sim does not understand is an error"
 
+# ---- what no log shows: marked, counted, or assumed --------------------------------
+cat >"$TMPD/unsure.log" <<'EOF'
+mmap(0x600000000000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x600000000000
+mprotect(0x600000000000, 4096, PROT_NONE) = 0
+mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</nonexistent/perf-data>, 0) = 0x610000000000
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log"
+like "$OUT" '^  uncertain: 3 VMAs depend on what no log shows$' "uncertain VMAs are counted"
+like "$OUT" '^    600000000000-600000001000: VM_ACCOUNT stays only if it was written' \
+	"mprotect(PROT_NONE) of memory that may have been written: marked"
+like "$OUT" "^    610000000000-610000001000 /nonexistent/perf-data: its file could not be stat'ed" \
+	"a file that cannot be stat'ed: marked, not silently 00:00 0"
+like "$OUT" '^    7ffffffde000-7ffffffff000 \[stack\]: grows down by page faults' \
+	"the stack, which faults grow: marked"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --format json
+like "$OUT" '"uncertain_vmas": ?3' "json counts the uncertain VMAs"
+like "$OUT" '\{"start": ?"0x600000000000", ?"end": ?"0x600000001000", ?"why": ?\["anon_vma"\]\}' \
+	"json names why each one is uncertain"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --assume-written
+like "$OUT" 'assumed: private writable memory is written as soon as it is mapped' \
+	"--assume-written is stated"
+like "$OUT" '^  uncertain: 2 VMAs' "--assume-written: VM_ACCOUNT is no longer uncertain"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --assume-written --format smaps
+like "$(grep -A20 '^600000000000-' "$TMPD/out" | grep -m1 VmFlags)" ' ac' \
+	"--assume-written: written memory keeps VM_ACCOUNT through PROT_NONE"
+# threads: a munmap in flight while another thread's mmap lands on its memory came first
+cat >"$TMPD/order.log" <<'EOF'
+100 mmap(0x600000000000, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x600000000000
+101 munmap(0x600000000000, 8192 <unfinished ...>
+100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+101 <... munmap resumed>) = 0
+101 mprotect(0x600000000000, 4096, PROT_READ <unfinished ...>
+100 mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x610000000000
+101 <... mprotect resumed>) = 0
+EOF
+run "$VMATOOL" sim --ops "$TMPD/order.log" --format maps
+like "$OUT" '^600000001000-600000002000 rw-p ' \
+	"the munmap in flight is applied before the mmap its result lies on"
+run "$VMATOOL" sim --ops "$TMPD/order.log"
+like "$OUT" 'order: 1 munmap calls of one thread applied before' "the decided order is said"
+like "$OUT" 'order: 2 calls overlapped another thread' "overlapping calls are counted"
+like "$OUT" '^    610000000000-610000001000: changed by calls of threads that overlapped in time$' \
+	"a VMA that overlapping calls changed: marked"
+
 # ---- saved strace logs with every decoration ----------------------------------
 for d in t tt ttt r T i f n; do
 	run "$VMATOOL" sim --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
@@ -452,6 +496,14 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 		--ops "$TMPD/ff/cut.$parent" --format smaps --strict --pid "$child" >"$TMPD/c.smaps" &&
 		same_space "$TMPD/c.smaps" "$TMPD/ff.after.child"
 	ok $? "strace -ff -tt: the child replays exactly"
+	# a write strace does not show keeps VM_ACCOUNT: --assume-written predicts it
+	record written memory written
+	"$VMATOOL" sim --snapshot "$TMPD/written.before" --ops "$TMPD/written.cut" --format smaps \
+		--strict --assume-written >"$TMPD/written.pred" &&
+		same_space "$TMPD/written.pred" "$TMPD/written.after"
+	ok $? "recorded write then PROT_NONE: --assume-written equals the kernel"
+	run "$VMATOOL" sim --snapshot "$TMPD/written.before" --ops "$TMPD/written.cut"
+	like "$OUT" 'VM_ACCOUNT stays only if it was written' "without it, the VMA is marked uncertain"
 	# descriptors: with close() in the log, two opens of one file stay apart
 	record file-close memory,close file
 	replay file-close

@@ -6,7 +6,8 @@
  *
  *   sim-prog SCENARIO BEFORE AFTER [SEED] [FILE]
  *
- * Scenarios: anon, file, mremap, lock, seal, brk, errors, thread, fork
+ * Scenarios: anon, file, mremap, lock, seal, brk, errors, thread, written
+ * (memory written, which strace does not show, then made PROT_NONE), fork
  * (the child saves its own smaps as AFTER.child before it exits),
  * random (seeded random calls in a private window, no writes to memory),
  * random-touch (the same with writes, which strace does not see).
@@ -227,6 +228,15 @@ static void scenario_thread(void)
 		die("thread");
 }
 
+/* A write strace cannot see keeps VM_ACCOUNT through mprotect(PROT_NONE). */
+static void scenario_written(void)
+{
+	char *p = anon_at(window(16) + 4 * PAGE, 8, PROT_READ | PROT_WRITE);	/* no neighbours */
+
+	p[0] = 1;
+	mprotect(p, 8 * PAGE, PROT_NONE);
+}
+
 static const char *after_path;
 
 /* fork: what the child inherits (dup_mmap), then calls on each side. */
@@ -325,6 +335,7 @@ static const struct {
 	{ "anon", scenario_anon }, { "file", scenario_file }, { "mremap", scenario_mremap },
 	{ "lock", scenario_lock }, { "seal", scenario_seal }, { "brk", scenario_brk },
 	{ "errors", scenario_errors }, { "thread", scenario_thread }, { "fork", scenario_fork },
+	{ "written", scenario_written },
 };
 
 int main(int argc, char **argv)
