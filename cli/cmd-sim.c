@@ -2,9 +2,10 @@
  * cmd-sim.c - `vmatool sim`: what-if simulation and strace replay on the
  * engine.  The address space comes from a live process (read, never
  * changed), a snapshot, or nothing (empty); the calls from --ops files and
- * -e, in strace syntax (engine/calls.h).  Every input is parsed before
- * anything is applied, and everything is applied before anything is
- * printed, so that bad input gives one message and no partial output.
+ * -e, in strace syntax (engine/calls.h), read by cli/sim-input.c.  Calls
+ * are applied and printed a window at a time (memory flat in the log's
+ * length) into a spool that reaches standard output only at the end, so
+ * that bad input gives one message and no partial output.
  * Each process of the log has its own address space (engine/calls_proc.c);
  * --pid chooses the one printed, --snapshot PID=FILE gives one after execve.
  * Printing is in cli/sim-print.c.
@@ -237,220 +238,6 @@ static void choose_max_map_count(struct sim *s)
 		s->snaps[i].src.model.p.max_map_count = s->max_map_count;
 }
 
-/* ---- reading the calls ---------------------------------------------------------- */
-
-static int read_all(const char *name, char **buf, size_t *len)
-{
-	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
-	size_t cap = 1 << 16, n = 0;
-	char *b = NULL;
-
-	if (!f)
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(errno));
-	errno = 0;
-	for (;;) {
-		char *nb = realloc(b, cap + 1);
-		if (!nb) {
-			free(b);
-			if (f != stdin)
-				fclose(f);
-			return cli_error(EXIT_TARGET, "out of memory");
-		}
-		b = nb;
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	int bad = ferror(f) ? (errno ? errno : EIO) : 0;	/* "Is a directory", ... */
-	if (f != stdin)
-		fclose(f);
-	if (bad) {
-		free(b);
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s",
-				 strcmp(name, "-") ? name : "standard input", strerror(bad));
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return EXIT_FINE;
-}
-
-static int add_step(struct sim *s, struct call *c, size_t input)
-{
-	if (s->nsteps == s->capsteps) {
-		size_t cap = s->capsteps ? 2 * s->capsteps : 64;
-		struct sim_step *n = realloc(s->steps, cap * sizeof(*n));
-		if (!n)
-			return cli_error(EXIT_TARGET, "out of memory");
-		s->steps = n;
-		s->capsteps = cap;
-	}
-	struct sim_step *st = &s->steps[s->nsteps++];
-	memset(st, 0, sizeof(*st));
-	st->call = *c;		/* the step takes over c's strings */
-	st->input = input;
-	return EXIT_FINE;
-}
-
-/* Files are quoted in messages: "'log.txt': line 3, ...", "-e: line 1, ...". */
-static const char *input_for_message(struct sim *s, size_t input)
-{
-	static char buf[4200];
-
-	if (input >= s->nops || !strcmp(s->ops[input], "-"))
-		return s->inputs[input];
-	snprintf(buf, sizeof(buf), "'%.4096s'", s->inputs[input]);
-	return buf;
-}
-
-static void count_lines(struct sim *s, const struct calls_parser *p)
-{
-	s->n_blank += p->n_blank;
-	s->n_signal += p->n_signal;
-	s->n_exit += p->n_exit;
-	s->n_unfinished += p->n_unfinished;
-	s->n_dropped += p->n_dropped;
-	s->n_other += p->n_other;
-}
-
-/* Lines that are not memory calls but matter: descriptors and processes. */
-static bool keep_step(const struct call *c)
-{
-	return c->result_fd >= 0 || c->kind == CALL_CLOSE || c->kind == CALL_FORK ||
-	       c->kind == CALL_EXEC || c->kind == CALL_EXIT;
-}
-
-static void skip_line(struct sim *s, size_t input, size_t line)
-{
-	if (s->nlines_skipped++ == 0) {
-		s->first_skipped = line;
-		s->first_skipped_input = input;
-	}
-}
-
-/* Parse one input's text; calls (and closes and opens, for descriptors) become steps. */
-static int parse_text(struct sim *s, size_t input, const char *text, size_t len)
-{
-	struct calls_parser p;
-	const char *line = text, *end = text + len;
-	int rc = EXIT_FINE, r;
-
-	calls_parser_init(&p);
-	while (rc == EXIT_FINE && line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		struct call c;
-
-		r = calls_parse_line(&p, line, n, &c);
-		if (r == -EINVAL && !p.errfatal && !s->strict && input < s->nops)
-			skip_line(s, input, p.errline);	/* not a memory call: not needed */
-		else if (r == -EINVAL)
-			rc = cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, input), p.errmsg);
-		else if (r < 0)
-			rc = cli_error(EXIT_TARGET, "out of memory");
-		else if (r == 0 || keep_step(&c))
-			rc = add_step(s, &c, input);
-		if (rc != EXIT_FINE || r < 0 || (r != 0 && !keep_step(&c)))
-			call_release(&c);
-		line += n + 1;
-	}
-	calls_parser_finish(&p);
-	count_lines(s, &p);
-	calls_parser_release(&p);
-	return rc;
-}
-
-static int add_input(struct sim *s, const char *fmt, const char *arg, size_t k)
-{
-	char name[64], **l = realloc(s->inputs, (s->ninputs + 1) * sizeof(*l));
-	char *esc;
-
-	if (!l)
-		return cli_error(EXIT_TARGET, "out of memory");
-	s->inputs = l;
-	if (fmt) {
-		snprintf(name, sizeof(name), fmt, k);
-		esc = strdup(name);
-	} else if (!strcmp(arg, "-")) {
-		esc = strdup("standard input");
-	} else {
-		esc = str_escaped(arg, strlen(arg));
-	}
-	if (!esc)
-		return cli_error(EXIT_TARGET, "out of memory");
-	s->inputs[s->ninputs++] = esc;
-	return EXIT_FINE;
-}
-
-/*
- * strace -ff -o PREFIX writes one file per task, PREFIX.PID, whose lines
- * carry no PID: they get the one of the file's name.
- */
-static void file_pid(struct sim *s, size_t first, const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	uint64_t pid;
-
-	if (!dot || !dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1) ||
-	    parse_u64(dot + 1, &pid) || pid == 0 || pid > INT32_MAX)
-		return;
-	for (size_t i = first; i < s->nsteps; i++)
-		if (s->steps[i].call.pid == 0)
-			s->steps[i].call.pid = (long)pid;
-}
-
-static int step_order(const void *a, const void *b)
-{
-	const struct sim_step *x = a, *y = b;
-
-	if (x->call.time_ns != y->call.time_ns)
-		return x->call.time_ns < y->call.time_ns ? -1 : 1;
-	if (x->input != y->input)	/* equal times: the files' order */
-		return x->input < y->input ? -1 : 1;
-	return x->call.lineno < y->call.lineno ? -1 : x->call.lineno > y->call.lineno;
-}
-
-/*
- * Several --ops files (strace -ff) are one log when their calls carry times
- * (-t, -tt, -ttt): merge them by time, so that threads and vfork children,
- * which share a space, act in the order they did.  Without times, each file
- * is applied whole, in the order given.
- */
-static int merge_files(struct sim *s)
-{
-	for (size_t i = 0; i < s->nsteps; i++)
-		if (!s->steps[i].call.has_time)
-			return EXIT_FINE;
-	qsort(s->steps, s->nsteps, sizeof(*s->steps), step_order);
-	s->merged = true;
-	return EXIT_FINE;
-}
-
-static int read_calls(struct sim *s)
-{
-	int rc = EXIT_FINE;
-
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nops; i++) {
-		char *buf = NULL;
-		size_t len = 0, first = s->nsteps;
-		if ((rc = add_input(s, NULL, s->ops[i], 0)) != EXIT_FINE ||
-		    (rc = read_all(s->ops[i], &buf, &len)) != EXIT_FINE)
-			break;
-		rc = parse_text(s, s->ninputs - 1, buf, len);
-		free(buf);
-		file_pid(s, first, s->ops[i]);
-	}
-	if (rc == EXIT_FINE && s->nops > 1)
-		rc = merge_files(s);
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nexprs; i++) {
-		if ((rc = add_input(s, s->nexprs > 1 ? "-e #%zu" : "-e", NULL, i + 1)) != EXIT_FINE)
-			break;
-		rc = parse_text(s, s->ninputs - 1, s->exprs[i], strlen(s->exprs[i]));
-	}
-	return rc;
-}
-
 /* ---- applying -------------------------------------------------------------------- */
 
 static int stat_path(void *arg, const char *path, uint32_t *dev, uint64_t *inode)
@@ -514,7 +301,7 @@ static int apply_step(struct sim *s, struct sim_step *st)
 	if (r == 0)
 		sim_order_after(s, st);
 	if (r == -ENOENT)
-		return cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, st->input),
+		return cli_error(EXIT_BADINPUT, "%s: %s", sim_input_for_message(s, st->input),
 				 s->procs.errmsg);
 	if (r < 0)
 		return cli_error(EXIT_TARGET, "out of memory");
@@ -546,25 +333,40 @@ static int choose_shown(struct sim *s)
 		if (!s->shown)
 			return cli_usage_error("--pid %ld: no such process in the calls", s->pid);
 	}
-	if (s->shown)
+	if (s->shown && calls_proc_model(s->shown))
 		s->m = calls_proc_model(s->shown);
+	else if (s->shown)	/* not kept: cannot happen (keep_pid), but never print another's */
+		return cli_error(EXIT_TARGET, "the address space of %ld was not kept", s->shown->pid);
 	return EXIT_FINE;
 }
 
-static int apply_all(struct sim *s)
+static void start_procs(struct sim *s)
 {
-	int rc = EXIT_FINE;
-
 	calls_procs_init(&s->procs, s->m);
 	s->procs.stat = stat_path;
 	s->procs.thp_file = thp_file_path;
 	s->procs.snapshot = snapshot_of;
 	s->procs.snapshot_arg = s;
 	s->procs.assume_written = s->assume_written;
+	s->procs.keep_pid = s->pid;
+	s->procs.keep_pid_given = s->pid_given;
 	s->vmas_before = s->m->count;
 	for (struct vma *v = s->m->first; v; v = v->next)
 		s->uncounted += v->start >= s->m->p.task_size;
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nsteps; i++) {
+}
+
+static void step_release(struct sim_step *st)
+{
+	call_release(&st->call);
+	free(st->ev);
+}
+
+int sim_flush(struct sim *s, size_t n)
+{
+	int rc = EXIT_FINE;
+	size_t i;
+
+	for (i = 0; rc == EXIT_FINE && i < n; i++) {
 		size_t first = sim_order_before(s, i);
 		if (first < s->nsteps) {	/* a munmap that the results say came first */
 			rc = apply_step(s, &s->steps[first]);
@@ -573,23 +375,49 @@ static int apply_all(struct sim *s)
 		}
 		if (rc == EXIT_FINE && !s->steps[i].done)
 			rc = apply_step(s, &s->steps[i]);
+		s->steps[i].done = false;
 	}
-	if (rc == EXIT_FINE)
-		rc = choose_shown(s);
-	/* smaps values of the start are not predictions: print none */
+	for (i = 0; rc == EXIT_FINE && i < n; i++)
+		sim_print_step(s, &s->steps[i]);
+	for (i = 0; i < n; i++)
+		step_release(&s->steps[i]);
+	memmove(s->steps, s->steps + n, (s->nsteps - n) * sizeof(*s->steps));
+	s->nsteps -= n;
+	return rc;
+}
+
+/* After the last call: the space to print; its snapshot smaps values are no predictions. */
+static int finish_calls(struct sim *s)
+{
+	int rc = choose_shown(s);
+
 	for (struct vma *v = s->m->first; v; v = v->next)
 		vma_smaps_drop(s->m, v);
 	return rc;
+}
+
+/* Copy the spool to standard output: the whole output, or nothing before an error. */
+static int copy_spool(FILE *spool)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	if (fflush(spool) || fseek(spool, 0, SEEK_SET))
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			break;
+	if (ferror(spool) || fflush(stdout) || ferror(stdout))
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(errno));
+	return EXIT_FINE;
 }
 
 /* ---- the command ------------------------------------------------------------------ */
 
 static void sim_release(struct sim *s)
 {
-	for (size_t i = 0; i < s->nsteps; i++) {
-		call_release(&s->steps[i].call);
-		free(s->steps[i].ev);
-	}
+	for (size_t i = 0; i < s->nsteps; i++)
+		step_release(&s->steps[i]);
 	free(s->steps);
 	for (size_t i = 0; i < s->ninputs; i++)
 		free(s->inputs[i]);
@@ -607,18 +435,31 @@ static void sim_release(struct sim *s)
 		vma_model_release(&s->own);
 }
 
-static int sim_print(const struct sim *s)
+/*
+ * Text and JSON name every call: they go to a temporary spool as the calls
+ * are applied (memory stays flat in the log's length) and reach standard
+ * output only when everything went well.  maps and smaps print at the end.
+ */
+static int sim_run(struct sim *s)
 {
-	switch (s->format) {
-	case SIM_JSON:
-		return sim_print_json(s, stdout);
-	case SIM_MAPS:
-		return sim_print_maps(s, stdout, false);
-	case SIM_SMAPS:
-		return sim_print_maps(s, stdout, true);
-	default:
-		return sim_print_text(s, stdout);
-	}
+	bool spool = s->format == SIM_TEXT || s->format == SIM_JSON;
+	FILE *out = spool ? tmpfile() : stdout;
+	int rc;
+
+	if (!out)
+		return cli_error(EXIT_TARGET, "cannot make a temporary file: %s", strerror(errno));
+	start_procs(s);
+	sim_print_begin(s, out);
+	rc = sim_read_calls(s);
+	if (rc == EXIT_FINE)
+		rc = finish_calls(s);
+	if (rc == EXIT_FINE)
+		rc = sim_print_end(s);
+	if (rc == EXIT_FINE && spool)
+		rc = copy_spool(out);
+	if (spool)
+		fclose(out);
+	return rc;
 }
 
 static int sim_exec(int argc, char **argv)
@@ -629,15 +470,11 @@ static int sim_exec(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	rc = sim_parse_args(&s, argc, argv);
 	if (rc == EXIT_FINE)
-		rc = read_calls(&s);
-	if (rc == EXIT_FINE)
 		rc = load_space(&s);
 	if (rc == EXIT_FINE) {
 		choose_max_map_count(&s);
-		rc = apply_all(&s);
+		rc = sim_run(&s);
 	}
-	if (rc == EXIT_FINE)
-		rc = sim_print(&s);
 	if (rc == EXIT_FINE && s.strict && s.disagreements)
 		rc = EXIT_DIFFER;
 	sim_release(&s);

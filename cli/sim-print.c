@@ -152,7 +152,7 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 	const struct call_outcome *o = &st->out;
 
 	fprintf(out, "%s:%zu: ", s->inputs[st->input], c->lineno);
-	if (s->procs.nprocs > 1 && st->task)
+	if (st->task)
 		fprintf(out, "[pid %ld] ", st->task);
 	fputs_escaped(c->text, strlen(c->text), out);
 	print_predicted(out, st);
@@ -353,11 +353,8 @@ static void print_summary(const struct sim *s, FILE *out)
 	print_unsure(s, out);
 }
 
-int sim_print_text(const struct sim *s, FILE *out)
+static int print_text_end(const struct sim *s, FILE *out)
 {
-	for (size_t i = 0; i < s->nsteps; i++)
-		if (s->steps[i].out.applied)
-			print_step(s, &s->steps[i], out);
 	print_summary(s, out);
 	return finish(out);
 }
@@ -524,40 +521,43 @@ static void json_summary(struct json_writer *w, const struct sim *s)
 	jw_end_object(w);
 }
 
-int sim_print_json(const struct sim *s, FILE *out)
+static void json_begin(struct sim *s, FILE *out)
 {
-	struct json_writer w;
+	struct json_writer *w = &s->jw;
 
-	jw_init(&w, out, true);
-	jw_begin_object(&w);
-	jw_kv_string(&w, "schema", JSON_SCHEMA);
-	jw_key(&w, "source");
+	jw_init(w, out, true);
+	jw_begin_object(w);
+	jw_kv_string(w, "schema", JSON_SCHEMA);
+	jw_key(w, "source");
 	if (s->have_src)
-		json_source_meta(&w, &s->src);
+		json_source_meta(w, &s->src);
 	else
-		jw_null(&w);
-	jw_key(&w, "calls");
-	jw_begin_array(&w);
-	for (size_t i = 0; i < s->nsteps; i++)
-		if (s->steps[i].out.applied)
-			json_step(&w, s, &s->steps[i]);
-	jw_end_array(&w);
-	jw_key(&w, "summary");
-	json_summary(&w, s);
-	jw_key(&w, "vmas");
-	jw_begin_array(&w);
+		jw_null(w);
+	jw_key(w, "calls");
+	jw_begin_array(w);
+}
+
+static int json_end(struct sim *s)
+{
+	struct json_writer *w = &s->jw;
+
+	jw_end_array(w);
+	jw_key(w, "summary");
+	json_summary(w, s);
+	jw_key(w, "vmas");
+	jw_begin_array(w);
 	for (const struct vma *v = s->m->first; v; v = v->next)
-		json_vma(&w, s->m, v);
-	jw_end_array(&w);
-	jw_end_object(&w);
-	if (jw_finish(&w) < 0)
+		json_vma(w, s->m, v);
+	jw_end_array(w);
+	jw_end_object(w);
+	if (jw_finish(w) < 0)
 		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(EIO));
 	return EXIT_FINE;
 }
 
 /* ---- maps and smaps ------------------------------------------------------------ */
 
-int sim_print_maps(const struct sim *s, FILE *out, bool smaps)
+static int print_maps(const struct sim *s, FILE *out, bool smaps)
 {
 	char *buf = NULL;
 	size_t cap = 0;
@@ -579,4 +579,37 @@ int sim_print_maps(const struct sim *s, FILE *out, bool smaps)
 	}
 	free(buf);
 	return rc == EXIT_FINE ? finish(out) : rc;
+}
+
+/* ---- streaming: the steps as they are applied, then the end ---------------------- */
+
+void sim_print_begin(struct sim *s, FILE *out)
+{
+	s->out = out;
+	if (s->format == SIM_JSON)
+		json_begin(s, out);
+}
+
+void sim_print_step(struct sim *s, const struct sim_step *st)
+{
+	if (!st->out.applied)
+		return;
+	if (s->format == SIM_TEXT)
+		print_step(s, st, s->out);
+	else if (s->format == SIM_JSON)
+		json_step(&s->jw, s, st);
+}
+
+int sim_print_end(struct sim *s)
+{
+	switch (s->format) {
+	case SIM_JSON:
+		return json_end(s);
+	case SIM_MAPS:
+		return print_maps(s, s->out, false);
+	case SIM_SMAPS:
+		return print_maps(s, s->out, true);
+	default:
+		return print_text_end(s, s->out);
+	}
 }

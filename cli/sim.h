@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/json.h"
 #include "engine/calls.h"
 
 /* One call read from the input, and what the simulation made of it. */
@@ -70,11 +71,17 @@ struct sim {
 	size_t first_skipped;		/* line of the first one */
 	size_t first_skipped_input;
 
-	/* the calls */
+	/* the calls, a window of them at a time */
+	bool buffer_all;		/* keep every step until the end (several --ops files) */
+	long file_pid;			/* the PID of the file being read (strace -ff), or 0 */
 	char **inputs;			/* names for messages ("log.txt", "-e #2") */
 	size_t ninputs;
 	struct sim_step *steps;
 	size_t nsteps, capsteps;
+
+	/* the output: a spool, copied to standard output at the end */
+	FILE *out;
+	struct json_writer jw;
 
 	/* the summary */
 	size_t vmas_before;
@@ -87,10 +94,22 @@ struct sim {
 	size_t reordered;		/* calls applied before their place (sim-order.c) */
 };
 
-/* Output (cli/sim-print.c); return an exit code (EXIT_TARGET on write errors). */
-int sim_print_text(const struct sim *s, FILE *out);
-int sim_print_json(const struct sim *s, FILE *out);
-int sim_print_maps(const struct sim *s, FILE *out, bool smaps);
+/*
+ * Output (cli/sim-print.c), streamed: begin, each step once applied, and the
+ * end (summary, final space); sim_print_end returns an exit code
+ * (EXIT_TARGET on write errors).
+ */
+void sim_print_begin(struct sim *s, FILE *out);
+void sim_print_step(struct sim *s, const struct sim_step *st);
+int sim_print_end(struct sim *s);
+
+/* Reading the calls (cli/sim-input.c); an exit code. */
+#define SIM_WINDOW 256			/* steps applied at once (a look-ahead for sim-order.c) */
+int sim_read_calls(struct sim *s);
+int sim_add_step(struct sim *s, struct call *c, size_t input);
+const char *sim_input_for_message(const struct sim *s, size_t input);
+/* Apply, print and free the first n steps (cli/cmd-sim.c); an exit code. */
+int sim_flush(struct sim *s, size_t n);
 
 /* Threads' calls that overlap in time (cli/sim-order.c). */
 size_t sim_order_before(struct sim *s, size_t i);

@@ -272,6 +272,7 @@ struct calls_proc {
 	size_t first_line;	/* of its first line */
 	bool exited;
 	bool guessed;		/* its origin is a guess: no clone line, or two in flight */
+	bool was_partial;	/* calls_proc_partial of an exited task whose space is gone */
 	bool fork_inflight;	/* its clone/fork is between <unfinished> and resumed */
 	uint64_t fork_flags;
 	size_t fork_line;
@@ -287,6 +288,8 @@ struct calls_procs {
 	void *stat_arg;
 	bool follow_recorded;
 	bool assume_written;
+	long keep_pid;		/* keep this task's space after it exits (and the first's) */
+	bool keep_pid_given;
 	calls_snapshot_fn snapshot;
 	void *snapshot_arg;
 
@@ -312,6 +315,7 @@ void calls_procs_release(struct calls_procs *ps);
 int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_outcome *out,
 		      struct vma_effects *fx, struct calls_proc **who);
 struct calls_proc *calls_procs_find(struct calls_procs *ps, long pid);
+/* NULL once the task exited, unless it is the first or keep_pid. */
 struct vma_model *calls_proc_model(const struct calls_proc *p);
 /* Made by an execve without a snapshot: the image's own mappings are missing. */
 bool calls_proc_partial(const struct calls_proc *p);

@@ -71,19 +71,25 @@ static int fd_name(struct vma_model *m, const struct calls_fd *f, uint32_t *id)
 	return vma_intern_checked(m, f->esc, strlen(f->esc), id);
 }
 
+/* Is v a mapping of f's file (by name: nothing is interned for opens never mapped)? */
+static bool maps_file(const struct vma_model *m, const struct vma *v, const struct calls_fd *f)
+{
+	size_t n = strlen(f->esc);
+
+	return v->name && vma_name_len(m, v->name) == n && !memcmp(vma_name(m, v->name), f->esc, n);
+}
+
 /* Device and inode of path: from a snapshot mapping of it, else stat(). */
 static void file_identity(struct calls_ctx *ctx, struct vma_model *m, struct calls_fd *f)
 {
 	struct vma_mapfile *mf = &f->file;
-	uint32_t name;
 
-	if (fd_name(m, f, &name) == 0)
-		for (struct vma *v = m->first; v; v = v->next)
-			if (v->name == name && (v->inode || v->dev)) {
-				mf->dev = v->dev;
-				mf->inode = v->inode;
-				return;
-			}
+	for (struct vma *v = m->first; v; v = v->next)
+		if (maps_file(m, v, f) && (v->inode || v->dev)) {
+			mf->dev = v->dev;
+			mf->inode = v->inode;
+			return;
+		}
 	if (ctx->stat && ctx->stat(ctx->stat_arg, f->path, &mf->dev, &mf->inode) < 0) {
 		mf->dev = 0;
 		mf->inode = 0;
@@ -267,13 +273,9 @@ static void fd_set_mode(struct calls_fd *f, enum open_mode mode)
  */
 static void fd_assume_mode(struct vma_model *m, struct calls_fd *f)
 {
-	uint32_t name;
-
 	fd_set_mode(f, OPEN_UNKNOWN);
-	if (fd_name(m, f, &name) < 0)
-		return;
 	for (struct vma *v = m->first; v; v = v->next)
-		if (v->name == name && (v->flags & VMF(MAYSHARE)) &&
+		if (maps_file(m, v, f) && (v->flags & VMF(MAYSHARE)) &&
 		    !(v->flags & VMF(MAYWRITE)) && !(v->bits & VMA_B_FLAGS_INFERRED)) {
 			f->file.readonly = true;
 			return;

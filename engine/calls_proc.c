@@ -296,6 +296,23 @@ static int do_fork(struct calls_procs *ps, struct calls_proc *p, const struct ca
 	return child_proc(ps, i, child, c->clone_flags, c->lineno);
 }
 
+/*
+ * A task exited: its space is dropped when no other task uses it and it is
+ * not the one to print (the first process, or ps->keep_pid), so that a log
+ * of many short processes takes memory for the live ones only.
+ */
+static void task_exit(struct calls_procs *ps, struct calls_proc *p)
+{
+	p->exited = true;
+	if (p == &ps->procs[0] || (ps->keep_pid_given && p->pid == ps->keep_pid))
+		return;
+	p->was_partial = p->mm->partial;
+	mm_put(p->mm);
+	p->mm = NULL;
+	fdtab_put(p->fds);
+	p->fds = NULL;
+}
+
 static int do_exec(struct calls_procs *ps, struct calls_proc *p, const struct call *c)
 {
 	struct calls_mm *mm;
@@ -316,8 +333,8 @@ static int do_exec(struct calls_procs *ps, struct calls_proc *p, const struct ca
 	fdtab_exec(p->fds);
 	for (size_t i = 0; i < ps->nprocs; i++)	/* the other threads die */
 		if (&ps->procs[i] != p && ps->procs[i].leader == p->leader &&
-		    ps->procs[i].mm == p->mm)
-			ps->procs[i].exited = true;
+		    !ps->procs[i].exited && ps->procs[i].mm == p->mm)
+			task_exit(ps, &ps->procs[i]);
 	mm_put(p->mm);
 	p->mm = mm;
 	p->leader = p->pid;
@@ -348,7 +365,7 @@ int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_
 	case CALL_EXEC:
 		return do_exec(ps, p, c);
 	case CALL_EXIT:
-		p->exited = true;
+		task_exit(ps, p);
 		return 0;
 	default:
 		break;
@@ -366,16 +383,16 @@ int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_
 
 struct vma_model *calls_proc_model(const struct calls_proc *p)
 {
-	return p->mm->m;
+	return p->mm ? p->mm->m : NULL;
 }
 
 bool calls_proc_partial(const struct calls_proc *p)
 {
-	return p->mm->partial;
+	return p->mm ? p->mm->partial : p->was_partial;
 }
 
 /* Do a and b share one address space? */
 bool calls_proc_same_space(const struct calls_proc *a, const struct calls_proc *b)
 {
-	return a->mm == b->mm;
+	return a->mm && a->mm == b->mm;
 }
