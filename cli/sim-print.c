@@ -232,7 +232,8 @@ static void print_processes(const struct sim *s, FILE *out)
 
 enum { UNSURE_ANON, UNSURE_STACK, UNSURE_FILE, UNSURE_ORDER, UNSURE_N };
 static const char *const unsure_why[UNSURE_N] = {
-	[UNSURE_ANON] = "VM_ACCOUNT stays only if it was written (no log shows writes)",
+	[UNSURE_ANON] = "whether it was written (no log shows writes) decides its VM_ACCOUNT "
+			"or merges",
 	[UNSURE_STACK] = "grows down by page faults no log shows",
 	[UNSURE_FILE] = "its file could not be stat'ed: device and inode unknown",
 	[UNSURE_ORDER] = "changed by calls of threads that overlapped in time",

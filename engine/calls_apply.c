@@ -424,6 +424,31 @@ static void assume_written(struct vma_model *m, uint64_t start, uint64_t len)
 		}
 }
 
+/*
+ * A merge of two VMAs of private writable anonymous memory that existed
+ * before the call (mprotect, madvise... back to equal flags, or a new
+ * mapping that joins both its neighbours): had they been written apart, no
+ * log shows it, with separate anon_vmas, they would have stayed apart.  A
+ * new mapping joining one neighbour merges either way.
+ */
+static void unsure_merges(struct vma_model *m, const struct call *c, const struct vma_effects *fx,
+			  size_t first)
+{
+	bool fresh = c->kind == CALL_MMAP || c->kind == CALL_BRK || c->kind == CALL_MREMAP;
+
+	for (size_t i = first; i < fx->n; i++) {
+		const struct vma_event *e = &fx->ev[i];
+		bool both = e->start < e->old_start && e->end > e->old_end;
+		struct vma *v;
+
+		if ((e->kind != VMA_EV_MERGE && e->kind != VMA_EV_EXPAND) || (fresh && !both))
+			continue;
+		v = vma_lookup(m, e->start);
+		if (v && !v->file && (v->flags & VMF(MAYWRITE)) && !(v->flags & VMF(SHARED)))
+			v->bits |= VMA_B_UNSURE_ANON;
+	}
+}
+
 /* What a call did that the log cannot show: marks, or the --assume-written writes. */
 static void unseen(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 		   const uint64_t *x, uint64_t res, uint64_t old_brk, bool unsure, bool stat_failed)
@@ -522,13 +547,24 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 {
 	bool unsure = false, stat_failed = false;
 	uint64_t old_brk = m->p.brk;
+	struct vma_effects local;
+	size_t first;
 	int r;
 
+	if (!fx) {
+		vma_effects_init(&local);
+		fx = &local;
+	}
+	first = fx->n;
 	if ((c->kind == CALL_MPROTECT || c->kind == CALL_PKEY_MPROTECT) && !ctx->assume_written)
 		unsure = account_unsure(m, x[0], x[1], (int)x[2]);
 	r = run_op(ctx, m, c, x, res, fx, &stat_failed);
 	if (r == 0)
 		unseen(ctx, m, c, x, *res, old_brk, unsure, stat_failed);
+	if (r == 0 && !ctx->assume_written)
+		unsure_merges(m, c, fx, first);
+	if (fx == &local)
+		vma_effects_release(&local);
 	return r;
 }
 

@@ -274,7 +274,7 @@ mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</nonexistent/perf
 EOF
 run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log"
 like "$OUT" '^  uncertain: 3 VMAs depend on what no log shows$' "uncertain VMAs are counted"
-like "$OUT" '^    600000000000-600000001000: VM_ACCOUNT stays only if it was written' \
+like "$OUT" '^    600000000000-600000001000: whether it was written \(no log shows writes\) decides its VM_ACCOUNT' \
 	"mprotect(PROT_NONE) of memory that may have been written: marked"
 like "$OUT" "^    610000000000-610000001000 /nonexistent/perf-data: its file could not be stat'ed" \
 	"a file that cannot be stat'ed: marked, not silently 00:00 0"
@@ -516,7 +516,7 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 		same_space "$TMPD/written.pred" "$TMPD/written.after"
 	ok $? "recorded write then PROT_NONE: --assume-written equals the kernel"
 	run "$VMATOOL" sim --snapshot "$TMPD/written.before" --ops "$TMPD/written.cut"
-	like "$OUT" 'VM_ACCOUNT stays only if it was written' "without it, the VMA is marked uncertain"
+	like "$OUT" 'whether it was written \(no log shows writes\) decides its VM_ACCOUNT' "without it, the VMA is marked uncertain"
 	# descriptors: with close() in the log, two opens of one file stay apart
 	record file-close memory,close file
 	replay file-close
