@@ -143,6 +143,9 @@ struct source {
 	char *target;		/* as the user wrote it */
 	char *path;		/* file read, or /proc/PID/... */
 	bool has_smaps;		/* the model has smaps values */
+	bool has_machine;	/* the model's machine settings are the source's own:
+				 * recorded in a JSON snapshot, or probed for a live
+				 * target (source_use_machine) */
 	unsigned name_column;	/* from the parser, for byte-identical output */
 	struct proc_meta meta;
 	struct vma_model model;
@@ -163,6 +166,23 @@ void source_release(struct source *s);
  * returns an exit code.  For output that is the kernel's text unchanged.
  */
 int source_read_raw_maps(const char *target, char **text, size_t *len);
+/*
+ * The machine of s into *p: the one a JSON snapshot recorded, else the
+ * running machine's, probed (once per run; for a live target with its own
+ * personality and limit).  Saved text and old snapshots record none.
+ */
+void source_machine(const struct source *s, struct vma_params *p);
+/*
+ * Make s->model follow source_machine's settings, for the operations of sim
+ * and diff --explain.  Nothing else probes: reading a target needs no machine.
+ */
+void source_use_machine(struct source *s);
+/*
+ * Apply `--machine NAME=VALUE` settings to m, after source_use_machine.  A
+ * bad name or value: the message ("unknown machine setting 'x'") is printed
+ * and EXIT_BADINPUT returned.
+ */
+int source_set_machine(struct vma_model *m, const char *const *settings, size_t n);
 /* For live sources: the pid; -1 for files. */
 pid_t source_pid(const struct source *s);
 /* Resolve a target to a pid (number, "self", name via libproc2); exit code. */

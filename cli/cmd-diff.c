@@ -26,6 +26,8 @@ static const struct cmd_option diff_options[] = {
 	{ "explain", 'e', NULL, "show calls that turn A into B, checked on the engine", NULL },
 	{ "bytes", 'b', NULL, "print sizes in bytes", NULL },
 	{ "no-smaps", 0, NULL, "read only maps of live targets (no usage deltas)", NULL },
+	{ "machine", 'm', "NAME=VALUE", "with --explain: a kernel setting to explain by, e.g. "
+	  "zero_page=false (repeatable)", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -34,6 +36,8 @@ struct diff_cmd {
 	enum color_mode color;
 	uint64_t min_delta;
 	const char *target[2];
+	const char *machine[16];	/* --machine NAME=VALUE, in order */
+	size_t nmachine;
 };
 
 static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
@@ -65,12 +69,19 @@ static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
 			d->exact = true;
 		} else if (!strcmp(name, "no-smaps")) {
 			d->smaps = false;
+		} else if (!strcmp(name, "machine")) {
+			if (d->nmachine == sizeof(d->machine) / sizeof(d->machine[0]))
+				rc = cli_usage_error("too many --machine settings");
+			else
+				d->machine[d->nmachine++] = a.arg;
 		}
 	}
 	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
 		rc = -1;
 	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
 		rc = EXIT_BADINPUT;
+	else if (rc == EXIT_FINE && d->nmachine && !d->explain)
+		rc = cli_usage_error("--machine applies to --explain only");
 	else if (rc == EXIT_FINE && d->json && (d->exact || d->color_given))
 		rc = cli_usage_error("--%s applies to --format text only", d->exact ? "bytes" : "color");
 	else if (rc == EXIT_FINE && argc - a.optind != 2)
@@ -177,6 +188,12 @@ static int diff_run(const struct diff_cmd *d, struct source *src)
 
 	diff_result_init(&r);
 	diff_explain_init(&e);
+	if (d->explain) {	/* the calls run by A's machine: its own, or this one's */
+		source_use_machine(&src[0]);
+		rc = source_set_machine(&src[0].model, d->machine, d->nmachine);
+		if (rc != EXIT_FINE)
+			return rc;
+	}
 	rc = diff_models(&src[0].model, &src[1].model, &o, &r);
 	if (rc == 0 && r.n > 0 && d->explain) {
 		why_not = unexplainable(&src[0], &src[1], buf, sizeof(buf));

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/machine.h"
 #include "cli/sim.h"
 #include "engine/calls.h"
 
@@ -38,6 +39,8 @@ static const struct cmd_option sim_options[] = {
 	{ "assume-written", 0, NULL, "take private writable memory as written as soon as it is "
 	  "mapped (strace shows no page faults)", NULL },
 	{ "max-map-count", 0, "N", "the vm.max_map_count to simulate", NULL },
+	{ "machine", 'm', "NAME=VALUE", "a kernel setting to simulate, e.g. zero_page=false "
+	  "(repeatable; see MACHINE SETTINGS in vmatool(1))", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -114,6 +117,8 @@ static int parse_option(struct sim *s, const char *name, const char *arg)
 		return add_ptr(&s->ops, &s->nops, arg);
 	} else if (!strcmp(name, "expr")) {
 		return add_ptr(&s->exprs, &s->nexprs, arg);
+	} else if (!strcmp(name, "machine")) {
+		return add_ptr(&s->machine, &s->nmachine, arg);
 	} else if (!strcmp(name, "format")) {
 		return parse_format(s, arg);
 	} else if (!strcmp(name, "strict")) {
@@ -179,9 +184,25 @@ static int load_snaps(struct sim *s, const struct source_opts *o)
 			return rc;
 		}
 		n->loaded = true;
+		source_use_machine(&n->src);	/* a snapshot's own machine, as the first's */
+		if (s->nmachine &&
+		    (rc = source_set_machine(&n->src.model, s->machine, s->nmachine)) != EXIT_FINE)
+			return rc;
 		vma_infer_hidden(&n->src.model);
 	}
 	return EXIT_FINE;
+}
+
+/* Was --machine NAME=... (or the bare word NAME) given? */
+static bool machine_arg_given(const struct sim *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < s->nmachine; i++)
+		if (!strncmp(s->machine[i], name, n) &&
+		    (s->machine[i][n] == '=' || s->machine[i][n] == 0))
+			return true;
+	return false;
 }
 
 static int load_space(struct sim *s)
@@ -201,20 +222,36 @@ static int load_space(struct sim *s)
 		s->have_src = true;
 		s->m = &s->src.model;
 		s->name_column = s->src.name_column;
+		s->machine_from = s->src.kind == SOURCE_LIVE ? "the running kernel" :
+				  s->src.has_machine ? "the snapshot" : "the running kernel";
+		source_use_machine(&s->src);
 		vma_infer_hidden(s->m);
 	} else {
 		vma_params_default(&p);
+		machine_probe(&p);
 		if (vma_model_init(&s->own, &p) < 0)
 			return cli_error(EXIT_TARGET, "out of memory");
 		s->have_own = true;
 		s->m = &s->own;
+		s->machine_from = "the running kernel";
+	}
+	if (s->nmachine) {
+		rc = source_set_machine(s->m, s->machine, s->nmachine);
+		if (rc != EXIT_FINE)
+			return rc;
+		s->machine_from = machine_arg_given(s, "upstream") ? "--machine" :
+				  !strcmp(s->machine_from, "the snapshot") ?
+				  "the snapshot and --machine" : "the running kernel and --machine";
 	}
 	if (!s->name_column)
 		s->name_column = 73;
 	return load_snaps(s, &o);
 }
 
-/* vm.max_map_count: --max-map-count, else the snapshot's, else this kernel's. */
+/*
+ * vm.max_map_count: --max-map-count, else --machine max_map_count=N, else
+ * the snapshot's, else this kernel's.
+ */
 static void choose_max_map_count(struct sim *s)
 {
 	long k;
@@ -222,6 +259,9 @@ static void choose_max_map_count(struct sim *s)
 	if (s->max_map_count_opt) {
 		s->max_map_count = (uint32_t)s->max_map_count_opt;
 		s->max_map_count_from = "--max-map-count";
+	} else if (machine_arg_given(s, "max_map_count")) {
+		s->max_map_count = s->m->p.max_map_count;
+		s->max_map_count_from = "--machine";
 	} else if (s->have_src && s->src.meta.max_map_count > 0) {
 		s->max_map_count = (uint32_t)s->src.meta.max_map_count;
 		s->max_map_count_from = s->src.kind == SOURCE_LIVE ? "the running kernel"
@@ -429,6 +469,7 @@ static void sim_release(struct sim *s)
 		if (s->snaps[i].loaded)
 			source_release(&s->snaps[i].src);
 	free(s->snaps);
+	free(s->machine);
 	if (s->have_src)
 		source_release(&s->src);
 	else if (s->have_own)

@@ -18,6 +18,7 @@
 #include "cli/json-fast.h"
 #include "cli/json-scan.h"
 #include "cli/json.h"
+#include "engine/machine.h"
 #include "engine/maps.h"
 
 #define FALLBACK JSON_FAST_FALLBACK
@@ -148,6 +149,60 @@ static bool smaps_keys(struct fast *f)
 	return js_take(j, ']');
 }
 
+/* One member of "machine": the model's setting of that name (unknown: skipped). */
+static bool machine_member(struct fast *f, const char *k)
+{
+	struct jr *j = &f->j;
+	int i = vma_setting_find(k, strlen(k));
+	char text[32];
+	uint64_t v;
+	bool b;
+
+	if (i < 0)
+		return js_skip(j);
+	switch (vma_setting_at((size_t)i)->kind) {
+	case VMA_SETTING_BOOL:
+		if (!js_boolean(j, &b))
+			return false;
+		snprintf(text, sizeof(text), "%s", b ? "true" : "false");
+		break;
+	case VMA_SETTING_UINT:
+		if (!js_u64(j, &v))
+			return false;
+		snprintf(text, sizeof(text), "%llu", (unsigned long long)v);
+		break;
+	default:
+		if (!js_str(j) || j->len >= sizeof(text))
+			return false;
+		memcpy(text, j->buf, j->len + 1);
+		break;
+	}
+	return vma_model_set_setting(&f->s->model, (size_t)i, text, strlen(text)) == 0;
+}
+
+/* "machine": {...}; anything odd falls back to the full loader, which words it. */
+static bool machine_object(struct fast *f)
+{
+	struct jr *j = &f->j;
+	char k[32];
+
+	if (js_word(j, "null"))
+		return true;
+	if (!js_take(j, '{'))
+		return false;
+	f->s->has_machine = true;
+	if (js_take(j, '}'))
+		return true;
+	do {
+		if (!js_key(j) || j->len >= sizeof(k))
+			return false;
+		memcpy(k, j->buf, j->len + 1);
+		if (!machine_member(f, k))
+			return false;
+	} while (js_take(j, ','));
+	return js_take(j, '}');
+}
+
 static bool source_member(struct fast *f, const char *k)
 {
 	struct proc_meta *me = &f->s->meta;
@@ -182,6 +237,8 @@ static bool source_member(struct fast *f, const char *k)
 		return rollup(f);
 	if (!strcmp(k, "smaps_keys"))
 		return smaps_keys(f);
+	if (!strcmp(k, "machine"))
+		return machine_object(f);
 	if (strcmp(k, "pid") && strcmp(k, "start_time") && strcmp(k, "page_size") &&
 	    strcmp(k, "max_map_count") && strcmp(k, "time") && strcmp(k, "name_column"))
 		return js_skip(j);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli/json.h"
+#include "engine/machine.h"
 #include "engine/maps.h"
 
 /* ---- the writer ----------------------------------------------------------- */
@@ -383,6 +384,28 @@ static void json_smaps_keys(struct json_writer *w, const struct vma_model *m)
 	jw_end_array(w);
 }
 
+void json_machine(struct json_writer *w, const struct vma_params *p)
+{
+	char val[32];
+
+	jw_key(w, "machine");
+	jw_begin_object(w);
+	for (size_t i = 0; i < vma_setting_count(); i++) {
+		const struct vma_setting *st = vma_setting_at(i);
+
+		jw_key(w, st->name);
+		if (st->kind == VMA_SETTING_BOOL) {
+			jw_bool(w, vma_setting_value(p, i) != 0);
+		} else if (st->kind == VMA_SETTING_UINT) {
+			jw_u64(w, vma_setting_value(p, i));
+		} else {
+			vma_setting_format(p, i, val, sizeof(val));
+			jw_string(w, val);
+		}
+	}
+	jw_end_object(w);
+}
+
 void json_source_meta(struct json_writer *w, const struct source *s)
 {
 	const struct proc_meta *me = &s->meta;
@@ -424,6 +447,12 @@ void json_source_meta(struct json_writer *w, const struct source *s)
 	}
 	if (s->has_smaps)
 		json_smaps_keys(w, &s->model);
+	if (s->has_machine || s->kind == SOURCE_LIVE) {	/* saved text records none */
+		struct vma_params p;
+
+		source_machine(s, &p);
+		json_machine(w, &p);
+	}
 	jw_end_object(w);
 }
 
@@ -523,6 +552,40 @@ static void load_meta(struct json_loader *l, json_t *src)
 	load_rollup(me, json_object_get(src, "rollup"));
 	if (col >= 20 && col <= 200)
 		l->s->name_column = (unsigned)col;
+}
+
+/*
+ * "machine": {"zero_page":false,...}: each member sets the model's machine
+ * setting of that name.  Members of a newer vmatool's machine are ignored.
+ */
+static int load_machine(struct json_loader *l, json_t *src)
+{
+	json_t *mach = json_object_get(src, "machine"), *val;
+	const char *key;
+	char text[32];
+
+	if (mach == NULL || json_is_null(mach))
+		return EXIT_FINE;
+	if (!json_is_object(mach))
+		return load_error(l, "source.machine must be an object");
+	json_object_foreach(mach, key, val) {
+		int i = vma_setting_find(key, strlen(key));
+
+		if (i < 0)
+			continue;
+		if (json_is_boolean(val))
+			snprintf(text, sizeof(text), "%s", json_is_true(val) ? "true" : "false");
+		else if (json_is_integer(val) && json_integer_value(val) >= 0)
+			snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(val));
+		else if (json_is_string(val))
+			snprintf(text, sizeof(text), "%s", json_string_value(val));
+		else
+			text[0] = 0;
+		if (vma_model_set_setting(&l->s->model, (size_t)i, text, strlen(text)) < 0)
+			return load_error(l, "source.machine.%s: bad value", key);
+	}
+	l->s->has_machine = true;
+	return EXIT_FINE;
 }
 
 /* json name -> key id for every smaps key of the model and the document. */
@@ -763,7 +826,9 @@ int json_load_source(struct source *s, const char *name, const char *buf, size_t
 		return load_error(&l, "\"source\" must be an object");
 	load_meta(&l, src);
 	l.smaps_size = json_is_true(json_object_get(src, "has_smaps"));
-	rc = load_smaps_keys(&l, src);
+	rc = load_machine(&l, src);
+	if (!rc)
+		rc = load_smaps_keys(&l, src);
 	if (!rc)
 		rc = load_vmas(&l, vmas);
 	json_decref(l.keymap);

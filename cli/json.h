@@ -30,7 +30,10 @@
  *              "has_smaps":B,"name_column":N (where /proc starts names: 73),
  *              "rollup":{"rss":N,...}   (smaps_rollup, only when read),
  *              "smaps_keys":[{"name":"Rss","json":"rss","width":16,"kb":true},...]
- *                           (only with smaps: how each field prints back)},
+ *                           (only with smaps: how each field prints back),
+ *              "machine":{"zero_page":B,"page_size":N,"thp":"madvise",...}
+ *                           (the kernel settings the model follows, engine/machine.h;
+ *                           absent for saved text, which records none)},
  *    "vmas":[{"start":"0x..","end":"0x..","size":N,"perms":"rw-p",
  *             "offset":"0x..","dev":"fe:00","inode":N,
  *             "name":S    (the name column exactly as /proc prints it, "" if none),
@@ -95,6 +98,8 @@ void jw_kv_bool(struct json_writer *w, const char *key, bool v);
 void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v);
 /* The "vmflags" array value of a flag set. */
 void json_vmflags(struct json_writer *w, vmf_t flags);
+/* The "machine" member: every machine setting of p (engine/machine.h). */
+void json_machine(struct json_writer *w, const struct vma_params *p);
 /* The "source" object value: metadata of s (live or loaded). */
 void json_source_meta(struct json_writer *w, const struct source *s);
 

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/json.h"
 #include "cli/sim.h"
+#include "engine/machine.h"
 #include "engine/maps.h"
 
 const char *sim_call_name(const struct call *c)
@@ -320,6 +321,20 @@ static void json_unsure(struct json_writer *w, const struct sim *s)
 	jw_end_array(w);
 }
 
+/* The machine simulated, when it is not upstream Linux's defaults. */
+static void print_machine(const struct sim *s, FILE *out)
+{
+	struct vma_params p = s->m->p, d;
+	char diff[1024];
+
+	vma_params_default(&d);
+	p.max_map_count = d.max_map_count;	/* the VMAs line says it, and whence */
+	if (vma_machine_differences(&p, diff, sizeof(diff)) == 0)
+		return;
+	fprintf(out, "  machine: %s (from %s; the rest as upstream Linux)\n", diff,
+		s->machine_from ? s->machine_from : "the defaults");
+}
+
 static void print_summary(const struct sim *s, FILE *out)
 {
 	size_t ncalls = 0;
@@ -329,6 +344,7 @@ static void print_summary(const struct sim *s, FILE *out)
 	fprintf(out, "summary:\n");
 	fprintf(out, "  VMAs: %zu before, %zu after (vm.max_map_count %" PRIu32 ", from %s)\n",
 		s->vmas_before, s->m->count, s->max_map_count, s->max_map_count_from);
+	print_machine(s, out);
 	fprintf(out, "  calls: %zu", ncalls);
 	for (unsigned k = 0, first = 1; k < CALL_KIND_COUNT; k++)
 		if (s->by_kind[k]) {
@@ -486,6 +502,8 @@ static void json_summary(struct json_writer *w, const struct sim *s)
 	jw_kv_u64(w, "vmas_after", s->m->count);
 	jw_kv_u64(w, "max_map_count", s->max_map_count);
 	jw_kv_string(w, "max_map_count_from", s->max_map_count_from);
+	json_machine(w, &s->m->p);
+	jw_kv_string(w, "machine_from", s->machine_from);
 	jw_key(w, "calls");
 	jw_begin_object(w);
 	for (unsigned k = 0; k < CALL_KIND_COUNT; k++)

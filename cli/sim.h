@@ -52,6 +52,8 @@ struct sim {
 	size_t nsnaps;
 	long pid;			/* --pid: whose address space is printed */
 	bool pid_given;
+	const char **machine;		/* --machine NAME=VALUE in order (borrowed) */
+	size_t nmachine;
 
 	/* the address space */
 	struct source src;		/* when there is a target */
@@ -62,6 +64,7 @@ struct sim {
 	unsigned name_column;
 	uint32_t max_map_count;
 	const char *max_map_count_from;	/* "--max-map-count", "the snapshot", ... */
+	const char *machine_from;	/* whose machine settings: "the snapshot", ... */
 
 	/* the processes of the log (engine/calls_proc.c); m is the one printed */
 	struct calls_procs procs;

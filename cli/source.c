@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/machine.h"
+#include "engine/machine.h"
 #include "cli/json-fast.h"
 #include "cli/json.h"
 #include "engine/maps.h"
@@ -215,24 +217,6 @@ int source_open_failed(pid_t pid, const char *path, int err)
 	return cli_error(EXIT_TARGET, "cannot read '%s': %s", path, strerror(err));
 }
 
-/*
- * Transparent huge pages as the engine needs them.  The 2 MiB placement of
- * large anonymous (and ext4/xfs/btrfs file) mappings depends only on THP
- * being built in (Linux 6.18 __get_unmapped_area tests
- * IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE), not the sysfs mode; measured in
- * "madvise" mode); the mode decides which read faults map a huge zero page,
- * which needs an anon_vma.
- */
-static void thp_params(struct vma_params *p)
-{
-	char *s = proc_read_small("/sys/kernel/mm/transparent_hugepage/enabled", NULL);
-
-	p->thp_enabled = access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
-	p->thp_always = s && strstr(s, "[always]");
-	p->thp_never = !p->thp_enabled || (s && strstr(s, "[never]"));
-	free(s);
-}
-
 static void params_live(struct source *s, pid_t pid)
 {
 	char *after, *st = stat_fields(pid, &after);
@@ -243,7 +227,6 @@ static void params_live(struct source *s, pid_t pid)
 		mmc = sysctl_max_map_count();
 	if (mmc > 0)
 		s->model.p.max_map_count = (uint32_t)mmc;
-	thp_params(&s->model.p);
 	if (st) {
 		/* field 47 start_brk: 0 unless we may read the process */
 		uint64_t start_brk = stat_field(after, 47);
@@ -511,6 +494,97 @@ int source_open(struct source *s, const char *target, const struct source_opts *
 	if (rc)
 		return rc;
 	return read_live(s, pid, o);
+}
+
+void source_machine(const struct source *s, struct vma_params *p)
+{
+	*p = s->model.p;
+	if (s->has_machine)
+		return;
+	machine_probe(p);
+	if (s->kind == SOURCE_LIVE)
+		machine_probe_process(p, s->meta.pid);
+	if (s->meta.max_map_count > 0)	/* the target's own limit, as read */
+		p->max_map_count = (uint32_t)s->meta.max_map_count;
+}
+
+void source_use_machine(struct source *s)
+{
+	struct vma_params p;
+
+	if (s->has_machine)
+		return;
+	source_machine(s, &p);
+	for (size_t i = 0; i < vma_setting_count(); i++) {
+		char val[32];
+
+		vma_setting_format(&p, i, val, sizeof(val));
+		/* refused only for the page size of a model read with another one */
+		(void)vma_model_set_setting(&s->model, i, val, strlen(val));
+	}
+	s->has_machine = s->kind == SOURCE_LIVE;	/* now the target's own */
+	if (s->model.p.legacy_layout)
+		vma_infer_params(&s->model);
+}
+
+/* Every machine setting to upstream Linux's default (the page size stays). */
+static void machine_set_upstream(struct vma_model *m)
+{
+	struct vma_params d;
+	char val[32];
+
+	vma_params_default(&d);
+	for (size_t i = 0; i < vma_setting_count(); i++) {
+		vma_setting_format(&d, i, val, sizeof(val));
+		(void)vma_model_set_setting(m, i, val, strlen(val));
+	}
+	vma_infer_params(m);
+}
+
+/* What a machine setting takes, for messages: "true or false", "a number", ... */
+static void setting_values(const struct vma_setting *st, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (st->kind == VMA_SETTING_BOOL) {
+		snprintf(buf, cap, "true or false");
+		return;
+	}
+	if (st->kind == VMA_SETTING_UINT) {
+		snprintf(buf, cap, "%s", !strcmp(st->name, "page_size") ? "a power of two from 4096" :
+			 !strcmp(st->name, "stack_guard_gap") ? "bytes, whole pages" : "a number");
+		return;
+	}
+	buf[0] = 0;
+	for (size_t k = 0; st->words[k] && n < cap; k++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", k == 0 ? "" :
+				      st->words[k + 1] ? ", " : " or ", st->words[k]);
+}
+
+int source_set_machine(struct vma_model *m, const char *const *settings, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const char *arg = settings[k], *eq = strchr(arg, '=');
+		int i = eq ? vma_setting_find(arg, (size_t)(eq - arg)) : -EINVAL;
+		char values[160];
+
+		if (!strcmp(arg, "upstream")) {
+			machine_set_upstream(m);
+			continue;
+		}
+		if (eq == NULL)
+			return cli_usage_error("--machine takes NAME=VALUE or upstream, not '%s'", arg);
+		if (i < 0)
+			return cli_usage_error("unknown machine setting '%.*s'", (int)(eq - arg), arg);
+		if (vma_model_set_setting(m, (size_t)i, eq + 1, strlen(eq + 1)) < 0) {
+			setting_values(vma_setting_at((size_t)i), values, sizeof(values));
+			return cli_usage_error("bad value '%s' for machine setting '%s' (%s)", eq + 1,
+					       vma_setting_at((size_t)i)->name, values);
+		}
+		if (!strcmp(vma_setting_at((size_t)i)->name, "legacy_va_layout"))
+			vma_infer_params(m);
+	}
+	return EXIT_FINE;
 }
 
 void source_release(struct source *s)

@@ -88,6 +88,7 @@ complete -c vmatool -n '__vmatool_using diff' -l min-delta -x -d 'Hide RSS/PSS/s
 complete -c vmatool -n '__vmatool_using diff' -s e -l explain -d 'Show calls that turn A into B, checked on the engine'
 complete -c vmatool -n '__vmatool_using diff' -s b -l bytes -d 'Print sizes in bytes'
 complete -c vmatool -n '__vmatool_using diff' -l no-smaps -d 'Read only maps of live targets (no usage deltas)'
+complete -c vmatool -n '__vmatool_using diff' -s m -l machine -x -a 'upstream zero_page= page_size= mmap_min_addr= max_map_count= overcommit_memory= thp= shmem_thp= anon_vma_name= mseal= soft_dirty= pku= stack_guard_gap= legacy_va_layout=' -d 'With --explain: a kernel setting to explain by (repeatable)'
 complete -c vmatool -n '__vmatool_using diff' -s h -l help -d 'Show help'
 
 # cmd: watch
@@ -111,6 +112,7 @@ complete -c vmatool -n '__vmatool_using sim' -l strict -d 'Exit 1 if a predictio
 complete -c vmatool -n '__vmatool_using sim' -l pid -x -d 'Print the address space of process PID of the log (default: the first)'
 complete -c vmatool -n '__vmatool_using sim' -l assume-written -d 'Take private writable memory as written as soon as it is mapped (strace shows no page faults)'
 complete -c vmatool -n '__vmatool_using sim' -l max-map-count -x -d 'The vm.max_map_count to simulate'
+complete -c vmatool -n '__vmatool_using sim' -s m -l machine -x -a 'upstream zero_page= page_size= mmap_min_addr= max_map_count= overcommit_memory= thp= shmem_thp= anon_vma_name= mseal= soft_dirty= pku= stack_guard_gap= legacy_va_layout=' -d 'A kernel setting to simulate, e.g. zero_page=false (repeatable)'
 complete -c vmatool -n '__vmatool_using sim' -s h -l help -d 'Show help'
 
 # cmd: help

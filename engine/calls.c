@@ -185,8 +185,9 @@ static const struct calls_sig sigs[] = {
 	{ "prctl", CALL_PRCTL_ANON_NAME, 5, 5, 5, { F, F, A, N, ARG_STR },
 	  { SYM_PR, SYM_PR_VMA },
 	  { "option", "arg2", "addr", "length", "name" } },
-	{ "touch", CALL_TOUCH, 2, 2, 2, { A, N }, { 0 },
-	  { "addr", "length" } },
+	/* touch(addr, len[, PROT_READ]): written, or with PROT_READ only read */
+	{ "touch", CALL_TOUCH, 2, 3, 3, { A, N, F }, { 0, 0, SYM_PROT },
+	  { "addr", "length", "access" } },
 	{ "close", CALL_CLOSE, 1, 1, 1, { ARG_FD }, { 0 },
 	  { "fd" } },
 	{ NULL, CALL_OTHER, 0, 0, 0, { 0 }, { 0 }, { 0 } }

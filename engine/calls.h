@@ -54,7 +54,7 @@ enum call_kind {
 	CALL_MUNLOCKALL,
 	CALL_MSEAL,
 	CALL_PRCTL_ANON_NAME,	/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, a, l, "n") */
-	CALL_TOUCH,		/* our own event: the program wrote to [a, a+l) */
+	CALL_TOUCH,		/* our own event: the program wrote (or, PROT_READ, read) [a, a+l) */
 	CALL_CLOSE,		/* close(fd): ends that descriptor's open */
 	CALL_FORK,		/* clone, clone3, fork, vfork: clone_flags, result = child */
 	CALL_EXEC,		/* execve, execveat: str = the program */

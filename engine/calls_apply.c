@@ -534,8 +534,8 @@ static int run_op(struct calls_ctx *ctx, struct vma_model *m, const struct call 
 		return vma_mseal(m, x[0], x[1], (unsigned long)x[2], fx);
 	case CALL_PRCTL_ANON_NAME:
 		return vma_set_anon_name(m, x[2], x[3], c->str, fx);
-	case CALL_TOUCH:
-		return vma_touch(m, x[0], x[1], fx);
+	case CALL_TOUCH:	/* a third argument without PROT_WRITE: a read */
+		return vma_fault(m, x[0], x[1], c->nargs < 3 || (x[2] & VMA_PROT_WRITE), fx);
 	default:
 		return 0;
 	}

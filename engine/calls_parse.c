@@ -537,8 +537,6 @@ int calls_lex_call(struct calls_lex *lx, struct call *c)
 	if (g && g->kind == CALL_PRCTL_ANON_NAME && c->arg[1].value != VMA_PR_SET_VMA_ANON_NAME)
 		return calls_lex_error(lx, start, "prctl(PR_SET_VMA) with an option other than "
 				 "PR_SET_VMA_ANON_NAME");
-	if (g && g->kind == CALL_TOUCH)
-		c->nargs = 2;
 	if (!g && calls_is_fork(lx->s + start, n)) {
 		c->kind = CALL_FORK;
 		c->clone_flags = calls_clone_flags(lx->s + start, n, c->text, strlen(c->text));

@@ -126,24 +126,51 @@ struct vma_cache {
 	uint64_t hits, misses;
 };
 
-/* Process-level parameters the operations need; all have defaults. */
+/* Transparent huge pages: /sys/kernel/mm/transparent_hugepage/enabled. */
+enum vma_thp_mode {
+	VMA_THP_ALWAYS,		/* upstream default */
+	VMA_THP_MADVISE,
+	VMA_THP_NEVER,
+	VMA_THP_ABSENT,		/* CONFIG_TRANSPARENT_HUGEPAGE=n */
+};
+
+/* Huge pages for shmem (shared anonymous memory, memfd, SysV shm): shmem_enabled. */
+enum vma_shmem_thp_mode {
+	VMA_SHMEM_THP_NEVER,	/* upstream default */
+	VMA_SHMEM_THP_ALWAYS,
+	VMA_SHMEM_THP_WITHIN_SIZE,
+	VMA_SHMEM_THP_ADVISE,
+	VMA_SHMEM_THP_DENY,
+	VMA_SHMEM_THP_FORCE,
+};
+
+/*
+ * Parameters the operations need; all have defaults (vma_params_default).
+ * The first group is the machine: kernel settings that change what happens
+ * to VMAs, with the upstream defaults; engine/machine.h names them, and a
+ * live target's come from probing the running kernel (cli/machine.c).  The
+ * second group belongs to one process.
+ */
 struct vma_params {
+	/* ---- the machine (engine/machine.c lists each with its name) ---- */
 	uint64_t page_size;		/* 4096 */
-	uint64_t task_size;		/* 0x7ffffffff000 */
-	uint64_t mmap_min_addr;		/* 4096 */
-	uint64_t mmap_base;		/* top of the top-down mmap area */
-	uint64_t stack_guard_gap;	/* 256 pages */
-	uint64_t start_brk, brk;	/* 0 = unknown */
-	uint32_t max_map_count;		/* 65530 */
-	bool thp_enabled;		/* anon 2 MiB alignment of large mmaps */
-	/* Added for the operations; 0/false is this machine's value. */
+	uint64_t mmap_min_addr;		/* vm.mmap_min_addr: 4096 */
+	uint64_t stack_guard_gap;	/* stack_guard_gap= boot option: 256 pages */
+	uint32_t max_map_count;		/* vm.max_map_count: 65530 */
+	uint8_t overcommit;		/* vm.overcommit_memory; 2 ignores MAP_NORESERVE */
+	uint8_t thp;			/* enum vma_thp_mode */
+	uint8_t shmem_thp;		/* enum vma_shmem_thp_mode */
+	bool zero_page;			/* read faults map the shared zero page */
 	bool anon_name_supported;	/* CONFIG_ANON_VMA_NAME: prctl names VMAs */
+	bool mseal_supported;		/* the mseal system call exists (6.10+) */
 	bool soft_dirty;		/* CONFIG_MEM_SOFT_DIRTY: new VMAs get sd */
 	bool pku;			/* protection keys: pkeys 1..15 accepted */
+	bool legacy_layout;		/* bottom-up mmap: vm.legacy_va_layout, ADDR_COMPAT_LAYOUT */
+	/* ---- the process ---- */
 	bool cap_sys_rawio;		/* MAP_FIXED below mmap_min_addr allowed */
-	bool thp_never;			/* THP "never": no huge read faults */
-	bool thp_always;		/* THP "always" (else "madvise") */
-	uint8_t overcommit;		/* vm.overcommit_memory; 2 ignores MAP_NORESERVE */
+	uint64_t task_size;		/* 0x7ffffffff000 */
+	uint64_t mmap_base;		/* top of the top-down mmap area (bottom of a legacy one) */
+	uint64_t start_brk, brk;	/* 0 = unknown */
 	uint64_t start_stack;		/* mm->start_stack, 0 = unknown */
 };
 
@@ -402,6 +429,9 @@ int vma_mseal(struct vma_model *m, uint64_t addr, uint64_t len, unsigned long fl
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...); name NULL clears. */
 int vma_set_anon_name(struct vma_model *m, uint64_t addr, uint64_t len, const char *name,
 		      struct vma_effects *fx);
+/* The program read (write false) or wrote [addr, addr+len): its faults. */
+int vma_fault(struct vma_model *m, uint64_t addr, uint64_t len, bool write,
+	      struct vma_effects *fx);
 /* The program wrote to [addr, addr+len): write faults allocate anon_vmas. */
 int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effects *fx);
 

@@ -205,11 +205,33 @@ static void infer_brk(struct vma_model *m)
 	}
 }
 
+/*
+ * The legacy layout's base (mmap_legacy_base: a third of the address space
+ * plus a random offset) is where its first mapping went: the lowest VMA
+ * from a third of the address space up.
+ */
+static void infer_legacy_base(struct vma_model *m)
+{
+	uint64_t third = ops_page_align(m, m->p.task_size / 3);
+
+	for (struct vma *v = m->first; v != NULL; v = v->next) {
+		if (v->start >= third) {
+			m->p.mmap_base = v->start;
+			return;
+		}
+	}
+	m->p.mmap_base = third;
+}
+
 void vma_infer_params(struct vma_model *m)
 {
 	struct vma *v;
 
 	infer_brk(m);
+	if (m->p.legacy_layout) {
+		infer_legacy_base(m);
+		return;
+	}
 	/* The first top-down mmap ends at mmap_base: below the stack's
 	 * neighbour.  The last stack from the top: the walk stops there. */
 	for (v = m->last; v != NULL; v = v->prev)

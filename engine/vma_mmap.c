@@ -79,7 +79,10 @@ static bool hint_free(struct vma_model *m, uint64_t addr, uint64_t len)
 	return v == NULL || addr + len <= start_gap(m, v);
 }
 
-/* arch_get_unmapped_area_topdown of x86_64. */
+/*
+ * arch_get_unmapped_area_topdown of x86_64, or arch_get_unmapped_area for
+ * the legacy layout (mm->mmap_base is then the bottom of the search).
+ */
 static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int flags)
 {
 	int64_t r;
@@ -95,6 +98,8 @@ static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int f
 		if (hint_free(m, addr, len))
 			return (int64_t)addr;
 	}
+	if (m->p.legacy_layout)		/* arch_get_unmapped_area: bottom-up from the base */
+		return unmapped_bottomup(m, len, m->p.mmap_base, m->p.task_size);
 	r = unmapped_topdown(m, len, m->p.mmap_base);
 	if (r >= 0)
 		return r;
@@ -127,10 +132,66 @@ static int64_t thp_area(struct vma_model *m, uint64_t addr, uint64_t len, uint64
 	return r + (int64_t)off_sub;
 }
 
+/*
+ * Is this shmem file on the kernel's internal mount (shared anonymous
+ * memory, memfd, SysV shm), whose huge= option follows shmem_enabled?  A
+ * tmpfs file (/dev/shm) has its own mount's option, "never" by default.
+ */
+static bool on_shm_mnt(const struct vma_model *m, const struct vma_mapfile *file)
+{
+	const char *n = file ? vma_name(m, file->name) : "";
+
+	return file == NULL || strncmp(n, "/memfd:", 7) == 0 || strncmp(n, "/SYSV", 5) == 0 ||
+	       strncmp(n, "/dev/zero", 9) == 0 || strncmp(n, "[anon_shmem:", 12) == 0;
+}
+
+/* Would shmem_get_unmapped_area look for a 2 MiB-aligned place at all? */
+static bool shmem_huge(const struct vma_model *m, const struct vma_mapfile *file)
+{
+	if (m->p.thp == VMA_THP_ABSENT || m->p.shmem_thp == VMA_SHMEM_THP_DENY)
+		return false;
+	if (m->p.shmem_thp == VMA_SHMEM_THP_FORCE)
+		return true;
+	return m->p.shmem_thp != VMA_SHMEM_THP_NEVER && on_shm_mnt(m, file);
+}
+
+/*
+ * shmem_get_unmapped_area (mm/shmem.c): place as usual, then, for 2 MiB and
+ * more with huge pages possible, search again for len + 2 MiB - 1 page and
+ * move up to where address and file offset agree modulo 2 MiB.  Any failure
+ * of the second search keeps the first place.
+ */
+static int64_t shmem_area(struct vma_model *m, const struct vma_mapfile *file, uint64_t uaddr,
+			  uint64_t len, uint64_t pgoff, int flags)
+{
+	int64_t r = arch_area(m, uaddr, len, flags), ir;
+	uint64_t offset, inflated, ioff, a;
+
+	if (r < 0 || (uint64_t)r > m->p.task_size - len || !shmem_huge(m, file))
+		return r;
+	if (len < THP_SIZE || (flags & VMA_MAP_FIXED) || (uint64_t)r == uaddr)
+		return r;
+	offset = (pgoff << ops_shift(m)) & (THP_SIZE - 1);
+	if ((offset && offset + len < 2 * THP_SIZE) || ((uint64_t)r & (THP_SIZE - 1)) == offset)
+		return r;
+	inflated = len + THP_SIZE - m->p.page_size;
+	if (inflated > m->p.task_size || inflated < len)
+		return r;
+	ir = arch_area(m, uaddr, inflated, flags);
+	if (ir < 0)
+		return r;
+	ioff = (uint64_t)ir & (THP_SIZE - 1);
+	a = (uint64_t)ir + offset - ioff;
+	if (ioff > offset)
+		a += THP_SIZE;
+	return a > m->p.task_size - len ? r : (int64_t)a;
+}
+
 int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *file,
 			      uint64_t addr, uint64_t len, uint64_t pgoff, int flags,
 			      vmf_t vm_flags)
 {
+	bool thp = m->p.thp != VMA_THP_ABSENT;
 	int64_t r = 0;
 
 	(void)vm_flags;
@@ -138,10 +199,11 @@ int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *fil
 		return -ENOMEM;
 	if (file == NULL)
 		pgoff = 0;
-	if (m->p.thp_enabled && file != NULL && file->thp_align && !(flags & VMA_MAP_FIXED))
+	if ((file != NULL && file->shmem) || (file == NULL && (flags & VMA_MAP_SHARED)))
+		r = shmem_area(m, file, addr, len, pgoff, flags);
+	else if (thp && file != NULL && file->thp_align && !(flags & VMA_MAP_FIXED))
 		r = thp_area(m, addr, len, pgoff << ops_shift(m), flags);
-	else if (m->p.thp_enabled && file == NULL && !(flags & VMA_MAP_SHARED) && addr == 0 &&
-		 (len & (THP_SIZE - 1)) == 0)
+	else if (thp && file == NULL && addr == 0 && (len & (THP_SIZE - 1)) == 0)
 		r = thp_area(m, addr, len, 0, flags);
 	if (r == 0)
 		r = arch_area(m, addr, len, flags);

@@ -1,9 +1,8 @@
 /*
  * vma_modify.c - the calls that change attributes of existing VMAs, as Linux
  * 6.18 does them: mprotect/pkey_mprotect, madvise, mlock/mlock2/munlock/
- * mlockall/munlockall, mseal, the anonymous-name prctl; and the faults the
- * model cares about (touch, populate): write faults give a VMA an anon_vma,
- * reusing a neighbour's where find_mergeable_anon_vma would.
+ * mlockall/munlockall, mseal, the anonymous-name prctl.  The faults they
+ * cause (populating, MADV_POPULATE_*) are vma_fault.c's.
  *
  * All of them walk the VMAs of a range and hand each part whose attributes
  * change to ops_modify (vma_merge.c), which merges or splits.  Holes stop
@@ -16,137 +15,6 @@
 #include "vma_ops.h"
 
 #define THP_SIZE	(2ULL << 20)
-
-/* ---- anon_vma and faults -------------------------------------------------- */
-
-/* anon_vma_compatible: could a and b (a below b) share an anon_vma? */
-static bool anon_vma_compatible(const struct vma_model *m, const struct vma *a, const struct vma *b)
-{
-	return a->end == b->start && a->file == b->file && a->pkey == b->pkey &&
-	       !((a->flags ^ b->flags) & ~(VMF_ACCESS | VMF_STICKY)) &&
-	       b->pgoff == a->pgoff + ops_pages(m, b->start - a->start);
-}
-
-static uint32_t reusable_anon_vma(const struct vma_model *m, const struct vma *old,
-				  const struct vma *a, const struct vma *b)
-{
-	if (anon_vma_compatible(m, a, b) && old->anon_vma && !(old->bits & VMA_B_FORK_CHILD))
-		return old->anon_vma;
-	return 0;
-}
-
-/* find_mergeable_anon_vma: the next VMA first, then the previous one. */
-static uint32_t find_mergeable_anon_vma(const struct vma_model *m, const struct vma *v)
-{
-	uint32_t id = 0;
-
-	if (v->next && v->next->start == v->end)
-		id = reusable_anon_vma(m, v->next, v, v->next);
-	if (id == 0 && v->prev)
-		id = reusable_anon_vma(m, v->prev, v->prev, v);
-	return id;
-}
-
-void ops_anon_vma_prepare(struct vma_model *m, struct vma *v, struct vma_effects *fx)
-{
-	uint32_t id;
-
-	if (v->anon_vma)
-		return;
-	id = find_mergeable_anon_vma(m, v);
-	if (id == 0) {
-		if (m->next_anon_vma_id == 0)
-			m->next_anon_vma_id = 1;
-		id = m->next_anon_vma_id++;
-	}
-	v->anon_vma = id;
-	v->bits &= ~VMA_B_FORK_CHILD;
-	ops_ev(fx, VMA_EV_ANON_VMA, v->start, v->end, v->start, v->end);
-}
-
-/* Would a read fault in [s, e) of v map a huge zero page (which needs an anon_vma)? */
-static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint64_t s, uint64_t e)
-{
-	uint64_t b = s & ~(THP_SIZE - 1), lo = (v->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
-
-	if (m->p.thp_never || !ops_is_anon(v) || (v->flags & (VMF(SHARED) | VMF(NOHUGEPAGE))))
-		return false;
-	if (!(v->flags & VMF(HUGEPAGE)) && !m->p.thp_always)
-		return false;
-	if (b < lo)
-		b = lo;
-	return b < e && b + THP_SIZE <= v->end;
-}
-
-/* A fault of [s, e) inside v: what it does to the VMA. */
-static void fault_vma(struct vma_model *m, struct vma *v, uint64_t s, uint64_t e, bool write,
-		      struct vma_effects *fx)
-{
-	if (write && !(v->flags & VMF(SHARED)))
-		ops_anon_vma_prepare(m, v, fx);
-	else if (!write && (v->flags & VMF(READ)) && thp_read_fault(m, v, s, e))
-		ops_anon_vma_prepare(m, v, fx);
-}
-
-void ops_populate(struct vma_model *m, uint64_t start, uint64_t end, struct vma_effects *fx)
-{
-	struct vma *v;
-
-	for (v = vma_find(m, start); v != NULL && v->start < end; v = v->next) {
-		bool write = (v->flags & (VMF(WRITE) | VMF(SHARED))) == VMF(WRITE);
-		uint64_t s = start > v->start ? start : v->start, e = end < v->end ? end : v->end;
-
-		if (v->flags & (VMF(IO) | VMF(PFNMAP) | VMF(LOCKONFAULT)))
-			continue;
-		if (!(v->flags & VMF_ACCESS))
-			continue;
-		e = ops_fault_limit(m, v, s, e);	/* errors ignored: on to the next VMA */
-		if (e > s)
-			fault_vma(m, v, s, e, write, fx);
-	}
-}
-
-/*
- * A fault in the hole below a VMA_GROWSDOWN VMA grows it down to the page
- * (expand_downwards), unless that comes within the guard gap of an
- * accessible VMA below.  The stack rlimit is not modelled.
- */
-static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct vma_effects *fx)
-{
-	const struct vma *prev = v->prev;
-	uint64_t old_start = v->start;
-
-	if (!(v->flags & VMF(GROWSDOWN)) || pos < m->p.mmap_min_addr)
-		return false;
-	if (prev && !(prev->flags & VMF(GROWSDOWN)) && (prev->flags & VMF_ACCESS) &&
-	    pos - prev->end < m->p.stack_guard_gap)
-		return false;
-	v->pgoff -= ops_pages(m, old_start - pos);
-	vma_set_bounds(m, v, pos, v->end);
-	ops_refresh(m, v);
-	ops_ev(fx, VMA_EV_EXPAND, v->start, v->end, old_start, v->end);
-	return true;
-}
-
-int vma_touch(struct vma_model *m, uint64_t addr, uint64_t len, struct vma_effects *fx)
-{
-	uint64_t pos = addr & ~(m->p.page_size - 1), end = ops_page_align(m, addr + len);
-	struct vma *v;
-
-	if (len == 0)
-		return 0;
-	if (addr + len < addr || end <= pos)	/* wraps, or rounds up past the top */
-		return -EINVAL;
-	for (v = vma_find(m, pos); pos < end; v = v->next) {
-		if (v != NULL && v->start > pos && !grow_stack(m, v, pos, fx))
-			return -EFAULT;
-		if (v == NULL || !(v->flags & VMF(WRITE)))
-			return -EFAULT;
-		fault_vma(m, v, pos, end < v->end ? end : v->end, true, fx);
-		pos = v->end;
-	}
-	return 0;
-}
 
 /* ---- the range walk ---------------------------------------------------------- */
 
@@ -464,6 +332,8 @@ int vma_mseal(struct vma_model *m, uint64_t addr, uint64_t len, unsigned long fl
 	uint64_t end, pos;
 	struct vma *v, *w;
 
+	if (!m->p.mseal_supported)
+		return -ENOSYS;
 	if (flags != 0 || ops_unaligned(m, addr))
 		return -EINVAL;
 	if (aligned_end(m, addr, len, &end) < 0)
@@ -658,33 +528,6 @@ static int madv_change(struct vma_model *m, struct vma *v, struct vma *want, con
 	return 0;
 }
 
-/* MADV_POPULATE_READ/WRITE: fault the range in, page by page; a hole stops it. */
-static int madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool write,
-			 struct vma_effects *fx)
-{
-	uint64_t pos = start;
-
-	while (pos < end) {
-		struct vma *v = vma_lookup(m, pos);
-		uint64_t e, stop;
-
-		if (v == NULL)
-			return -ENOMEM;
-		if (v->flags & (VMF(IO) | VMF(PFNMAP)))
-			return -EINVAL;
-		if (!(v->flags & (write ? VMF(WRITE) : VMF(READ))))
-			return -EINVAL;
-		e = end < v->end ? end : v->end;
-		stop = ops_fault_limit(m, v, pos, e);	/* a guard page, past a shmem object */
-		if (stop > pos)
-			fault_vma(m, v, pos, stop, write, fx);
-		if (stop < e)
-			return -EFAULT;
-		pos = e;
-	}
-	return 0;
-}
-
 int vma_madvise(struct vma_model *m, uint64_t addr, uint64_t len, int advice,
 		struct vma_effects *fx)
 {
@@ -699,7 +542,7 @@ int vma_madvise(struct vma_model *m, uint64_t addr, uint64_t len, int advice,
 	if (advice == VMA_MADV_HWPOISON || advice == VMA_MADV_SOFT_OFFLINE)
 		return -EPERM;		/* poisoning pages is not modelled */
 	if (advice == VMA_MADV_POPULATE_READ || advice == VMA_MADV_POPULATE_WRITE)
-		return madv_populate(m, addr, end, advice == VMA_MADV_POPULATE_WRITE, fx);
+		return ops_madv_populate(m, addr, end, advice == VMA_MADV_POPULATE_WRITE, fx);
 	return walk(m, vma_find(m, addr), addr, end, HOLES_SKIP, madv_change, &advice, fx);
 }
 

@@ -152,6 +152,8 @@ static int set_new_addr(struct vma_model *m, struct remap *r)
 
 	memset(&mf, 0, sizeof(mf));
 	mf.file = v->file;
+	mf.name = v->name;
+	mf.shmem = (v->bits & VMA_B_SHMEM) != 0;
 	mf.thp_align = (v->bits & VMA_B_THP_FILE) != 0;
 	if (r->flags & VMA_MREMAP_FIXED)
 		map_flags |= VMA_MAP_FIXED;

@@ -109,6 +109,9 @@ int ops_munmap_next(struct vma_model *m, uint64_t start, uint64_t end, struct vm
 void ops_anon_vma_prepare(struct vma_model *m, struct vma *v, struct vma_effects *fx);
 /* Populate [start, end) as mm_populate does (write faults on private writable). */
 void ops_populate(struct vma_model *m, uint64_t start, uint64_t end, struct vma_effects *fx);
+/* MADV_POPULATE_READ/WRITE of [start, end): 0, -ENOMEM (a hole), -EINVAL, -EFAULT. */
+int ops_madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool write,
+		      struct vma_effects *fx);
 /*
  * get_unmapped_area: returns the address or a negative errno (as uint64_t
  * cast of a negative int64_t); file is NULL for anonymous memory.

@@ -174,7 +174,10 @@ void vma_params_default(struct vma_params *p)
 	p->mmap_base = 0x7f0000000000ULL;	/* the cli sets the real one */
 	p->stack_guard_gap = 256 * 4096;
 	p->max_map_count = 65530;
-	p->thp_enabled = true;
+	p->thp = VMA_THP_ALWAYS;
+	p->shmem_thp = VMA_SHMEM_THP_NEVER;
+	p->zero_page = true;
+	p->mseal_supported = true;
 }
 
 int vma_model_init(struct vma_model *m, const struct vma_params *p)

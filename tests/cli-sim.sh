@@ -12,6 +12,10 @@ CHILD="$top_builddir/tests/child"
 cd "$S" || exit 1
 # the golden outputs name the limit: do not depend on this machine's sysctl
 MMC="--max-map-count 65530"
+# The saved inputs here (tests/sim, the what-if snapshot) were recorded on
+# Linux 6.18.44 with the zero page and THP "madvise": simulate that machine,
+# whatever machine runs the test (saved text records no machine of its own).
+REC="--machine upstream --machine thp=madvise"
 
 # maps lines and VmFlags only; shmem inodes (unknowable) as X
 norm() {
@@ -26,7 +30,7 @@ same_space() {
 }
 
 # ---- what-if: every call kind, every output format -------------------------
-run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops whatif.calls
+run "$VMATOOL" sim $REC $MMC --snapshot whatif.smaps --ops whatif.calls
 is "$RC" 0 "what-if calls: exit 0"
 golden sim-whatif.txt "$TMPD/out"
 like "$OUT" 'whatif.calls:22: touch\(\[heap\], 8192\)' "touch is applied"
@@ -35,31 +39,31 @@ for k in mmap munmap mprotect pkey_mprotect mremap brk madvise mlock mlock2 munl
 	mlockall munlockall mseal prctl touch; do
 	like "$OUT" "^whatif.calls:[0-9]+: $k\\(" "call kind $k is simulated"
 done
-run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops whatif.calls --format json
+run "$VMATOOL" sim $REC $MMC --snapshot whatif.smaps --ops whatif.calls --format json
 is "$RC" 0 "what-if json: exit 0"
 golden sim-whatif.json "$TMPD/out"
 like "$OUT" '"schema": *"vmatool/1"' "json has the schema"
 like "$OUT" '"vmflags"' "json VMAs carry vmflags"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops whatif.calls --format maps
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops whatif.calls --format maps
 golden sim-whatif.maps "$TMPD/out"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops whatif.calls --format smaps
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops whatif.calls --format smaps
 golden sim-whatif.smaps "$TMPD/out"
 like "$OUT" 'VmFlags: ' "smaps output has VmFlags lines"
 
-run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)'
+run "$VMATOOL" sim $REC --snapshot whatif.smaps -e 'brk(NULL)'
 like "$OUT" "vm.max_map_count $(cat /proc/sys/vm/max_map_count), from the running kernel" \
 	"a snapshot without the limit: the running kernel's"
 
 # no call changes anything: the space comes back byte for byte
-run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)' --format smaps
+run "$VMATOOL" sim $REC --snapshot whatif.smaps -e 'brk(NULL)' --format smaps
 cmp -s "$TMPD/out" whatif.smaps
 ok $? "an unchanged space prints as it was read"
 
 # ---- descriptors: which open a mapping comes from, its device and inode -------
-run "$VMATOOL" sim --snapshot files.maps --ops files.calls --format maps
+run "$VMATOOL" sim $REC --snapshot files.maps --ops files.calls --format maps
 is "$RC" 0 "descriptor calls on a raw maps snapshot: exit 0"
 golden sim-files.maps "$TMPD/out"
-run "$VMATOOL" sim --snapshot files.maps --ops files.calls --format maps \
+run "$VMATOOL" sim $REC --snapshot files.maps --ops files.calls --format maps \
 	-e 'mmap(0x7ffff7a10000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 6</etc/hostname>, 0)'
 like "$OUT" '^7ffff7a02000-7ffff7a06000 r--p 00002000 fe:00 2000 ' \
 	"one descriptor is one open: its mappings merge, not with the snapshot's"
@@ -72,15 +76,15 @@ like "$OUT" "^7ffff7a10000-7ffff7a11000 r--p 00000000 $devname $ino +/etc/hostna
 	"a file not in the snapshot: device and inode from stat()"
 
 # ---- every errno ------------------------------------------------------------
-run "$VMATOOL" sim $MMC --snapshot whatif.smaps --ops errors.calls
+run "$VMATOOL" sim $REC $MMC --snapshot whatif.smaps --ops errors.calls
 is "$RC" 0 "failing calls: exit 0 (failures are predictions)"
 golden sim-errors.txt "$TMPD/out"
 for e in EINVAL ENOMEM EACCES EEXIST EFAULT EBADF; do
 	like "$OUT" "= -1 $e" "errno $e is predicted"
 done
-run "$VMATOOL" sim --snapshot whatif.smaps -e 'mseal([heap], 4096, 0)' -e 'munmap([heap], 4096)'
+run "$VMATOOL" sim $REC --snapshot whatif.smaps -e 'mseal([heap], 4096, 0)' -e 'munmap([heap], 4096)'
 like "$OUT" 'munmap\(\[heap\], 4096\) = -1 EPERM' "errno EPERM: munmap of a sealed VMA"
-run "$VMATOOL" sim --snapshot whatif.smaps --max-map-count 14 \
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --max-map-count 14 \
 	-e 'madvise([heap]+0x1000, 4096, MADV_DONTFORK)' -e 'mprotect([heap]+0x1000, 4096, PROT_READ)'
 golden sim-limit.txt "$TMPD/out"
 like "$OUT" 'madvise.* = -1 EAGAIN' "errno EAGAIN: madvise over vm.max_map_count"
@@ -94,22 +98,22 @@ mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
 munmap([heap], 4096) = -1 EINVAL (Invalid argument)
 mprotect([heap], 4096, PROT_READ)   =   0
 EOF
-run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format text
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format text
 is "$RC" 0 "disagreements without --strict: exit 0"
 like "$OUT" 'recorded = 0x600000000000: disagrees; the simulation follows the log' \
 	"mmap placed elsewhere: reported and followed"
 like "$OUT" 'recorded = -1 EINVAL: disagrees' "a call the kernel failed: reported"
 like "$OUT" 'disagreements with the log: 2 \(2 followed\)' "summary counts disagreements"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format maps
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/disagree.log" --format maps
 like "$OUT" '^600000000000-600000002000 r--p' "the model maps where the log says"
 like "$OUT" '^555555559000-55555555a000 r--p .*\[heap\]' "the failed munmap is undone"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/disagree.log" --strict
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/disagree.log" --strict
 is "$RC" 1 "--strict: exit 1 on disagreement"
-run "$VMATOOL" sim --snapshot whatif.smaps --strict -e 'munmap([heap], 4096) = 0'
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --strict -e 'munmap([heap], 4096) = 0'
 is "$RC" 0 "--strict: exit 0 when all agree"
 
 # ---- inputs: --ops files, standard input, -e, in that order ------------------
-printf 'munmap([heap], 4096)\n' | "$VMATOOL" sim --snapshot whatif.smaps --ops - \
+printf 'munmap([heap], 4096)\n' | "$VMATOOL" sim $REC --snapshot whatif.smaps --ops - \
 	-e 'brk(NULL)' --ops errors.calls >"$TMPD/order" 2>&1
 like "$(head -1 "$TMPD/order")" '^standard input:1: munmap' "--ops - reads standard input first"
 e_at=$(grep -n '^-e:1: brk(NULL)' "$TMPD/order" | cut -d: -f1)
@@ -123,7 +127,7 @@ like "$OUT" '^[0-9a-f]+-[0-9a-f]+ r--p 00000000 00:00 0 $' "the call maps into t
 bad() { # bad EXPECTED-MESSAGE-REGEX NAME ARGS...
 	want=$1 name=$2
 	shift 2
-	run "$VMATOOL" sim --snapshot whatif.smaps "$@"
+	run "$VMATOOL" sim $REC --snapshot whatif.smaps "$@"
 	is "$RC" 2 "$name: exit 2"
 	like "$ERR" "$want" "$name: message"
 	is "$OUT" "" "$name: no output"
@@ -150,13 +154,13 @@ bad "line 2, column 9: 'mmap' resumed but never started" "resumed without start"
 printf 'mmap(NULL, 8192, PROT_READ, <unfinished ...>\n<... mmap resumed>MAP_PRIVATE|MAP_ANONYMUS, -1, 0) = 0x1000\n' >"$TMPD/split.log"
 bad "'$TMPD/split.log': line 2, column 31: unknown flag 'MAP_ANONYMUS'" \
 	"error in a resumed half names that line" --ops "$TMPD/split.log"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/nonexistent.log"
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/nonexistent.log"
 is "$RC" 3 "unreadable --ops file: exit 3"
-run "$VMATOOL" sim --snapshot whatif.smaps
+run "$VMATOOL" sim $REC --snapshot whatif.smaps
 is "$RC" 2 "no calls: exit 2"
-run "$VMATOOL" sim --snapshot whatif.smaps -e 'brk(NULL)' --format yaml
+run "$VMATOOL" sim $REC --snapshot whatif.smaps -e 'brk(NULL)' --format yaml
 is "$RC" 2 "unknown format: exit 2"
-run "$VMATOOL" sim --snapshot whatif.smaps whatif.smaps -e 'brk(NULL)'
+run "$VMATOOL" sim $REC --snapshot whatif.smaps whatif.smaps -e 'brk(NULL)'
 is "$RC" 2 "TARGET and --snapshot together: exit 2"
 
 # ---- strace forms that used to abort the replay; names after a followed call ----
@@ -325,23 +329,23 @@ fi
 
 # ---- saved strace logs with every decoration ----------------------------------
 for d in t tt ttt r T i f n; do
-	run "$VMATOOL" sim --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
+	run "$VMATOOL" sim $REC --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
 	is "$RC" 0 "strace -$d log: parsed, every result agrees"
 	cp "$TMPD/out" "$TMPD/anon-$d.smaps"
 	same_space "$TMPD/anon-$d.smaps" anon.after.smaps
 	ok $? "strace -$d log: predicted maps and VmFlags equal the kernel's"
 	[ $? -eq 0 ] || sed 's/^/# /' "$TMPD/space.diff"
 done
-run "$VMATOOL" sim $MMC --snapshot anon.before.smaps --ops anon-tt.log
+run "$VMATOOL" sim $REC $MMC --snapshot anon.before.smaps --ops anon-tt.log
 golden sim-anon-tt.txt "$TMPD/out"
 for f in thread-pid.log thread-unfinished.log; do
-	run "$VMATOOL" sim --snapshot thread.before.smaps --ops "$f" --format smaps --strict
+	run "$VMATOOL" sim $REC --snapshot thread.before.smaps --ops "$f" --format smaps --strict
 	is "$RC" 0 "$f: parsed, every result agrees"
 	cp "$TMPD/out" "$TMPD/$f.smaps"
 	same_space "$TMPD/$f.smaps" thread.after.smaps
 	ok $? "$f: predicted maps and VmFlags equal the kernel's"
 done
-run "$VMATOOL" sim $MMC --snapshot thread.before.smaps --ops thread-unfinished.log
+run "$VMATOOL" sim $REC $MMC --snapshot thread.before.smaps --ops thread-unfinished.log
 golden sim-thread-unfinished.txt "$TMPD/out"
 like "$OUT" 'thread-unfinished.log:7: \[pid 27350\] mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
 	"unfinished and resumed halves are joined"
@@ -550,11 +554,11 @@ fi
 
 # review: a directory given as --ops is named as one; a name from the calls is escaped
 mkdir -p "$TMPD/opsdir"
-run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/opsdir"
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/opsdir"
 is "$RC:$OUT" "3:" "--ops DIRECTORY: exit 3, no output"
 like "$ERR" "cannot read '.*opsdir': Is a directory\$" "--ops DIRECTORY: says it is a directory"
 esc=$(printf '\033')
-run "$VMATOOL" sim --snapshot whatif.smaps -e "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/${esc}[31mx>, 0)"
+run "$VMATOOL" sim $REC --snapshot whatif.smaps -e "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/${esc}[31mx>, 0)"
 like "$OUT" '3</tmp/\\x1b\[31mx>' "sim text: a file name from the calls is printed escaped"
 unlike "$OUT" "$esc" "sim text: no raw escape byte"
 

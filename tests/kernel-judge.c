@@ -23,6 +23,7 @@
 #include "calls.h"
 #include "kernel-judge.h"
 #include "maps.h"
+#include "cli/machine.h"
 
 #define NAME_COLUMN	73
 
@@ -182,20 +183,6 @@ static unsigned long long brk_before(const struct seq *s, size_t k)
 	return s->brk;
 }
 
-/* Is THP's sysfs mode (always, madvise, never) the bracketed one? */
-static bool thp_mode_is(const char *bracketed)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	return strstr(buf, bracketed) != NULL;
-}
-
 static int model_from(struct vma_model *m, const char *t, size_t n, const struct seq *s,
 		      size_t k, struct sbuf *why)
 {
@@ -204,13 +191,7 @@ static int model_from(struct vma_model *m, const char *t, size_t n, const struct
 	long r;
 
 	vma_params_default(&p);
-	/*
-	 * Large anonymous mappings get 2 MiB alignment whenever THP is built
-	 * in, whatever its sysfs mode (measured with "madvise").
-	 */
-	p.thp_enabled = access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
-	p.thp_always = thp_mode_is("[always]");
-	p.thp_never = !p.thp_enabled || thp_mode_is("[never]");
+	machine_probe(&p);	/* the kernel that recorded: this machine */
 	if (vma_model_init(m, &p) < 0)
 		abort();
 	maps_parser_init(&mp, m);
@@ -353,7 +334,7 @@ static void lines_missing(const struct sbuf *a, const struct sbuf *b, char mark,
 
 static const char *const outcome_str[] = {
 	"agree", "wrong result", "wrong VMAs", "wrong final VMAs", "call does not parse",
-	"call_apply failed", "snapshot does not parse"
+	"call_apply failed", "snapshot does not parse", "model invalid after the call"
 };
 
 
@@ -460,6 +441,7 @@ static void run_from(const struct seq *s, size_t from, size_t stop, const char *
 		const struct entry *e = &s->e[i];
 		struct call c;
 		struct call_outcome o;
+		char why[256];
 		int rc;
 
 		r->at = i;
@@ -486,6 +468,9 @@ static void run_from(const struct seq *s, size_t from, size_t stop, const char *
 		if (rc < 0) {
 			r->what = BAD_APPLY;
 			sb_printf(&r->msg, "call_apply: %s (%s)", strerror(-rc), ctx.errmsg);
+		} else if (vma_validate(m, why, sizeof(why)) != 0) {
+			r->what = BAD_MODEL;
+			sb_printf(&r->msg, "vma_validate: %s", why);
 		} else if (o.applied && o.has_value && e->has_state &&
 			   (r->kernel_err != o.err ||
 			    (!o.err && (c.kind == CALL_MMAP || c.kind == CALL_MREMAP) &&

@@ -39,7 +39,10 @@ struct seq {
 int seq_read(FILE *f, struct seq *s);
 void seq_free(struct seq *s);
 
-enum outcome { AGREE, WRONG_RESULT, WRONG_VMAS, WRONG_AFTER, BAD_PARSE, BAD_APPLY, BAD_SNAPSHOT };
+enum outcome {
+	AGREE, WRONG_RESULT, WRONG_VMAS, WRONG_AFTER, BAD_PARSE, BAD_APPLY, BAD_SNAPSHOT,
+	BAD_MODEL	/* vma_validate failed after a call */
+};
 
 /* Where and how a replay parted from the kernel. */
 struct run {

@@ -31,6 +31,7 @@
 
 #include "abi.h"
 #include "maps.h"
+#include "cli/machine.h"
 #include "ops-live.h"
 #include "vma.h"
 
@@ -130,6 +131,7 @@ static int model_from_buf(struct vma_model *m)
 	struct vma_params prm;
 
 	vma_params_default(&prm);
+	machine_probe(&prm);	/* probed by the parent before the window was made */
 	if (vma_model_init(m, &prm) < 0)
 		return -1;
 	maps_parser_init(&p, m);

@@ -51,7 +51,4 @@ int live_scenario(const char *name, const struct lstep *steps, live_report_fn re
 /* Every scripted scenario and the random sequences (ops-scenarios.c). */
 void ops_live_tests(live_report_fn report);
 
-/* The table cases of the .test files in dir (ops-table.c). */
-void ops_table_tests(const char *dir, live_report_fn report);
-
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "abi.h"
+#include "cli/machine.h"
 #include "ops-live.h"
 
 #define MM(a, b, prot, fl)	{ L_MMAP, a, b, prot, fl, 0 }
@@ -349,6 +350,11 @@ static void live_random(int sequences, int steps, live_report_fn live_report)
 
 void ops_live_tests(live_report_fn live_report)
 {
+	struct vma_params machine;
+
+	/* Probe the kernel here, before any scenario's window: the probe maps a page. */
+	vma_params_default(&machine);
+	machine_probe(&machine);
 	live_scenario("merge new", live_merge_new, live_report);
 	live_scenario("merge modify", live_merge_modify, live_report);
 	live_scenario("anon_vma", live_anon_vma, live_report);

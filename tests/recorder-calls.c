@@ -603,22 +603,28 @@ static void on_fault(int sig)
 	siglongjmp(touch_env, 1);
 }
 
-/* Write one byte per page; record the pages that were written. */
-void do_touch(uint64_t addr, uint64_t len)
+/* Write (or read) one byte per page; record the pages that were reached. */
+void do_touch(uint64_t addr, uint64_t len, bool write)
 {
 	static volatile uint64_t done;
+	static volatile char sink;
 
 	done = 0;
-	if (!sigsetjmp(touch_env, 1))
-		for (; done < len; done += PG)
-			*(volatile char *)(uintptr_t)(addr + done) = 1;
+	if (!sigsetjmp(touch_env, 1)) {
+		for (; done < len; done += PG) {
+			if (write)
+				*(volatile char *)(uintptr_t)(addr + done) = 1;
+			else
+				sink = *(volatile char *)(uintptr_t)(addr + done);
+		}
+	}
 	if (!done)
 		return;
 	out_str("touch(");
 	out_addr(addr);
 	out_str(", ");
 	out_dec(done);
-	out_str(")\n");
+	out_str(write ? ")\n" : ", PROT_READ)\n");
 	after_call();
 }
 

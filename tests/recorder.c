@@ -26,6 +26,7 @@
  *   7e0000000000-7e0000004000 rw-p ...     maps line and VmFlags line
  *   VmFlags: rd wr mr mw me ac
  *   touch(0x7e0000001000, 4096)            our own event: we wrote those pages
+ *   touch(0x7e0000003000, 4096, PROT_READ) or read them
  *   == state
  *   ...
  *   == after                               /proc/self/smaps, whole, raw
@@ -37,14 +38,16 @@
  * Family "empty" starts from an empty window, so nothing the kernel keeps
  * hidden (anon_vma identity, anon page offsets, opens) is unknown to a model
  * built from "before"; family "layout" first builds a random layout with
- * touches, several opens and moves, then snapshots it.
+ * touches, several opens and moves, then snapshots it.  Family "populate" is
+ * "empty" with a mix heavy in MAP_POPULATE, MADV_POPULATE_READ/WRITE and
+ * read touches, whose outcome depends on the zero page.
  *
  * Between "before" and "after" the process allocates nothing: output goes
  * through static buffers and raw write(2), /proc is read with read(2) into
  * a static buffer, the calls are raw syscalls, and the stack is grown in
  * advance, so that only the recorded calls change the address space.
  *
- * Usage: recorder [--family empty|layout] [--calls MIN-MAX] [--file PATH]...
+ * Usage: recorder [--family empty|layout|populate] [--calls MIN-MAX] [--file PATH]...
  *                 [--aslr] FIRST-SEED [COUNT]
  * Without --file it creates two temporary files and removes them at the end.
  * ASLR is off by default, so that a seed always records the same sequence.
@@ -78,6 +81,7 @@
 /* ---- randomness ----------------------------------------------------------- */
 
 static uint64_t rng_state;
+static bool populate_mix;	/* family "populate": populating calls and reads */
 
 static uint64_t rnd64(void)
 {
@@ -217,7 +221,7 @@ static void gen_mmap(void)
 	}
 	if (chance(10))
 		flags |= VMA_MAP_NORESERVE;
-	if (chance(6))
+	if (chance(populate_mix ? 40 : 6))
 		flags |= VMA_MAP_POPULATE;
 	if (chance(3))
 		flags |= VMA_MAP_LOCKED;
@@ -308,7 +312,10 @@ static void gen_madvise(void)
 	uint64_t addr, len;
 
 	pick_range(&addr, &len);
-	do_madvise(addr, len, adv[rnd(sizeof(adv) / sizeof(adv[0]))]);
+	if (populate_mix && chance(60))
+		do_madvise(addr, len, chance(60) ? VMA_MADV_POPULATE_READ : VMA_MADV_POPULATE_WRITE);
+	else
+		do_madvise(addr, len, adv[rnd(sizeof(adv) / sizeof(adv[0]))]);
 }
 
 static void gen_mlock(void)
@@ -358,7 +365,7 @@ static void gen_touch(void)
 	if (!pick_vma(&s, &e, NULL, !chance(10)))
 		return;
 	k = rnd((e - s) / PG);
-	do_touch(s + k * PG, (1 + rnd((e - s) / PG - k)) * PG);
+	do_touch(s + k * PG, (1 + rnd((e - s) / PG - k)) * PG, !chance(populate_mix ? 60 : 25));
 }
 
 /* Move the break: grow, shrink, unaligned, or below its start (refused). */
@@ -387,11 +394,12 @@ enum gen_kind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADVISE, G_TOUCH, G_ML
 static const unsigned gen_weight[2][G_NKINDS] = {
 	{ 22, 9, 12, 10, 13, 10, 6, 2, 1, 9, 2, 3, 1 },	/* the recorded calls */
 	{ 35, 5, 12, 10, 8, 17, 4, 2, 0, 4, 0, 3, 0 },	/* the layout's setup */
+	{ 22, 6, 12, 8, 18, 20, 6, 1, 1, 3, 0, 2, 1 },	/* the populate mix */
 };
 
 static void gen_call(void)
 {
-	const unsigned *wt = gen_weight[setup_phase];
+	const unsigned *wt = gen_weight[setup_phase ? 1 : populate_mix ? 2 : 0];
 	unsigned w = rnd(100), k = 0;
 	uint64_t addr, len;
 
@@ -475,7 +483,8 @@ static int run_one(uint64_t seed, const char *family, unsigned ncalls)
 	recorder_prepare();
 	grow_stack();
 	brk_start = brk_now = (uint64_t)syscall(SYS_brk, 0);
-	rng_state = seed * 0x2545f4914f6cdd1dULL + (family[0] == 'l');
+	rng_state = seed * 0x2545f4914f6cdd1dULL + (family[0] == 'l') + 2 * (family[0] == 'p');
+	populate_mix = !strcmp(family, "populate");
 	header(seed, family);
 	open_files(false);
 	if (!strcmp(family, "layout")) {
@@ -540,7 +549,7 @@ static void fmt_dec(char *b, uint64_t v)
 
 static int usage(void)
 {
-	static const char u[] = "usage: recorder [--family empty|layout] [--calls MIN-MAX] "
+	static const char u[] = "usage: recorder [--family empty|layout|populate] [--calls MIN-MAX] "
 		"[--file PATH]... [--aslr] FIRST-SEED [COUNT]\n";
 
 	(void)!write(2, u, sizeof(u) - 1);
@@ -605,7 +614,8 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!*argv || (strcmp(family, "empty") && strcmp(family, "layout")) ||
+	if (!*argv || (strcmp(family, "empty") && strcmp(family, "layout") &&
+		       strcmp(family, "populate")) ||
 	    cmin > cmax || nfile == 1)
 		return usage();
 	first = strtoull(argv[0], NULL, 10);

@@ -77,7 +77,8 @@ void do_mlock2(uint64_t addr, uint64_t len, unsigned flags);
 void do_mseal(uint64_t addr, uint64_t len, unsigned long flags);
 void do_mlockall(int flags);		/* 0: munlockall */
 void do_anon_name(uint64_t addr, uint64_t len);
-void do_touch(uint64_t addr, uint64_t len);	/* our own event: write to each page */
+/* our own event: write (or read) one byte of each page */
+void do_touch(uint64_t addr, uint64_t len, bool write);
 void do_reopen(struct rfile *f);	/* close and open again: a new open */
 
 #endif

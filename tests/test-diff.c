@@ -223,7 +223,7 @@ static bool accounted(const struct diff_result *r)
 
 static void random_runs(unsigned runs)
 {
-	unsigned run, found = 0, consistent = 0, self_empty = 0;
+	unsigned run, found = 0, consistent = 0, self_empty = 0, valid = 0, steps = 0;
 
 	for (run = 0; run < runs; run++) {
 		struct vma_model a, b;
@@ -235,8 +235,13 @@ static void random_runs(unsigned runs)
 		model_new(&a);
 		random_layout(&a);
 		vma_model_copy(&b, &a);
-		for (k = 0; k < ncalls; k++)
+		valid += vma_validate(&a, NULL, 0) == 0;
+		steps++;
+		for (k = 0; k < ncalls; k++) {
 			random_call(&b);
+			valid += vma_validate(&b, NULL, 0) == 0;	/* after every operation */
+			steps++;
+		}
 		diff_result_init(&r);
 		diff_explain_init(&e);
 		if (diff_models(&a, &a, NULL, &r) == 0 && r.n == 0)
@@ -252,6 +257,7 @@ static void random_runs(unsigned runs)
 		vma_model_release(&b);
 		vma_model_release(&a);
 	}
+	is_u64(valid, steps, "random: the model is valid after every operation (%u)", steps);
 	is_u64(self_empty, runs, "random: a model against itself has no change (%u runs)", runs);
 	is_u64(consistent, runs, "random: every VMA accounted for once (%u runs)", runs);
 	ok(found * 100 >= runs * 95, "random: --explain found and checked calls in %u of %u runs",

@@ -10,7 +10,9 @@
  * kernel's and the model's VMAs (maps line and VmFlags) with the kernel's.
  *
  * Family "empty" starts from an empty window: nothing is hidden, so every
- * such sequence is an assertion.  Family "layout" starts from a random
+ * such sequence is an assertion.  So is every one of family "populate", an
+ * empty window with a mix heavy in MAP_POPULATE, MADV_POPULATE_READ/WRITE
+ * and read touches: what the zero page decides (engine/machine.h).  Family "layout" starts from a random
  * layout whose hidden state must be inferred: its agreement rate is printed
  * and must stay above a measured floor.  A failure prints a minimal
  * reproduction (the kernel's state before the fewest calls that still
@@ -21,7 +23,7 @@
  * Two worker processes share the sequences; each writes records to a file
  * that the parent turns into TAP (the judging itself is kernel-judge.c).
  * Environment: VMATOOL_KERNEL_EMPTY and VMATOOL_KERNEL_LAYOUT (sequence
- * counts), VMATOOL_KERNEL_SEED (first seed), VMATOOL_KERNEL_REPROS (how many
+ * counts), VMATOOL_KERNEL_POPULATE (likewise), VMATOOL_KERNEL_SEED (first seed), VMATOOL_KERNEL_REPROS (how many
  * failure categories to show in full), VMATOOL_KERNEL_KEEP (keep the files),
  * VMATOOL_KERNEL_ASLR (record with address randomisation: other layouts,
  * but a seed no longer gives the same sequence).
@@ -38,7 +40,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/machine.h"
 #include "kernel-judge.h"
+#include "machine.h"
 #include "tap.h"
 
 #define EMPTY_SEQS	1400
@@ -55,7 +59,11 @@
 #define WORKERS		2
 #define WORKER_SECONDS	600
 
-static const char *families[2] = { "empty", "layout" };
+#define POPULATE_SEQS	400
+#define NFAM		3
+
+/* empty and populate sequences must all agree; layout ones above the floor */
+static const char *families[NFAM] = { "empty", "layout", "populate" };
 static char tmpdir[1024];
 static char recorder[PATH_MAX];
 
@@ -171,7 +179,7 @@ static void worker_family(FILE *out, int fam, unsigned long long first, unsigned
 
 struct category {
 	char name[160];
-	unsigned count[2];
+	unsigned count[NFAM];
 	unsigned long long first_seed;
 	int first_fam;
 	struct sbuf block;	/* the first reproduction printed for it */
@@ -197,7 +205,8 @@ static int by_count(const void *a, const void *b)
 {
 	const struct category *x = a, *y = b;
 
-	return (int)(y->count[0] + y->count[1]) - (int)(x->count[0] + x->count[1]);
+	return (int)(y->count[0] + y->count[1] + y->count[2]) -
+	       (int)(x->count[0] + x->count[1] + x->count[2]);
 }
 
 struct cli_case {
@@ -206,8 +215,8 @@ struct cli_case {
 };
 
 static struct cli_case clis[256];
-static unsigned nclis, crashes, total[2], agree[2];
-static unsigned long long ncalls[2];
+static unsigned nclis, crashes, total[NFAM], agree[NFAM];
+static unsigned long long ncalls[NFAM];
 static int progress_fam;		/* the last sequence a worker started */
 static unsigned long long progress_seed;
 
@@ -235,23 +244,23 @@ static void read_records(const char *path)
 			continue;
 		}
 		block = NULL;
-		if (sscanf(line, "P %d %llu", &fam, &seed) == 2 && fam >= 0 && fam < 2) {
+		if (sscanf(line, "P %d %llu", &fam, &seed) == 2 && fam >= 0 && fam < NFAM) {
 			progress_fam = fam;
 			progress_seed = seed;
 		} else if (sscanf(line, "R %d %llu %d %zu %159[^\n]", &fam, &seed, &pass, &n, cat) == 5 &&
-		    fam >= 0 && fam < 2) {
+		    fam >= 0 && fam < NFAM) {
 			total[fam]++;
 			agree[fam] += pass;
 			ncalls[fam] += n;
 			if (!pass) {
 				struct category *c = category_get(cat);
 
-				if (!c->count[0] && !c->count[1])
+				if (!c->count[0] && !c->count[1] && !c->count[2])
 					c->first_seed = seed, c->first_fam = fam;
 				c->count[fam]++;
 			}
-			if (fam == 0)
-				ok(pass, "empty seed %llu (%zu calls)%s%s", seed, n,
+			if (fam != 1)
+				ok(pass, "%s seed %llu (%zu calls)%s%s", families[fam], seed, n,
 				   pass ? "" : ": ", pass ? "" : cat);
 		} else if (line[0] == 'F') {
 			block = category_get(line + 2);
@@ -367,6 +376,8 @@ static void summary(unsigned repros)
 
 	diag("empty window: %u of %u sequences (%llu calls) agree with the kernel", agree[0],
 	     total[0], ncalls[0]);
+	diag("populate mix: %u of %u sequences (%llu calls) agree with the kernel", agree[2],
+	     total[2], ncalls[2]);
 	diag("random layout: %u of %u sequences (%llu calls) agree with the kernel (%.1f%%)",
 	     agree[1], total[1], ncalls[1], rate);
 	ok(total[1] == 0 || rate >= LAYOUT_FLOOR, "random-layout agreement %.1f%% >= %.1f%%", rate,
@@ -374,8 +385,9 @@ static void summary(unsigned repros)
 	ok(crashes == 0, "the recorder recorded every sequence (%u crashed)", crashes);
 	qsort(cats, ncats, sizeof(cats[0]), by_count);
 	for (i = 0; i < ncats; i++)
-		diag("%5u empty %5u layout  %s (first: %s seed %llu)", cats[i].count[0],
-		     cats[i].count[1], cats[i].name, families[cats[i].first_fam], cats[i].first_seed);
+		diag("%5u empty %5u layout %5u populate  %s (first: %s seed %llu)",
+		     cats[i].count[0], cats[i].count[1], cats[i].count[2], cats[i].name,
+		     families[cats[i].first_fam], cats[i].first_seed);
 	for (i = 0; i < ncats && i < repros; i++) {
 		const char *l;
 
@@ -425,6 +437,23 @@ static int kernel_is_modelled(void)
 	return major > 6 || (major == 6 && minor >= 18);
 }
 
+/* The machine the judge models, once in the log, so a failure elsewhere shows it. */
+static void show_machine(void)
+{
+	struct vma_params p;
+	uint32_t unknown;
+	char val[32];
+
+	vma_params_default(&p);
+	unknown = machine_probe(&p);
+	for (size_t i = 0; i < vma_setting_count(); i++) {
+		vma_setting_format(&p, i, val, sizeof(val));
+		diag("machine: %-17s %-8s%s", vma_setting_at(i)->name, val,
+		     unknown & (1u << i) ? " (not probed: the upstream default)" :
+		     vma_setting_is_default(&p, i) ? "" : " (differs from upstream)");
+	}
+}
+
 static void remove_tmpdir(void)
 {
 	char cmd[PATH_MAX + 16];
@@ -440,16 +469,18 @@ static void remove_tmpdir(void)
 
 int main(void)
 {
-	unsigned long long count[2], first = env_num("VMATOOL_KERNEL_SEED", 1);
+	unsigned long long count[NFAM], first = env_num("VMATOOL_KERNEL_SEED", 1);
 	pid_t pids[WORKERS];
 	int w, fam;
 
 	count[0] = env_num("VMATOOL_KERNEL_EMPTY", EMPTY_SEQS);
 	count[1] = env_num("VMATOOL_KERNEL_LAYOUT", LAYOUT_SEQS);
+	count[2] = env_num("VMATOOL_KERNEL_POPULATE", POPULATE_SEQS);
 	if (find_recorder())
 		return tap_skip_all("tests/recorder not found");
 	if (!kernel_is_modelled())
 		return tap_skip_all("the engine models Linux 6.18 and later; this kernel is older");
+	show_machine();
 	snprintf(tmpdir, sizeof(tmpdir), "%s/vmatool-kernel.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmpdir))
@@ -464,7 +495,7 @@ int main(void)
 			if (!(out = fopen(path, "w")))
 				_exit(3);
 			alarm(WORKER_SECONDS);	/* an engine that loops must not hang make check */
-			for (fam = 0; fam < 2; fam++) {
+			for (fam = 0; fam < NFAM; fam++) {
 				unsigned long long lo = count[fam] * w / WORKERS;
 				unsigned long long hi = count[fam] * (w + 1) / WORKERS;
 
@@ -490,7 +521,7 @@ int main(void)
 			     families[progress_fam], progress_seed);
 		}
 	}
-	for (fam = 0; fam < 2; fam++)
+	for (fam = 0; fam < NFAM; fam++)
 		ok(total[fam] == count[fam], "%llu %s sequences judged (%u)", count[fam],
 		   families[fam], total[fam]);
 	summary((unsigned)env_num("VMATOOL_KERNEL_REPROS", 12));

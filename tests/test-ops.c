@@ -692,13 +692,6 @@ int main(int argc, char **argv)
 	test_infer_and_names();
 	test_pages_inferred();
 	test_call_parse_edges();
-	{
-		const char *top = getenv("top_srcdir");
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s/tests/ops", top ? top : OPS_TOP_SRCDIR);
-		ops_table_tests(dir, live_report);
-	}
 	ops_live_tests(live_report);
 	vma_model_release(&M);
 	vma_effects_release(&FX);

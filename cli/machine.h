@@ -1,0 +1,29 @@
+/*
+ * machine.h - the machine description of the running kernel, probed without
+ * root: the zero page by a read fault on a page of vmatool's own and
+ * /proc/self/pagemap, the rest from /proc/sys, /sys/kernel/mm, /proc/cmdline
+ * and a few harmless system calls.  The machine is probed once per run, and
+ * only when a command needs it; the process part (the legacy layout of a
+ * personality) per target.  The settings are engine/machine.h's.
+ */
+#ifndef VMATOOL_CLI_MACHINE_H
+#define VMATOOL_CLI_MACHINE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/vma.h"
+
+/*
+ * The running machine's settings into the machine fields of *p (the others
+ * are left alone).  Returns a mask of the setting indexes (1 << i) that could
+ * not be probed and keep the upstream default.  Probes on the first call only.
+ */
+uint32_t machine_probe(struct vma_params *p);
+/*
+ * What of process pid's own changes its model's machine: the personality
+ * ADDR_COMPAT_LAYOUT gives it the legacy layout.  Unreadable: left alone.
+ */
+void machine_probe_process(struct vma_params *p, pid_t pid);
+
+#endif
