@@ -91,6 +91,13 @@ bool calls_is_exec(const char *name, size_t n);
 uint64_t calls_clone_flags(const char *name, size_t n, const char *text, size_t len);
 char *calls_exec_path(const char *text);
 
+/* engine/calls_unseen.c: what no log shows (see there) */
+bool calls_account_unsure(struct vma_model *m, uint64_t start, uint64_t len, int prot);
+void calls_unsure_merges(struct vma_model *m, const struct call *c, const struct vma_effects *fx,
+			 size_t first);
+void calls_unseen(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		  const uint64_t *x, uint64_t res, uint64_t old_brk, bool unsure, bool stat_failed);
+
 /* A descriptor of the calls: one open of one file (engine/calls_fd.c). */
 struct calls_fd {
 	int fd;
