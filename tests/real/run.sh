@@ -47,14 +47,18 @@ drop_ranges() {
 # the PIDs with a start snapshot
 cut_log() {
 	awk -v pid="$2" -v started=" $3 " '
-		function marker() { return $0 ~ /madvise\((NULL|0), 0, (MADV_NORMAL|0)\) += 0/ }
+		# the marker, whole or the first half of a split one
+		function marker() { return $0 ~ /madvise\((NULL|0), 0, (MADV_NORMAL|0)(\) += 0| <unfinished)/ }
 		NR == FNR { if ($1 == pid && marker()) last = FNR; next }
 		last && FNR >= last { exit }
 		{ p = $1 }
+		resumed[p] && /<\.\.\. madvise resumed>/ { resumed[p] = 0; next }
 		/ execve\(.*\) = 0/ || /<\.\.\. execve resumed>.* = 0/ {
 			if (index(started, " " p " ")) execd[p] = 1
 			print; next }
-		execd[p] { if (marker()) execd[p] = 0; next }	# up to the start marker
+		execd[p] {	# up to the start marker
+			if (marker()) { execd[p] = 0; resumed[p] = /<unfinished/ }
+			next }
 		{ print }' "$1" "$1"
 }
 
@@ -138,6 +142,8 @@ os.wait()'
 want perl && has perl && program perl perl -e 'my @a = map { "x" x 1000 } 1..20000; my $p = fork; exit 0 if !$p; waitpid($p, 0); print scalar(@a), "\n"'
 want gcc && has gcc && { printf 'int main(void){return 0;}\n' >"$REAL_DIR/t.c"; program gcc gcc -O2 -o "$REAL_DIR/t" "$REAL_DIR/t.c"; }
 want git && has git && program git git -C "$REAL_DIR" init -q "$REAL_DIR/repo"
+want git-gc && has git && program git-gc sh -c "cd '$REAL_DIR/repo' &&
+	git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && git gc -q"
 want xz && has xz && program xz xz -T2 -k -c "$REAL_DIR/random.bin"
 want zstd && has zstd && program zstd zstd -q -T2 -c "$REAL_DIR/random.bin"
 want gzip && has gzip && program gzip gzip -c "$REAL_DIR/random.bin"
