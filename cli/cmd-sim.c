@@ -411,6 +411,7 @@ int sim_flush(struct sim *s, size_t n)
 		if (first < s->nsteps) {	/* a munmap that the results say came first */
 			rc = apply_step(s, &s->steps[first]);
 			s->steps[first].done = true;
+			s->steps[first].before_line = s->steps[i].call.lineno;
 			s->reordered++;
 		}
 		if (rc == EXIT_FINE && !s->steps[i].done)

@@ -163,6 +163,9 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 		fprintf(out, "  [VMAs %zu]", o->vmas_after);
 	fputc('\n', out);
 	print_resolved(out, st);
+	if (st->before_line)
+		fprintf(out, "    applied before line %zu: that mmap's recorded address lies on "
+			"memory this call unmaps\n", st->before_line);
 	for (size_t i = 0; i < st->nev; i++)
 		print_event(out, &st->ev[i]);
 	if (o->disagree) {

@@ -23,6 +23,7 @@ struct sim_step {
 	struct vma_event *ev;		/* its effects (owned) */
 	size_t nev;
 	bool done;			/* applied early: its order was decided (sim-order.c) */
+	size_t before_line;		/* then: the line of the mmap it was applied before */
 	bool overlap;			/* overlapped in time with another task's call */
 };
 

@@ -310,6 +310,8 @@ like "$OUT" '^600000001000-600000002000 rw-p ' \
 	"the munmap in flight is applied before the mmap its result lies on"
 run "$VMATOOL" sim --ops "$TMPD/order.log"
 like "$OUT" 'order: 1 munmap calls of one thread applied before' "the decided order is said"
+like "$OUT" 'applied before line 3: that mmap.s recorded address lies on memory this call unmaps' \
+	"the call applied first says so"
 like "$OUT" 'order: 2 calls overlapped another thread' "overlapping calls are counted"
 like "$OUT" '^    610000000000-610000001000: changed by calls of threads that overlapped in time$' \
 	"a VMA that overlapping calls changed: marked"
