@@ -3,10 +3,7 @@
  * error messages, targets (live process or saved file) read into an engine
  * model, and the output helpers.
  *
- * Adding a command: write cli/cmd-NAME.c defining `const struct cmd_entry
- * cmd_NAME_entry`, add it to the table in cli/cmd.c, to Makefile.am, to
- * man/vmatool.1 and to the three completion files.  --help text comes from
- * the entry's usage and option table.
+ * The command table and its types are described under "commands" below.
  */
 #ifndef VMATOOL_CLI_H
 #define VMATOOL_CLI_H
@@ -28,70 +25,117 @@ enum {
 };
 
 /* ---- commands ------------------------------------------------------------ */
+/*
+ * A command is a table entry: its options (typed, each landing in a field of
+ * the command's own options struct), its operands (names, kinds, how many),
+ * an optional check of the options together, and exec.  cli/cmd.c parses the
+ * command line from the entry, prints --help from it, checks every value and
+ * the operand count with one message shape each, and answers
+ * `vmatool --list-options [COMMAND]` from it (for the completions).
+ *
+ * Adding a command: write cli/cmd-NAME.c defining `const struct cmd_entry
+ * cmd_NAME_entry`, add it to the table in cli/cmd.c and to Makefile.am, and
+ * document it in man/vmatool.1; the completions ask the program.
+ */
+enum cmd_opt_type {
+	CMD_FLAG,	/* bool: set when given */
+	CMD_ENUM,	/* int: index in values */
+	CMD_ENUM_LIST,	/* unsigned: bit i for values[i]; "a,b,c" */
+	CMD_SIZE,	/* uint64_t bytes: 4096, 4k, 1M, 0x1000 (parse_size) */
+	CMD_DURATION,	/* uint64_t nanoseconds: 500ms, 2s, 1m; 1ms to 1 day */
+	CMD_RANGE,	/* struct cmd_range: LO-HI addresses, hex or decimal */
+	CMD_COUNT,	/* uint64_t from 1 to max */
+	CMD_FILE,	/* const char *, not empty; '-' is standard input or output */
+	CMD_STRING,	/* const char *; check (if set) says what is wrong */
+	CMD_SETTING,	/* struct cmd_list: "upstream" or NAME=VALUE of a machine
+			   setting (engine/machine.h), checked by its table */
+};
+
+enum {
+	CMD_REPEAT = 1,	/* FILE, STRING, SETTING: every value kept, in a struct cmd_list */
+	CMD_ONCE = 2,	/* given twice is a usage error (else the last wins) */
+};
+
+struct cmd_range {
+	uint64_t lo, hi;	/* [lo, hi), lo < hi */
+};
+
+struct cmd_list {
+	const char **v;		/* values as given (borrowed from argv); malloc'd array */
+	size_t n;
+};
+
 struct cmd_option {
 	const char *name;	/* "format" (long option), NULL ends the table */
 	char short_name;	/* 'f' or 0 */
-	const char *arg;	/* "FMT", or NULL for a flag */
+	enum cmd_opt_type type;
+	const char *arg;	/* "FMT" in --help; NULL for flags */
 	const char *help;	/* one line */
-	const char *values;	/* completion words "text json maps smaps", or NULL */
+	size_t offset;		/* offsetof(the command's options struct, field) */
+	const char *const *values;	/* ENUM, ENUM_LIST: NULL-terminated; an entry
+					   "always|yes|force" also accepts the aliases */
+	unsigned flags;		/* CMD_REPEAT, CMD_ONCE */
+	uint64_t max;		/* COUNT: the largest value */
+	/* STRING: NULL if arg is good (and stored through field), else why not */
+	const char *(*check)(const char *arg, void *field);
 };
+
+enum cmd_operand_kind {
+	CMD_TARGET,	/* a PID, 'self', a process name or a saved file */
+	CMD_PROCESS,	/* a running process only: a PID, 'self' or a name */
+	CMD_ADDRESS,	/* an address, NAME+OFFSET */
+	CMD_COMMAND,	/* a vmatool command */
+};
+
+struct cmd_operand {
+	const char *name;	/* "TARGET"; NULL ends the list */
+	enum cmd_operand_kind kind;
+};
+
+struct cmd_call;
 
 struct cmd_entry {
 	const char *name;	/* "show" */
-	const char *usage;	/* "[options] TARGET" */
 	const char *summary;	/* one line for `vmatool --help` */
 	const struct cmd_option *options;
-	int (*exec)(int argc, char **argv);	/* argv[0] is the command name */
+	size_t opts_size;	/* sizeof the options struct exec receives */
+	void (*opts_init)(void *opts);	/* defaults, or NULL for all zero */
+	/* operand names in order; the last repeats when max_operands is -1 */
+	const struct cmd_operand *operands;
+	int min_operands, max_operands;
+	/* checks of the options together (and the operands): an exit code */
+	int (*check)(struct cmd_call *call);
+	/* the command: returns the exit code (EXIT_FINE, EXIT_DIFFER, ...) */
+	int (*exec)(struct cmd_call *call);
+};
+
+/* What cmd_run hands to check and exec. */
+struct cmd_call {
+	const struct cmd_entry *cmd;
+	void *opts;		/* the command's options struct, filled */
+	char **operands;	/* the operands (borrowed from argv) */
+	int noperands;
+	uint32_t given;		/* bit i: options[i] was on the command line
+				   (so at most 32 options, and 32 values of a list) */
 };
 
 extern const struct cmd_entry *const cmd_table[];
-/* Print "usage: vmatool NAME USAGE" and the options; returns EXIT_FINE. */
+/* The values of every --color option, in the order of enum color_mode. */
+extern const char *const cmd_color_values[];
+/* Whether the option named name was given. */
+bool cmd_given(const struct cmd_call *call, const char *name);
+/* Parse argv (argv[0] is the command name) by cmd's table, check, exec: an exit code. */
+int cmd_run(const struct cmd_entry *cmd, int argc, char **argv);
+/* "usage: vmatool NAME [options] OPERANDS" and a newline. */
+void cmd_print_usage(const struct cmd_entry *cmd, FILE *out);
+/* The usage line, the summary and the options; returns EXIT_FINE. */
 int cmd_print_help(const struct cmd_entry *cmd, FILE *out);
-/*
- * Build a getopt_long table from cmd->options plus --help; caller frees both.
- * An option's val is its short_name if it has one, else CMD_OPT_LONG + its
- * index in cmd->options; --help gives CMD_OPT_HELP.
- */
-struct option *cmd_getopt_table(const struct cmd_entry *cmd, char **shortopts);
-#define CMD_OPT_LONG	0x100
-#define CMD_OPT_HELP	0x7fff
-
-/*
- * The easy way to read options (getopt_long underneath, so options and
- * operands may mix; "--" ends options):
- *
- *	struct cmd_args a;
- *	int i, rc;
- *	cmd_args_init(&a, &cmd_show_entry, argc, argv);
- *	while ((i = cmd_args_next(&a)) >= 0)
- *		switch on cmd->options[i].name (or keep indexes), a.arg is the value
- *	if (i == CMD_ARGS_HELP) rc = EXIT_FINE; if (i == CMD_ARGS_BAD) rc = EXIT_BADINPUT;
- *	operands: argv[a.optind .. argc)
- *	cmd_args_release(&a);
- *
- * cmd_args_next returns the index in cmd->options, CMD_ARGS_END (-1) when
- * done, CMD_ARGS_HELP (-2) after printing help to stdout, CMD_ARGS_BAD (-3)
- * after printing a usage error.
- */
-struct cmd_args {
-	const struct cmd_entry *cmd;
-	int argc;
-	char **argv;
-	struct option *longopts;
-	char *shortopts;
-	const char *arg;	/* value of the option just returned, or NULL */
-	int optind;		/* first operand, once CMD_ARGS_END was returned */
-};
-enum { CMD_ARGS_END = -1, CMD_ARGS_HELP = -2, CMD_ARGS_BAD = -3 };
-void cmd_args_init(struct cmd_args *a, const struct cmd_entry *cmd, int argc, char **argv);
-int cmd_args_next(struct cmd_args *a);
-void cmd_args_release(struct cmd_args *a);
-/* Index of the option named name in cmd->options (for switch tables); -1. */
-int cmd_option_index(const struct cmd_entry *cmd, const char *name);
+/* `vmatool --help`. */
+void cmd_print_main_help(FILE *out);
+/* `vmatool --list-options [COMMAND]`: argv holds what follows it; exit code. */
+int cmd_list_options(int argc, char **argv, FILE *out);
 /* Look up a command by name or unique prefix; NULL (message printed) if none. */
 const struct cmd_entry *cmd_find(const char *name);
-/* "  NAME  summary" for each command, for `vmatool --help`. */
-void cmd_print_list(FILE *out);
 
 /* ---- errors -------------------------------------------------------------- */
 /* The running command's name, for messages ("show"); set by main. */
@@ -220,7 +264,6 @@ char *str_escaped(const char *s, size_t len);
 size_t escape_into(const char *s, size_t len, char *dst);
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-int parse_color_mode(const char *s, enum color_mode *mode);
 /* Whether to colour fd: ALWAYS, or AUTO on a terminal without NO_COLOR. */
 bool color_enabled(enum color_mode mode, int fd);
 

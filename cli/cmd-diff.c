@@ -6,6 +6,7 @@
  * something does, 2 on bad input, 3 on target trouble: as diff(1).
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,81 +20,51 @@
 
 extern const struct cmd_entry cmd_diff_entry;
 
-static const struct cmd_option diff_options[] = {
-	{ "format", 'f', "FMT", "output format: text (default) or json", "text json" },
-	{ "color", 0, "WHEN", "colour the text: auto (default), always, never", "auto always never" },
-	{ "min-delta", 0, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE (4k, 1M)", NULL },
-	{ "explain", 'e', NULL, "show calls that turn A into B, checked on the engine", NULL },
-	{ "bytes", 'b', NULL, "print sizes in bytes", NULL },
-	{ "no-smaps", 0, NULL, "read only maps of live targets (no usage deltas)", NULL },
-	{ "machine", 'm', "NAME=VALUE", "with --explain: a kernel setting to explain by, e.g. "
-	  "zero_page=false (repeatable)", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
-
 struct diff_cmd {
-	bool json, explain, exact, smaps, color_given;
-	enum color_mode color;
+	int format;		/* 0 text, 1 json */
+	int color;		/* enum color_mode */
+	bool json, explain, exact, smaps, no_smaps;
 	uint64_t min_delta;
 	const char *target[2];
-	const char *machine[16];	/* --machine NAME=VALUE, in order */
-	size_t nmachine;
+	struct cmd_list machine;	/* --machine NAME=VALUE, in order */
 };
 
-static int diff_parse_args(struct diff_cmd *d, int argc, char **argv)
+#define O(field) offsetof(struct diff_cmd, field)
+static const struct cmd_option diff_options[] = {
+	{ "format", 'f', CMD_ENUM, "FMT", "output format: text (default) or json",
+	  .offset = O(format),
+	  .values = (const char *const[]){ "text", "json", NULL } },
+	{ "color", 0, CMD_ENUM, "WHEN", "colour the text: auto (default), always, never",
+	  .offset = O(color),
+	  .values = cmd_color_values },
+	{ "min-delta", 0, CMD_SIZE, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE (4k, 1M)",
+	  .offset = O(min_delta) },
+	{ "explain", 'e', CMD_FLAG, NULL, "show calls that turn A into B, checked on the engine",
+	  .offset = O(explain) },
+	{ "bytes", 'b', CMD_FLAG, NULL, "print sizes in bytes", .offset = O(exact) },
+	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps of live targets (no usage deltas)",
+	  .offset = O(no_smaps) },
+	{ "machine", 'm', CMD_SETTING, "NAME=VALUE", "with --explain: a kernel setting to explain "
+	  "by, e.g. zero_page=false (repeatable)", .offset = O(machine), .flags = CMD_REPEAT },
+	{ .name = NULL },
+};
+#undef O
+
+static int diff_check(struct cmd_call *call)
 {
-	struct cmd_args a;
-	int i, rc = EXIT_FINE;
+	struct diff_cmd *d = call->opts;
 
-	memset(d, 0, sizeof(*d));
-	d->smaps = true;
-	cmd_args_init(&a, &cmd_diff_entry, argc, argv);
-	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0) {
-		const char *name = diff_options[i].name;
-
-		if (!strcmp(name, "format")) {
-			if (!strcmp(a.arg, "json"))
-				d->json = true;
-			else if (strcmp(a.arg, "text"))
-				rc = cli_usage_error("unknown format '%s' (text or json)", a.arg);
-		} else if (!strcmp(name, "color")) {
-			d->color_given = true;
-			if (parse_color_mode(a.arg, &d->color))
-				rc = cli_usage_error("unknown colour mode '%s' (auto, always, never)", a.arg);
-		} else if (!strcmp(name, "min-delta")) {
-			if (parse_size(a.arg, &d->min_delta))
-				rc = cli_usage_error("bad size '%s' for --min-delta", a.arg);
-		} else if (!strcmp(name, "explain")) {
-			d->explain = true;
-		} else if (!strcmp(name, "bytes")) {
-			d->exact = true;
-		} else if (!strcmp(name, "no-smaps")) {
-			d->smaps = false;
-		} else if (!strcmp(name, "machine")) {
-			if (d->nmachine == sizeof(d->machine) / sizeof(d->machine[0]))
-				rc = cli_usage_error("too many --machine settings");
-			else
-				d->machine[d->nmachine++] = a.arg;
-		}
-	}
-	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
-		rc = -1;
-	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
-		rc = EXIT_BADINPUT;
-	else if (rc == EXIT_FINE && d->nmachine && !d->explain)
-		rc = cli_usage_error("--machine applies to --explain only");
-	else if (rc == EXIT_FINE && d->json && (d->exact || d->color_given))
-		rc = cli_usage_error("--%s applies to --format text only", d->exact ? "bytes" : "color");
-	else if (rc == EXIT_FINE && argc - a.optind != 2)
-		rc = cli_usage_error("expected two targets, A and B");
-	else if (rc == EXIT_FINE) {
-		d->target[0] = argv[a.optind];
-		d->target[1] = argv[a.optind + 1];
-		if (!strcmp(d->target[0], "-") && !strcmp(d->target[1], "-"))
-			rc = cli_usage_error("only one of A and B can be standard input");
-	}
-	cmd_args_release(&a);
-	return rc;
+	d->json = d->format == 1;
+	d->smaps = !d->no_smaps;
+	d->target[0] = call->operands[0];
+	d->target[1] = call->operands[1];
+	if (d->machine.n && !d->explain)
+		return cli_usage_error("--machine applies to --explain only");
+	if (d->json && (d->exact || cmd_given(call, "color")))
+		return cli_usage_error("--%s applies to --format text only", d->exact ? "bytes" : "color");
+	if (!strcmp(d->target[0], "-") && !strcmp(d->target[1], "-"))
+		return cli_usage_error("only one of A and B can be standard input");
+	return EXIT_FINE;
 }
 
 /*
@@ -190,7 +161,7 @@ static int diff_run(const struct diff_cmd *d, struct source *src)
 	diff_explain_init(&e);
 	if (d->explain) {	/* the calls run by A's machine: its own, or this one's */
 		source_use_machine(&src[0]);
-		rc = source_set_machine(&src[0].model, d->machine, d->nmachine);
+		rc = source_set_machine(&src[0].model, d->machine.v, d->machine.n);
 		if (rc != EXIT_FINE)
 			return rc;
 	}
@@ -249,16 +220,13 @@ static int open_target(struct source *s, const char *target, const struct source
 	return source_open_fast(s, target, o);
 }
 
-static int diff_exec(int argc, char **argv)
+static int diff_exec(struct cmd_call *call)
 {
+	const struct diff_cmd d = *(const struct diff_cmd *)call->opts;
 	struct source_opts so = { .smaps = true };
 	struct source src[2];
-	struct diff_cmd d;
 	int rc;
 
-	rc = diff_parse_args(&d, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_FINE : rc;
 	so.smaps = d.smaps;
 	rc = open_target(&src[0], d.target[0], &so);
 	if (rc == EXIT_FINE) {
@@ -273,8 +241,13 @@ static int diff_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_diff_entry = {
 	.name = "diff",
-	.usage = "[options] A B",
 	.summary = "what changed between two snapshots or reads: splits, merges, moves",
 	.options = diff_options,
+	.opts_size = sizeof(struct diff_cmd),
+	.operands = (const struct cmd_operand[]){
+		{ "A", CMD_TARGET }, { "B", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 2,
+	.max_operands = 2,
+	.check = diff_check,
 	.exec = diff_exec,
 };

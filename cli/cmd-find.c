@@ -8,6 +8,7 @@
  * --no-query, the maps text is read into the engine and searched there.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,13 +19,6 @@
 #include "engine/maps.h"
 
 extern const struct cmd_entry cmd_find_entry;
-
-static const struct cmd_option find_options[] = {
-	{ "format", 'f', "FMT", "output: text (default) or json", "text json" },
-	{ "bytes", 'b', NULL, "exact distances in bytes instead of 4.0K, 1.5M", NULL },
-	{ "no-query", 0, NULL, "read the maps text instead of using the PROCMAP_QUERY ioctl", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
 
 /* Where the VMAs come from: the ioctl on a live process, or a model. */
 struct finder {
@@ -361,47 +355,30 @@ static void json_result(struct json_writer *w, const struct find_result *r)
 /* ---- the command ------------------------------------------------------------ */
 
 struct find_args {
+	int format;		/* 0 text, 1 json */
 	bool json, exact, no_query;
-	int first, argc;
-	char **argv;
 };
 
-static int find_parse_args(struct find_args *a, int argc, char **argv)
+#define O(field) offsetof(struct find_args, field)
+static const struct cmd_option find_options[] = {
+	{ "format", 'f', CMD_ENUM, "FMT", "output: text (default) or json", .offset = O(format),
+	  .values = (const char *const[]){ "text", "json", NULL } },
+	{ "bytes", 'b', CMD_FLAG, NULL, "exact distances in bytes instead of 4.0K, 1.5M",
+	  .offset = O(exact) },
+	{ "no-query", 0, CMD_FLAG, NULL, "read the maps text instead of using the PROCMAP_QUERY ioctl",
+	  .offset = O(no_query) },
+	{ .name = NULL },
+};
+#undef O
+
+static int find_check(struct cmd_call *call)
 {
-	struct cmd_args ca;
-	int i, rc = 0;
+	struct find_args *a = call->opts;
 
-	memset(a, 0, sizeof(*a));
-	cmd_args_init(&ca, &cmd_find_entry, argc, argv);
-	while (rc == 0 && (i = cmd_args_next(&ca)) >= 0) {
-		const char *name = find_options[i].name;
-
-		if (!strcmp(name, "format")) {
-			if (!strcmp(ca.arg, "json"))
-				a->json = true;
-			else if (strcmp(ca.arg, "text"))
-				rc = cli_usage_error("unknown format '%s': expected text or json", ca.arg);
-		} else if (!strcmp(name, "bytes")) {
-			a->exact = true;
-		} else if (!strcmp(name, "no-query")) {
-			a->no_query = true;
-		}
-	}
-	cmd_args_release(&ca);
-	if (rc)
-		return rc;
-	if (i == CMD_ARGS_HELP)
-		return EXIT_FINE;
-	if (i == CMD_ARGS_BAD)
-		return EXIT_BADINPUT;
+	a->json = a->format == 1;
 	if (a->json && a->exact)
 		return cli_usage_error("--bytes applies to --format text only");
-	if (argc - ca.optind < 2)
-		return cli_usage_error("expected a target and at least one address");
-	a->first = ca.optind;
-	a->argc = argc;
-	a->argv = argv;
-	return -1;
+	return EXIT_FINE;
 }
 
 /* Open the target: a live pid gets the ioctl fd, anything else is loaded. */
@@ -432,23 +409,20 @@ static int finder_open(struct finder *f, const char *target, bool no_query)
 	return EXIT_FINE;
 }
 
-static int find_exec(int argc, char **argv)
+static int find_exec(struct cmd_call *call)
 {
-	struct find_args a;
+	const struct find_args a = *(const struct find_args *)call->opts;
 	struct finder f;
 	struct find_result *res;
 	int i, n, rc;
 
-	rc = find_parse_args(&a, argc, argv);
-	if (rc >= 0)
-		return rc;
-	rc = finder_open(&f, argv[a.first], a.no_query);
-	n = argc - a.first - 1;
+	rc = finder_open(&f, call->operands[0], a.no_query);
+	n = call->noperands - 1;
 	res = calloc((size_t)n, sizeof(*res));
 	if (!res && !rc)
 		rc = cli_error(EXIT_TARGET, "out of memory");
 	for (i = 0; !rc && i < n; i++) {
-		res[i].query = argv[a.first + 1 + i];
+		res[i].query = call->operands[1 + i];
 		rc = parse_addr(&f, res[i].query, &res[i].addr);
 		if (!rc)
 			rc = lookup(&f, &res[i]);
@@ -483,8 +457,13 @@ static int find_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_find_entry = {
 	.name = "find",
-	.usage = "[options] TARGET ADDR...",
 	.summary = "show the VMA holding each address, or the gap it falls in",
 	.options = find_options,
+	.opts_size = sizeof(struct find_args),
+	.operands = (const struct cmd_operand[]){
+		{ "TARGET", CMD_TARGET }, { "ADDR", CMD_ADDRESS }, { NULL, 0 } },
+	.min_operands = 2,
+	.max_operands = -1,
+	.check = find_check,
 	.exec = find_exec,
 };

@@ -2,6 +2,7 @@
  * cmd-show.c - `vmatool show TARGET`: the VMAs of a process or a saved file
  * as a table with a summary, as JSON, or as the kernel's own maps/smaps text.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,69 +16,125 @@ extern const struct cmd_entry cmd_show_entry;
 
 enum show_format { FMT_TEXT, FMT_JSON, FMT_MAPS, FMT_SMAPS };
 
-static const struct cmd_option show_options[] = {
-	{ "format", 'f', "FMT", "output: text (default), json, maps or smaps", "text json maps smaps" },
-	{ "bytes", 'b', NULL, "exact sizes in bytes instead of 4.0K, 1.5M", NULL },
-	{ "color", 0, "WHEN", "colour: auto (default: on a terminal, unless NO_COLOR), always, never",
-	  "auto always never" },
-	{ "gaps", 'g', NULL, "add a row for each unmapped gap between VMAs", NULL },
-	{ "range", 'r', "LO-HI", "only VMAs that intersect [LO, HI) (hex or decimal)", NULL },
-	{ "path", 'p', "PATTERN", "only VMAs whose name or its basename matches the glob PATTERN", NULL },
-	{ "perms", 0, "PERMS", "only VMAs with these permissions: 'rw', 'x', 's', or 'r-x'", NULL },
-	{ "kind", 'k', "KIND", "only VMAs of these kinds (comma-separated): text, data, bss, heap, "
-	  "stack, file, anon, shm, special, deleted",
-	  "text data bss heap stack file anon shm special deleted" },
-	{ "no-smaps", 0, NULL, "read only maps (faster; no RSS, PSS, dirty, swap or VmFlags)", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
-
 struct show_args {
-	enum show_format format;
-	bool exact, gaps, no_smaps, color_given;
-	enum color_mode color;
-	struct show_filter filter;
+	int format;		/* enum show_format */
+	bool exact, gaps, no_smaps;
+	int color;		/* enum color_mode */
+	struct cmd_range range;
+	unsigned kinds;		/* bit i: kind_values[i] */
+	struct show_filter filter;	/* --path, --perms; the rest by show_check */
 	const char *target;
 };
 
-static int parse_format(const char *s, enum show_format *f)
-{
-	static const char *const names[] = { "text", "json", "maps", "smaps" };
-	unsigned i;
+static const char *const kind_values[] = {
+	"text", "data", "bss", "heap", "stack", "file", "anon", "shm", "special", "deleted", NULL,
+};
 
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, names[i])) {
-			*f = (enum show_format)i;
-			return 0;
-		}
-	return cli_usage_error("unknown format '%s': expected text, json, maps or smaps", s);
+static unsigned perm_bit(char c)
+{
+	switch (c) {
+	case 'r': return SHOW_PERM_R;
+	case 'w': return SHOW_PERM_W;
+	case 'x': return SHOW_PERM_X;
+	case 's': return SHOW_PERM_S;
+	case 'p': return SHOW_PERM_P;
+	default: return 0;
+	}
 }
 
-static int show_option(struct show_args *a, const char *name, const char *arg)
+/* "r-x", "rw-p": positional, '-' for the ones that must be clear. */
+static bool perms_positional(const char *s, size_t n, struct show_filter *f)
 {
-	if (!strcmp(name, "format"))
-		return parse_format(arg, &a->format);
-	if (!strcmp(name, "bytes"))
-		a->exact = true;
-	else if (!strcmp(name, "color")) {
-		a->color_given = true;
-		if (parse_color_mode(arg, &a->color))
-			return cli_usage_error("bad colour mode '%s': expected auto, always or never", arg);
-	} else if (!strcmp(name, "gaps"))
-		a->gaps = true;
-	else if (!strcmp(name, "range"))
-		return show_parse_range(arg, &a->filter);
-	else if (!strcmp(name, "path"))
-		a->filter.path_glob = arg;
-	else if (!strcmp(name, "perms"))
-		return show_parse_perms(arg, &a->filter);
-	else if (!strcmp(name, "kind"))
-		return show_parse_kinds(arg, &a->filter);
-	else if (!strcmp(name, "no-smaps"))
-		a->no_smaps = true;
-	return 0;
+	static const char pos[] = "rwx";
+
+	if (n != 3 && n != 4)
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		if (s[i] == pos[i])
+			f->perms |= perm_bit(pos[i]);
+		else if (s[i] == '-')
+			f->perms_absent |= perm_bit(pos[i]);
+		else
+			return false;
+	}
+	if (n == 4 && !perm_bit(s[3]) && s[3] != '-')
+		return false;
+	if (n == 4 && (s[3] == 's' || s[3] == 'p'))
+		f->perms |= perm_bit(s[3]);
+	return true;
 }
 
-static int show_parse_args(struct show_args *a, int argc, char **argv);
+/* --perms: letters that must all be set ("rw", "x", "s"), or "r-x". */
+static const char *perms_check(const char *s, void *field)
+{
+	static const char why[] = "expected letters of rwxsp, like 'rw' or 'r-x'";
+	struct show_filter *f = field;
+	size_t n = strlen(s), i;
+
+	if (!n)
+		return why;
+	if (strchr(s, '-'))
+		return perms_positional(s, n, f) ? NULL : why;
+	for (i = 0; i < n; i++)
+		if (!perm_bit(s[i]))
+			return why;
+	for (i = 0; i < n; i++)
+		f->perms |= perm_bit(s[i]);
+	return NULL;
+}
+
+#define O(field) offsetof(struct show_args, field)
+static const struct cmd_option show_options[] = {
+	{ "format", 'f', CMD_ENUM, "FMT", "output: text (default), json, maps or smaps",
+	  .offset = O(format),
+	  .values = (const char *const[]){ "text", "json", "maps", "smaps", NULL } },
+	{ "bytes", 'b', CMD_FLAG, NULL, "exact sizes in bytes instead of 4.0K, 1.5M",
+	  .offset = O(exact) },
+	{ "color", 0, CMD_ENUM, "WHEN",
+	  "colour: auto (default: on a terminal, unless NO_COLOR), always, never",
+	  .offset = O(color),
+	  .values = cmd_color_values },
+	{ "gaps", 'g', CMD_FLAG, NULL, "add a row for each unmapped gap between VMAs",
+	  .offset = O(gaps) },
+	{ "range", 'r', CMD_RANGE, "LO-HI", "only VMAs that intersect [LO, HI) (hex or decimal)",
+	  .offset = O(range) },
+	{ "path", 'p', CMD_STRING, "PATTERN",
+	  "only VMAs whose name or its basename matches the glob PATTERN",
+	  .offset = O(filter.path_glob) },
+	{ "perms", 0, CMD_STRING, "PERMS",
+	  "only VMAs with these permissions: 'rw', 'x', 's', or 'r-x'", .offset = O(filter),
+	  .check = perms_check },
+	{ "kind", 'k', CMD_ENUM_LIST, "KIND", "only VMAs of these kinds (comma-separated): text, "
+	  "data, bss, heap, stack, file, anon, shm, special, deleted", .offset = O(kinds),
+	  .values = kind_values },
+	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps (faster; no RSS, PSS, dirty, swap or VmFlags)",
+	  .offset = O(no_smaps) },
+	{ .name = NULL },
+};
+#undef O
+
+static int show_check(struct cmd_call *call)
+{
+	struct show_args *a = call->opts;
+
+	a->target = call->operands[0];
+	if (cmd_given(call, "range")) {
+		a->filter.has_range = true;
+		a->filter.lo = a->range.lo;
+		a->filter.hi = a->range.hi;
+	}
+	for (int i = 0; kind_values[i]; i++)
+		if (a->kinds & (1u << i))
+			a->filter.kinds |= 1u << vma_kind_parse(kind_values[i]);
+	if (a->no_smaps && a->format == FMT_SMAPS)
+		return cli_usage_error("--no-smaps and --format smaps exclude each other");
+	/* nothing accepted that the output would not show */
+	if (a->format != FMT_TEXT && (a->exact || cmd_given(call, "color")))
+		return cli_usage_error("--%s applies to --format text only", a->exact ? "bytes" : "color");
+	if ((a->format == FMT_MAPS || a->format == FMT_SMAPS) && a->gaps)
+		return cli_usage_error("--gaps applies to --format text and json only");
+	return EXIT_FINE;
+}
 
 /* ---- output --------------------------------------------------------------- */
 
@@ -221,16 +278,13 @@ static int source_drop_smaps(struct source *s)
 	return EXIT_FINE;
 }
 
-static int show_exec(int argc, char **argv)
+static int show_exec(struct cmd_call *call)
 {
-	struct show_args a;
+	const struct show_args a = *(const struct show_args *)call->opts;
 	struct source_opts so = { .smaps = true };
 	struct source s;
 	int rc;
 
-	rc = show_parse_args(&a, argc, argv);
-	if (rc >= 0)
-		return rc;
 	if (a.format == FMT_MAPS && show_filter_empty(&a.filter) && !target_is_file(a.target))
 		return show_raw_maps(a.target);
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
@@ -244,44 +298,14 @@ static int show_exec(int argc, char **argv)
 	return rc;
 }
 
-/* -1 to go on; else the exit code (--help, bad usage). */
-static int show_parse_args(struct show_args *a, int argc, char **argv)
-{
-	struct cmd_args ca;
-	int i, rc = 0;
-
-	memset(a, 0, sizeof(*a));
-	a->color = COLOR_AUTO;
-	show_filter_init(&a->filter);
-	cmd_args_init(&ca, &cmd_show_entry, argc, argv);
-	while (rc == 0 && (i = cmd_args_next(&ca)) >= 0)
-		rc = show_option(a, show_options[i].name, ca.arg);
-	cmd_args_release(&ca);
-	if (rc)
-		return rc;
-	if (i == CMD_ARGS_HELP)
-		return EXIT_FINE;
-	if (i == CMD_ARGS_BAD)
-		return EXIT_BADINPUT;
-	if (a->no_smaps && a->format == FMT_SMAPS)
-		return cli_usage_error("--no-smaps and --format smaps exclude each other");
-	/* nothing accepted that the output would not show */
-	if (a->format != FMT_TEXT && (a->exact || a->color_given))
-		return cli_usage_error("--%s applies to --format text only", a->exact ? "bytes" : "color");
-	if ((a->format == FMT_MAPS || a->format == FMT_SMAPS) && a->gaps)
-		return cli_usage_error("--gaps applies to --format text and json only");
-	if (ca.optind >= argc)
-		return cli_usage_error("no target: give a PID, 'self', a process name or a file");
-	if (ca.optind + 1 < argc)
-		return cli_usage_error("one target only (got '%s' too)", argv[ca.optind + 1]);
-	a->target = argv[ca.optind];
-	return -1;
-}
-
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
-	.usage = "[options] TARGET",
 	.summary = "list the VMAs of a process or a saved maps/smaps/JSON file",
 	.options = show_options,
+	.opts_size = sizeof(struct show_args),
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 1,
+	.max_operands = 1,
+	.check = show_check,
 	.exec = show_exec,
 };

@@ -11,6 +11,7 @@
  * Printing is in cli/sim-print.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,47 +26,42 @@
 
 extern const struct cmd_entry cmd_sim_entry;
 
-static const struct cmd_option sim_options[] = {
-	{ "snapshot", 's', "[PID=]FILE", "start from a saved maps, smaps or JSON snapshot; "
-	  "PID=FILE: process PID's space after its execve (repeatable)", NULL },
-	{ "ops", 'o', "FILE", "read calls from FILE, '-' for standard input (repeatable)", NULL },
-	{ "expr", 'e', "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)", NULL },
-	{ "format", 'f', "FMT", "output: text (default), json, maps or smaps",
-	  "text json maps smaps" },
-	{ "strict", 0, NULL, "exit 1 if a prediction disagrees with a recorded result; "
-	  "a log line sim does not understand is an error, not skipped", NULL },
-	{ "pid", 0, "PID", "print the address space of process PID of the log (default: the first)",
-	  NULL },
-	{ "assume-written", 0, NULL, "take private writable memory as written as soon as it is "
-	  "mapped (strace shows no page faults)", NULL },
-	{ "max-map-count", 0, "N", "the vm.max_map_count to simulate", NULL },
-	{ "machine", 'm', "NAME=VALUE", "a kernel setting to simulate, e.g. zero_page=false "
-	  "(repeatable; see MACHINE SETTINGS in vmatool(1))", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
-
 /* ---- options ---------------------------------------------------------------- */
 
-static int add_ptr(const char ***list, size_t *n, const char *p)
-{
-	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
-	if (!l)
-		return cli_error(EXIT_TARGET, "out of memory");
-	l[(*n)++] = p;
-	*list = l;
-	return EXIT_FINE;
-}
+struct sim_args {
+	struct cmd_list snapshots, ops, exprs, machine;
+	int format;			/* enum sim_format */
+	bool strict, assume_written;
+	uint64_t max_map_count, pid;
+};
 
-static int parse_format(struct sim *s, const char *arg)
-{
-	static const char *const names[] = { "text", "json", "maps", "smaps" };
-	for (unsigned i = 0; i < 4; i++)
-		if (!strcmp(arg, names[i])) {
-			s->format = (enum sim_format)i;
-			return EXIT_FINE;
-		}
-	return cli_usage_error("unknown format '%s' (text, json, maps or smaps)", arg);
-}
+#define O(field) offsetof(struct sim_args, field)
+static const struct cmd_option sim_options[] = {
+	{ "snapshot", 's', CMD_FILE, "[PID=]FILE", "start from a saved maps, smaps or JSON "
+	  "snapshot; PID=FILE: process PID's space after its execve (repeatable)",
+	  .offset = O(snapshots), .flags = CMD_REPEAT },
+	{ "ops", 'o', CMD_FILE, "FILE", "read calls from FILE, '-' for standard input (repeatable)",
+	  .offset = O(ops), .flags = CMD_REPEAT },
+	{ "expr", 'e', CMD_STRING, "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)",
+	  .offset = O(exprs), .flags = CMD_REPEAT },
+	{ "format", 'f', CMD_ENUM, "FMT", "output: text (default), json, maps or smaps",
+	  .offset = O(format),
+	  .values = (const char *const[]){ "text", "json", "maps", "smaps", NULL } },
+	{ "strict", 0, CMD_FLAG, NULL, "exit 1 if a prediction disagrees with a recorded result; "
+	  "a log line sim does not understand is an error, not skipped", .offset = O(strict) },
+	{ "pid", 0, CMD_COUNT, "PID", "print the address space of process PID of the log "
+	  "(default: the first)", .offset = O(pid), .max = INT32_MAX },
+	{ "assume-written", 0, CMD_FLAG, NULL, "take private writable memory as written as soon "
+	  "as it is mapped (strace shows no page faults)", .offset = O(assume_written) },
+	{ "max-map-count", 0, CMD_COUNT, "N", "the vm.max_map_count to simulate",
+	  .offset = O(max_map_count),
+	  .max = UINT32_MAX },
+	{ "machine", 'm', CMD_SETTING, "NAME=VALUE", "a kernel setting to simulate, e.g. "
+	  "zero_page=false (repeatable; see MACHINE SETTINGS in vmatool(1))",
+	  .offset = O(machine), .flags = CMD_REPEAT },
+	{ .name = NULL },
+};
+#undef O
 
 /* "1234=FILE": the PID before '='. */
 static bool pid_prefix(const char *arg, uint64_t *pid)
@@ -81,14 +77,62 @@ static bool pid_prefix(const char *arg, uint64_t *pid)
 	return parse_u64(num, pid) == 0 && *pid <= INT32_MAX;
 }
 
+/* The --snapshot FILE without PID= (at most one), or NULL; a usage error in *rc. */
+static const char *plain_snapshot(const struct sim_args *a, int *rc)
+{
+	const char *plain = NULL;
+	uint64_t pid, other;
+
+	*rc = EXIT_FINE;
+	for (size_t i = 0; i < a->snapshots.n; i++) {
+		const char *f = a->snapshots.v[i];
+		if (!pid_prefix(f, &pid)) {
+			if (plain)
+				*rc = cli_usage_error("option '--snapshot' given twice");
+			plain = f;
+			continue;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (pid_prefix(a->snapshots.v[k], &other) && other == pid)
+				*rc = cli_usage_error("option '--snapshot' given twice for "
+						      "process %llu", (unsigned long long)pid);
+	}
+	return plain;
+}
+
+static int sim_check(struct cmd_call *call)
+{
+	const struct sim_args *a = call->opts;
+	size_t stdin_users = 0;
+	int rc;
+	const char *snapshot = plain_snapshot(a, &rc);
+
+	if (rc != EXIT_FINE)
+		return rc;
+	if (call->noperands && snapshot)
+		return cli_usage_error("give either TARGET or --snapshot, not both");
+	for (size_t k = 0; k < a->snapshots.n; k++)
+		stdin_users += a->snapshots.v[k] != snapshot &&
+			       !strcmp(strchr(a->snapshots.v[k], '=') + 1, "-");
+	for (size_t k = 0; k < a->ops.n; k++)
+		stdin_users += !strcmp(a->ops.v[k], "-");
+	if (call->noperands && !strcmp(call->operands[0], "-"))
+		stdin_users++;
+	if (snapshot && !strcmp(snapshot, "-"))
+		stdin_users++;
+	if (stdin_users > 1)
+		return cli_usage_error("standard input can be read only once");
+	if (!a->ops.n && !a->exprs.n)
+		return cli_usage_error("no calls to simulate: give --ops FILE or -e CALL");
+	return EXIT_FINE;
+}
+
+/* --snapshot PID=FILE: that process's address space after its execve. */
 static int add_snap(struct sim *s, long pid, const char *path)
 {
-	struct sim_snap *n;
+	struct sim_snap *n = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*n));
 
-	for (size_t i = 0; i < s->nsnaps; i++)
-		if (s->snaps[i].pid == pid)
-			return cli_usage_error("--snapshot %ld= given twice", pid);
-	if (!(n = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*n))))
+	if (!n)
 		return cli_error(EXIT_TARGET, "out of memory");
 	s->snaps = n;
 	memset(&n[s->nsnaps], 0, sizeof(*n));
@@ -97,73 +141,35 @@ static int add_snap(struct sim *s, long pid, const char *path)
 	return EXIT_FINE;
 }
 
-static int parse_option(struct sim *s, const char *name, const char *arg)
+/* The options into s, which takes the lists over; an exit code. */
+static int sim_take_options(struct sim *s, struct cmd_call *call)
 {
-	uint64_t n;
+	struct sim_args *a = call->opts;
+	const char *snapshot;
+	uint64_t pid;
+	int rc;
 
-	if (!strcmp(name, "snapshot") && pid_prefix(arg, &n)) {
-		return add_snap(s, (long)n, strchr(arg, '=') + 1);
-	} else if (!strcmp(name, "pid")) {
-		if (parse_u64(arg, &n) || n > INT32_MAX)
-			return cli_usage_error("bad process id '%s' for --pid", arg);
-		s->pid = (long)n;
-		s->pid_given = true;
-	} else if (!strcmp(name, "snapshot")) {
-		if (s->snapshot)
-			return cli_usage_error("--snapshot given twice");
-		s->target = arg;
-		s->snapshot = true;
-	} else if (!strcmp(name, "ops")) {
-		return add_ptr(&s->ops, &s->nops, arg);
-	} else if (!strcmp(name, "expr")) {
-		return add_ptr(&s->exprs, &s->nexprs, arg);
-	} else if (!strcmp(name, "machine")) {
-		return add_ptr(&s->machine, &s->nmachine, arg);
-	} else if (!strcmp(name, "format")) {
-		return parse_format(s, arg);
-	} else if (!strcmp(name, "strict")) {
-		s->strict = true;
-	} else if (!strcmp(name, "assume-written")) {
-		s->assume_written = true;
-	} else if (!strcmp(name, "max-map-count")) {
-		if (parse_u64(arg, &n) || n == 0 || n > UINT32_MAX)
-			return cli_usage_error("bad count '%s' for --max-map-count", arg);
-		s->max_map_count_opt = n;
-	}
-	return EXIT_FINE;
-}
-
-/* Returns an exit code, or -1 after --help. */
-static int sim_parse_args(struct sim *s, int argc, char **argv)
-{
-	struct cmd_args a;
-	int i, rc = EXIT_FINE;
-	size_t stdin_users = 0;
-
-	cmd_args_init(&a, &cmd_sim_entry, argc, argv);
-	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0)
-		rc = parse_option(s, sim_options[i].name, a.arg);
-	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
-		rc = -1;
-	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
-		rc = EXIT_BADINPUT;
-	else if (rc == EXIT_FINE && argc - a.optind > 1)
-		rc = cli_usage_error("expected at most one TARGET");
-	else if (rc == EXIT_FINE && argc - a.optind == 1 && s->snapshot)
-		rc = cli_usage_error("give either TARGET or --snapshot, not both");
-	else if (rc == EXIT_FINE && argc - a.optind == 1)
-		s->target = argv[a.optind];
-	for (size_t k = 0; k < s->nops; k++)
-		stdin_users += !strcmp(s->ops[k], "-");
-	if (rc == EXIT_FINE && s->target && !strcmp(s->target, "-"))
-		stdin_users++;
-	for (size_t k = 0; k < s->nsnaps; k++)
-		stdin_users += !strcmp(s->snaps[k].path, "-");
-	if (rc == EXIT_FINE && stdin_users > 1)
-		rc = cli_usage_error("standard input can be read only once");
-	else if (rc == EXIT_FINE && !s->nops && !s->nexprs)
-		rc = cli_usage_error("no calls to simulate: give --ops FILE or -e CALL");
-	cmd_args_release(&a);
+	s->format = (enum sim_format)a->format;
+	s->strict = a->strict;
+	s->assume_written = a->assume_written;
+	s->pid = (long)a->pid;
+	s->pid_given = a->pid != 0;
+	s->max_map_count_opt = a->max_map_count;
+	snapshot = plain_snapshot(a, &rc);
+	for (size_t i = 0; rc == EXIT_FINE && i < a->snapshots.n; i++)
+		if (a->snapshots.v[i] != snapshot && pid_prefix(a->snapshots.v[i], &pid))
+			rc = add_snap(s, (long)pid, strchr(a->snapshots.v[i], '=') + 1);
+	s->snapshot = snapshot != NULL;
+	s->target = snapshot ? snapshot : call->noperands ? call->operands[0] : NULL;
+	s->ops = a->ops.v;
+	s->nops = a->ops.n;
+	s->exprs = a->exprs.v;
+	s->nexprs = a->exprs.n;
+	s->machine = a->machine.v;
+	s->nmachine = a->machine.n;
+	a->ops.v = NULL;
+	a->exprs.v = NULL;
+	a->machine.v = NULL;
 	return rc;
 }
 
@@ -504,13 +510,13 @@ static int sim_run(struct sim *s)
 	return rc;
 }
 
-static int sim_exec(int argc, char **argv)
+static int sim_exec(struct cmd_call *call)
 {
 	struct sim s;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	rc = sim_parse_args(&s, argc, argv);
+	rc = sim_take_options(&s, call);
 	if (rc == EXIT_FINE)
 		rc = load_space(&s);
 	if (rc == EXIT_FINE) {
@@ -520,13 +526,17 @@ static int sim_exec(int argc, char **argv)
 	if (rc == EXIT_FINE && s.strict && s.disagreements)
 		rc = EXIT_DIFFER;
 	sim_release(&s);
-	return rc < 0 ? EXIT_FINE : rc;
+	return rc;
 }
 
 const struct cmd_entry cmd_sim_entry = {
 	.name = "sim",
-	.usage = "[TARGET | --snapshot FILE] [--ops FILE|-]... [-e CALL]... [options]",
 	.summary = "simulate memory calls (strace syntax) on an address space",
 	.options = sim_options,
+	.opts_size = sizeof(struct sim_args),
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 0,
+	.max_operands = 1,
+	.check = sim_check,
 	.exec = sim_exec,
 };

@@ -5,6 +5,7 @@
  * the process metadata), to analyse later, elsewhere.  A file is written
  * atomically: an interrupted or failed write leaves the old file as it was.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,9 +14,14 @@
 
 extern const struct cmd_entry cmd_snapshot_entry;
 
+struct snapshot_args {
+	const char *output;
+};
+
 static const struct cmd_option snapshot_options[] = {
-	{ "output", 'o', "FILE", "write to FILE (atomically; '-' for standard output)", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ "output", 'o', CMD_FILE, "FILE", "write to FILE (atomically; '-' for standard output)",
+	  .offset = offsetof(struct snapshot_args, output), .flags = CMD_ONCE },
+	{ .name = NULL },
 };
 
 static int snapshot_save(const struct source *s, const char *path)
@@ -37,47 +43,27 @@ static int snapshot_save(const struct source *s, const char *path)
 	return rc;
 }
 
-static int snapshot_exec(int argc, char **argv)
+static int snapshot_exec(struct cmd_call *call)
 {
+	const struct snapshot_args *a = call->opts;
 	struct source_opts so = { .smaps = true, .rollup = true };
-	const char *output = NULL, *dup = NULL;
 	struct source s;
-	struct cmd_args a;
-	int i, rc;
+	int rc;
 
-	cmd_args_init(&a, &cmd_snapshot_entry, argc, argv);
-	while ((i = cmd_args_next(&a)) >= 0) {
-		if (output || !*a.arg)	/* the only option: --output */
-			dup = a.arg;
-		output = a.arg;
-	}
-	if (i == CMD_ARGS_HELP)
-		rc = -1;
-	else if (i == CMD_ARGS_BAD)
-		rc = EXIT_BADINPUT;
-	else if (dup && !*dup)
-		rc = cli_usage_error("--output needs a file name ('-' for standard output)");
-	else if (dup)
-		rc = cli_usage_error("--output given twice");
-	else if (argc - a.optind != 1)
-		rc = cli_usage_error("expected one TARGET");
-	else
-		rc = EXIT_FINE;
-	i = a.optind;
-	cmd_args_release(&a);
-	if (rc)
-		return rc < 0 ? EXIT_FINE : rc;
-	rc = source_open(&s, argv[i], &so);
+	rc = source_open(&s, call->operands[0], &so);
 	if (rc == EXIT_FINE)
-		rc = snapshot_save(&s, output && strcmp(output, "-") ? output : NULL);
+		rc = snapshot_save(&s, a->output && strcmp(a->output, "-") ? a->output : NULL);
 	source_release(&s);
 	return rc;
 }
 
 const struct cmd_entry cmd_snapshot_entry = {
 	.name = "snapshot",
-	.usage = "[options] TARGET",
 	.summary = "save everything about an address space as one JSON document",
 	.options = snapshot_options,
+	.opts_size = sizeof(struct snapshot_args),
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 1,
+	.max_operands = 1,
 	.exec = snapshot_exec,
 };

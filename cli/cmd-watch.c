@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -25,25 +26,56 @@
 
 extern const struct cmd_entry cmd_watch_entry;
 
-static const struct cmd_option watch_options[] = {
-	{ "interval", 'i', "DURATION", "time between reads: 500ms, 2s, 1m (default 1s)", NULL },
-	{ "count", 'n', "N", "stop after N rounds that found changes", NULL },
-	{ "format", 'f', "FMT", "output format: text (default) or jsonl", "text jsonl" },
-	{ "color", 0, "WHEN", "colour the text: auto (default), always, never", "auto always never" },
-	{ "min-delta", 0, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE", NULL },
-	{ "bytes", 'b', NULL, "print sizes in bytes", NULL },
-	{ "no-smaps", 0, NULL, "read only maps (no usage changes; faster)", NULL },
-	{ NULL, 0, NULL, NULL, NULL },
-};
-
 struct watch_cmd {
 	uint64_t interval_ns;
-	unsigned long count;		/* 0: no limit */
-	bool jsonl, exact, smaps, color_given, min_delta_given;
-	enum color_mode color;
+	uint64_t count;			/* 0: no limit */
+	int format;			/* 0 text, 1 jsonl */
+	int color;			/* enum color_mode */
+	bool jsonl, exact, smaps, no_smaps;
 	uint64_t min_delta;
 	const char *target;
 };
+
+#define O(field) offsetof(struct watch_cmd, field)
+static const struct cmd_option watch_options[] = {
+	{ "interval", 'i', CMD_DURATION, "DURATION", "time between reads: 500ms, 2s, 1m (default 1s)",
+	  .offset = O(interval_ns) },
+	{ "count", 'n', CMD_COUNT, "N", "stop after N rounds that found changes",
+	  .offset = O(count),
+	  .max = UINT64_MAX },
+	{ "format", 'f', CMD_ENUM, "FMT", "output format: text (default) or jsonl",
+	  .offset = O(format),
+	  .values = (const char *const[]){ "text", "jsonl", NULL } },
+	{ "color", 0, CMD_ENUM, "WHEN", "colour the text: auto (default), always, never",
+	  .offset = O(color),
+	  .values = cmd_color_values },
+	{ "min-delta", 0, CMD_SIZE, "SIZE", "hide RSS/PSS/swap/dirty changes smaller than SIZE",
+	  .offset = O(min_delta) },
+	{ "bytes", 'b', CMD_FLAG, NULL, "print sizes in bytes", .offset = O(exact) },
+	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps (no usage changes; faster)",
+	  .offset = O(no_smaps) },
+	{ .name = NULL },
+};
+#undef O
+
+static void watch_opts_init(void *opts)
+{
+	((struct watch_cmd *)opts)->interval_ns = 1000000000ull;
+}
+
+static int watch_check(struct cmd_call *call)
+{
+	struct watch_cmd *wc = call->opts;
+
+	wc->jsonl = wc->format == 1;
+	wc->smaps = !wc->no_smaps;
+	wc->target = call->operands[0];
+	if (wc->jsonl && (wc->exact || cmd_given(call, "color")))
+		return cli_usage_error("--%s applies to --format text only", wc->exact ? "bytes" : "color");
+	if (!wc->smaps && cmd_given(call, "min-delta"))
+		return cli_usage_error("--min-delta needs the memory use that --no-smaps leaves out");
+	return EXIT_FINE;
+}
 
 static volatile sig_atomic_t watch_stop;
 
@@ -51,96 +83,6 @@ static void watch_on_signal(int sig)
 {
 	(void)sig;
 	watch_stop = 1;
-}
-
-/* "500ms", "2s", "1.5s", "1m", "1h", "250us"; a bare number is seconds. */
-static int parse_duration(const char *s, uint64_t *ns)
-{
-	static const struct { const char *unit; double ns; } units[] = {
-		{ "", 1e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 },
-		{ "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 },
-	};
-	char *end;
-	double v;
-	size_t i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !(v > 0) || *s == '-' || *s == '+')
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].unit)) {
-			double t = v * units[i].ns;
-
-			if (t < 1e6 || t > 86400e9)	/* 1ms .. 1 day */
-				return -ERANGE;
-			*ns = (uint64_t)t;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-static int watch_option(struct watch_cmd *wc, const char *name, const char *arg)
-{
-	char *end;
-
-	if (!strcmp(name, "interval")) {
-		int err = parse_duration(arg, &wc->interval_ns);
-
-		if (err)
-			return cli_usage_error(err == -ERANGE ? "interval '%s' out of range (1ms to 1 day)"
-					       : "bad duration '%s' (e.g. 500ms, 2s, 1m)", arg);
-	} else if (!strcmp(name, "count")) {
-		errno = 0;
-		wc->count = strtoul(arg, &end, 10);
-		if (errno || end == arg || *end || wc->count == 0 || arg[0] == '-')
-			return cli_usage_error("bad count '%s' (a positive number)", arg);
-	} else if (!strcmp(name, "format")) {
-		if (!strcmp(arg, "jsonl"))
-			wc->jsonl = true;
-		else if (strcmp(arg, "text"))
-			return cli_usage_error("unknown format '%s' (text or jsonl)", arg);
-	} else if (!strcmp(name, "color")) {
-		wc->color_given = true;
-		if (parse_color_mode(arg, &wc->color))
-			return cli_usage_error("unknown colour mode '%s' (auto, always, never)", arg);
-	} else if (!strcmp(name, "min-delta")) {
-		wc->min_delta_given = true;
-		if (parse_size(arg, &wc->min_delta))
-			return cli_usage_error("bad size '%s' for --min-delta", arg);
-	} else if (!strcmp(name, "bytes")) {
-		wc->exact = true;
-	} else if (!strcmp(name, "no-smaps")) {
-		wc->smaps = false;
-	}
-	return EXIT_FINE;
-}
-
-static int watch_parse_args(struct watch_cmd *wc, int argc, char **argv)
-{
-	struct cmd_args a;
-	int i, rc = EXIT_FINE;
-
-	memset(wc, 0, sizeof(*wc));
-	wc->interval_ns = 1000000000ull;
-	wc->smaps = true;
-	cmd_args_init(&a, &cmd_watch_entry, argc, argv);
-	while (rc == EXIT_FINE && (i = cmd_args_next(&a)) >= 0)
-		rc = watch_option(wc, watch_options[i].name, a.arg);
-	if (rc == EXIT_FINE && i == CMD_ARGS_HELP)
-		rc = -1;
-	else if (rc == EXIT_FINE && i == CMD_ARGS_BAD)
-		rc = EXIT_BADINPUT;
-	else if (rc == EXIT_FINE && wc->jsonl && (wc->exact || wc->color_given))
-		rc = cli_usage_error("--%s applies to --format text only", wc->exact ? "bytes" : "color");
-	else if (rc == EXIT_FINE && !wc->smaps && wc->min_delta_given)
-		rc = cli_usage_error("--min-delta needs the memory use that --no-smaps leaves out");
-	else if (rc == EXIT_FINE && argc - a.optind != 1)
-		rc = cli_usage_error("expected one TARGET");
-	else if (rc == EXIT_FINE)
-		wc->target = argv[a.optind];
-	cmd_args_release(&a);
-	return rc;
 }
 
 /* ---- time and process state ------------------------------------------------------- */
@@ -359,22 +301,16 @@ static int watch_loop(const struct watch_cmd *wc, pid_t pid, struct source *src,
 	}
 }
 
-static int watch_exec(int argc, char **argv)
+static int watch_exec(struct cmd_call *call)
 {
 	struct source_opts so = { .smaps = true };
 	struct source src[2];
-	struct watch_cmd wc;
+	struct watch_cmd wc = *(struct watch_cmd *)call->opts;
 	char msg[160], *comm;
 	int rc, cur = 0;
 	pid_t pid;
 
-	rc = watch_parse_args(&wc, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_FINE : rc;
 	so.smaps = wc.smaps;
-	if (target_is_file(wc.target))	/* said before reading it whole */
-		return cli_error(EXIT_BADINPUT, "'%s' is a file: watch needs a running process",
-				 wc.target);
 	install_handlers();
 	rc = source_open(&src[0], wc.target, &so);
 	if (rc == EXIT_FINE && src[0].kind != SOURCE_LIVE)
@@ -398,8 +334,14 @@ static int watch_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
-	.usage = "[options] TARGET",
 	.summary = "print each change to a running process's mappings as it happens",
 	.options = watch_options,
+	.opts_size = sizeof(struct watch_cmd),
+	.opts_init = watch_opts_init,
+	/* a file is refused before it is read */
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_PROCESS }, { NULL, 0 } },
+	.min_operands = 1,
+	.max_operands = 1,
+	.check = watch_check,
 	.exec = watch_exec,
 };

@@ -1,6 +1,7 @@
 /*
- * main.c - vmatool's entry point: global options (--help, --version), then
- * the command named by the first argument (or a unique prefix of it).
+ * main.c - vmatool's entry point: global options (--help, --version,
+ * --list-options), then the command named by the first argument (or a
+ * unique prefix of it), run from its table entry (cli/cmd.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,17 +11,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-
-static void main_usage(FILE *out)
-{
-	fputs("usage: vmatool COMMAND [options] [arguments]\n"
-	      "       vmatool --help | --version\n\n"
-	      "Look inside a Linux process's virtual address space.\n\n"
-	      "commands:\n", out);
-	cmd_print_list(out);
-	fputs("\nTARGET is a PID, 'self', a process name, or a saved maps, smaps or\n"
-	      "vmatool JSON file.  'vmatool COMMAND --help' describes a command.\n", out);
-}
 
 /* Whatever was printed last (help, version) must have reached stdout. */
 static int main_flush(int rc)
@@ -35,22 +25,19 @@ static int main_run(int argc, char **argv)
 	const struct cmd_entry *cmd;
 
 	if (argc < 2) {
-		main_usage(stderr);
+		cmd_print_main_help(stderr);
 		return EXIT_BADINPUT;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		if (argc > 2 && strcmp(argv[1], "help") == 0) {
-			cmd = cmd_find(argv[2]);
-			return cmd ? cmd_print_help(cmd, stdout) : EXIT_BADINPUT;
-		}
-		main_usage(stdout);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_print_main_help(stdout);
 		return EXIT_FINE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("vmatool %s\n", PACKAGE_VERSION);
 		return EXIT_FINE;
 	}
+	if (strcmp(argv[1], "--list-options") == 0)
+		return cmd_list_options(argc - 2, argv + 2, stdout);
 	if (argv[1][0] == '-') {
 		fputs("vmatool: unknown option '", stderr);
 		fputs_escaped(argv[1], strlen(argv[1]), stderr);
@@ -60,8 +47,7 @@ static int main_run(int argc, char **argv)
 	cmd = cmd_find(argv[1]);
 	if (!cmd)
 		return EXIT_BADINPUT;
-	cli_cmd_name = cmd->name;
-	return cmd->exec(argc - 1, argv + 1);
+	return cmd_run(cmd, argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)

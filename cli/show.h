@@ -34,15 +34,6 @@ struct show_filter {
 };
 
 void show_filter_init(struct show_filter *f);
-/*
- * Option values; each returns 0, or prints a usage error and returns
- * EXIT_BADINPUT.  Range "LO-HI" (hex or decimal, HI exclusive).  Perms:
- * letters that must all be set ("rw", "x", "s"), or a pattern with '-' for
- * the ones that must be clear ("r-x", "rw-p").  Kinds: "text,data".
- */
-int show_parse_range(const char *s, struct show_filter *f);
-int show_parse_perms(const char *s, struct show_filter *f);
-int show_parse_kinds(const char *s, struct show_filter *f);
 bool show_filter_match(const struct show_filter *f, const struct vma_model *m,
 		       const struct vma *v);
 /* True if no filter is set. */

@@ -296,19 +296,6 @@ char *str_escaped(const char *s, size_t len)
 
 /* ---- colour --------------------------------------------------------------- */
 
-int parse_color_mode(const char *s, enum color_mode *mode)
-{
-	if (!strcmp(s, "auto"))
-		*mode = COLOR_AUTO;
-	else if (!strcmp(s, "always") || !strcmp(s, "yes") || !strcmp(s, "force"))
-		*mode = COLOR_ALWAYS;
-	else if (!strcmp(s, "never") || !strcmp(s, "no") || !strcmp(s, "none"))
-		*mode = COLOR_NEVER;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 bool color_enabled(enum color_mode mode, int fd)
 {
 	const char *nc, *term;

@@ -59,8 +59,8 @@ err() { # RC REGEX NAME ARGS
 	is "$OUT" "" "$name: no partial output"
 }
 err 2 "no VMA named 'nosuchlib.so'" "unknown NAME" find show-in.smaps 0x1000 nosuchlib.so+0x10
-err 2 "expected a target and at least one address" "no address" find show-in.smaps
-err 2 "unknown format 'xml'" "bad format" find --format xml show-in.smaps 0x1000
+err 2 "wrong number of operands \\(got 1\\)" "no address" find show-in.smaps
+err 2 "bad value 'xml' for --format: expected text or json" "bad format" find --format xml show-in.smaps 0x1000
 err 3 "cannot read '\./nope.maps'" "missing file" find ./nope.maps 0x1000
 err 2 "out of range" "NAME-OFFSET below zero" find show-in.smaps '/tmp/gen/gen-0xffffffffffffff'
 

@@ -110,15 +110,19 @@ fi
 # ---- usage errors ----------------------------------------------------------------
 run "$V" sim --machine zeropage=false -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "an unknown setting: exit 2"
-is "$ERR" "vmatool: sim: unknown machine setting 'zeropage'
+is "$ERR" "vmatool: sim: bad value 'zeropage=false' for --machine: no machine setting is named 'zeropage'
 Try 'vmatool sim --help'." "an unknown setting is named"
 run "$V" sim --machine thp=sometimes -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "a bad value: exit 2"
-like "$ERR" "bad value 'sometimes' for machine setting 'thp' \(always, madvise, never or absent\)" \
+like "$ERR" "bad value 'thp=sometimes' for --machine: thp takes always, madvise, never or absent\$" \
 	"a bad value is named with the values the setting takes"
 run "$V" sim --machine zero_page -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "a setting without a value: exit 2"
-like "$ERR" "takes NAME=VALUE or upstream, not 'zero_page'" "and the form is said"
+like "$ERR" "bad value 'zero_page' for --machine: expected NAME=VALUE or upstream" "and the form is said"
+run "$V" sim --snapshot "$TMPD/zp.json" --machine page_size=16384 -e 'munmap(0x100000000, 4096)'
+is "$RC" 2 "a page size other than the snapshot's: exit 2"
+like "$ERR" "bad value 'page_size=16384' for --machine: the address space was read with pages of 4096 bytes" \
+	"and says which page size it was read with"
 run "$V" diff --machine zero_page=false "$TMPD/zp.json" "$TMPD/nozp.json"
 is "$RC" 2 "diff --machine without --explain: exit 2"
 like "$ERR" "--machine applies to --explain only" "and says why"

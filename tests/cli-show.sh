@@ -155,13 +155,13 @@ printf '{"schema":"other/2","vmas":[]}\n' > "$TMPD/other.json"
 err_case 2 "not a vmatool/1 document" "another schema" show "$TMPD/other.json"
 printf '{"schema":"vmatool/1",\n"vmas":[}\n' > "$TMPD/broken.json"
 err_case 2 "cannot read '.*broken.json': line 2: " "broken JSON names the line" show "$TMPD/broken.json"
-err_case 2 "unknown format 'xml'" "bad --format" show show-in.maps --format xml
-err_case 2 "unknown kind 'bogus'" "bad --kind" show show-in.maps --kind bogus
-err_case 2 "bad range" "bad --range" show show-in.maps --range 5-3
-err_case 2 "bad permissions" "bad --perms" show show-in.maps --perms q
-err_case 2 "bad colour mode" "bad --color" show show-in.maps --color=sometimes
+err_case 2 "^vmatool: show: bad value 'xml' for --format: expected text, json, maps or smaps" "bad --format" show show-in.maps --format xml
+err_case 2 "bad value 'text,bogus' for --kind: expected text, data, .* or deleted" "bad --kind" show show-in.maps --kind text,bogus
+err_case 2 "bad value '5-3' for --range: the end must be above the start" "bad --range" show show-in.maps --range 5-3
+err_case 2 "bad value 'q' for --perms: expected letters of rwxsp" "bad --perms" show show-in.maps --perms q
+err_case 2 "bad value 'sometimes' for --color: expected auto, always or never" "bad --color" show show-in.maps --color=sometimes
 err_case 2 "unknown option '--frob'" "unknown option" show show-in.maps --frob
-err_case 2 "no target" "no target" show
+err_case 2 "^vmatool: show: wrong number of operands \\(got 0\\)$" "no target" show
 err_case 2 "exclude each other" "--no-smaps with --format smaps" show show-in.smaps --no-smaps --format smaps
 err_case 2 "needs a value" "option without its value" show show-in.maps --format
 
@@ -201,7 +201,7 @@ if [ -c /dev/full ]; then
 	is "$?" 3 "--help that cannot be written: exit 3"
 	like "$(cat "$TMPD/e")" "cannot write the output" "--help that cannot be written: message"
 fi
-err_case 2 "bad range '0-0x10000000000000000': an address above 64 bits" "--range above 64 bits" \
+err_case 2 "bad value '0-0x10000000000000000' for --range: an address above 64 bits" "--range above 64 bits" \
 	show show-in.maps --range 0-0x10000000000000000
 mkdir "$TMPD/adir"
 run sh -c "cd '$TMPD' && exec '$V' show adir"

@@ -258,6 +258,9 @@ run "$VMATOOL" sim --ops "$TMPD/procs.log" --snapshot "103=$TMPD/103.maps" --pid
 like "$OUT" '"partial": ?false' "--snapshot PID=FILE: the exec'd space is not partial"
 like "$OUT" '"start": ?"0x7ffd00000000"' "--snapshot PID=FILE: the snapshot is the image after execve"
 like "$OUT" '"shown_pid": ?103' "json names the task shown"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" -s "103=$TMPD/103.maps" -s "103=$TMPD/103.maps"
+is "$RC:$OUT" "2:" "--snapshot PID=FILE twice for one PID: exit 2, no output"
+like "$ERR" "option '--snapshot' given twice for process 103" "--snapshot PID= twice: the message"
 run "$VMATOOL" sim --ops "$TMPD/procs.log" --pid 999
 is "$RC" 2 "--pid of no task in the log: exit 2"
 like "$ERR" "^vmatool: sim: --pid 999: no such process in the calls\$" "--pid of no task: the message"

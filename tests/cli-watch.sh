@@ -109,7 +109,7 @@ is "$RC" 2 "a file: exit 2"
 like "$ERR" "watch needs a running process" "a file: says why"
 run "$VMATOOL" watch --interval soon self
 is "$RC" 2 "bad --interval: exit 2"
-like "$ERR" "bad duration 'soon'" "bad --interval: names it"
+like "$ERR" "bad value 'soon' for --interval: expected a duration" "bad --interval: names it"
 run "$VMATOOL" watch --interval 0s self
 is "$RC" 2 "zero interval: exit 2"
 run "$VMATOOL" watch --count 0 self
