@@ -56,11 +56,12 @@ static void count_lines(struct sim *s, const struct calls_parser *p)
 	s->n_other += p->n_other;
 }
 
-/* Lines that are not memory calls but matter: descriptors and processes. */
+/* Lines that are not memory calls but matter: descriptors, processes, unlinked files. */
 static bool keep_step(const struct call *c)
 {
 	return c->result_fd >= 0 || c->kind == CALL_CLOSE || c->kind == CALL_FORK ||
-	       c->kind == CALL_EXEC || c->kind == CALL_EXIT;
+	       c->kind == CALL_EXEC || c->kind == CALL_EXIT ||
+	       (c->kind == CALL_OTHER && (!strcmp(c->name, "unlink") || !strcmp(c->name, "unlinkat")));
 }
 
 static void skip_line(struct sim *s, size_t input, size_t line)

@@ -179,3 +179,34 @@ bool fdtab_shared(const struct calls_fdtab *t)
 {
 	return t->refs > 1;
 }
+
+/* strdup of s with " (deleted)" appended; NULL if out of memory. */
+static char *deleted_name(const char *s)
+{
+	char *d = malloc(strlen(s) + 11);
+
+	return d ? strcat(strcpy(d, s), " (deleted)") : NULL;
+}
+
+int fdtab_unlinked(struct calls_fdtab *t, const char *path)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		struct calls_fd *f = &t->slot[i];
+		char *p, *e;
+
+		if (!f->in_use || strcmp(f->path, path))
+			continue;
+		p = deleted_name(f->path);
+		e = deleted_name(f->esc);
+		if (!p || !e) {
+			free(p);
+			free(e);
+			return -ENOMEM;
+		}
+		free(f->path);
+		free(f->esc);
+		f->path = p;
+		f->esc = e;
+	}
+	return 0;
+}

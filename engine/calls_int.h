@@ -98,6 +98,9 @@ void calls_unsure_merges(struct vma_model *m, const struct call *c, const struct
 void calls_unseen(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 		  const uint64_t *x, uint64_t res, uint64_t old_brk, bool unsure, bool stat_failed);
 
+char *calls_unlinked_path(const struct call *c);
+int calls_rename_deleted(struct vma_model *m, const char *esc, const char *desc);
+
 /* A descriptor of the calls: one open of one file (engine/calls_fd.c). */
 struct calls_fd {
 	int fd;
@@ -120,6 +123,8 @@ struct calls_fd *fdtab_find(struct calls_fdtab *t, int fd);
 struct calls_fd *fdtab_add(struct calls_fdtab *t, int fd);
 void fdtab_remove(struct calls_fdtab *t, int fd);
 void fdtab_exec(struct calls_fdtab *t);
+/* Descriptors of path (as the log wrote it) now name path " (deleted)"; -ENOMEM. */
+int fdtab_unlinked(struct calls_fdtab *t, const char *path);
 enum calls_argtype calls_argtype(enum call_kind kind, unsigned i);
 enum calls_family calls_argfamily(enum call_kind kind, unsigned i);
 

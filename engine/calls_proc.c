@@ -34,6 +34,7 @@
 
 #include "calls.h"
 #include "calls_int.h"
+#include "maps.h"
 
 struct calls_mm {
 	struct vma_model own;
@@ -344,6 +345,42 @@ static int do_exec(struct calls_procs *ps, struct calls_proc *p, const struct ca
 	return 0;
 }
 
+/*
+ * unlink() of a file: every live space's mappings of it, and every
+ * descriptor of it, now name it "PATH (deleted)", as /proc does.
+ */
+static int unlinked(struct calls_procs *ps, const struct call *c)
+{
+	char *path = calls_unlinked_path(c), *esc = NULL, *desc = NULL;
+	int r = 0;
+
+	if (!path)
+		return 0;
+	esc = malloc(4 * strlen(path) + 1);
+	desc = malloc(4 * strlen(path) + 11);
+	if (!esc || !desc) {
+		r = -ENOMEM;
+		goto out;
+	}
+	esc[maps_escape_name(path, strlen(path), esc)] = '\0';
+	strcat(strcpy(desc, esc), " (deleted)");
+	for (size_t i = 0; r == 0 && i < ps->nprocs; i++) {
+		struct calls_proc *p = &ps->procs[i];
+		if (!p->mm)
+			continue;
+		r = calls_rename_deleted(p->mm->m, esc, desc);	/* shared spaces: once is enough */
+		if (r == 0 && p->mm->ctx.have_shadow)
+			r = calls_rename_deleted(&p->mm->ctx.shadow, esc, desc);
+		if (r == 0 && p->fds)
+			r = fdtab_unlinked(p->fds, path);
+	}
+out:
+	free(path);
+	free(esc);
+	free(desc);
+	return r;
+}
+
 int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_outcome *out,
 		      struct vma_effects *fx, struct calls_proc **who)
 {
@@ -378,6 +415,8 @@ int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_
 	if (r < 0)
 		snprintf(ps->errmsg, sizeof(ps->errmsg), "%s", ctx->errmsg);
 	p->calls += out->applied;
+	if (r == 0 && c->kind == CALL_OTHER)
+		r = unlinked(ps, c);
 	return r;
 }
 

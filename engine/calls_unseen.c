@@ -4,7 +4,10 @@
  * given memory an anon_vma, files that cannot be stat'ed), or, with
  * ctx->assume_written, private writable memory is taken as written.
  */
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -98,3 +101,57 @@ void calls_unseen(struct calls_ctx *ctx, struct vma_model *m, const struct call 
 	}
 }
 
+
+/* ---- unlinked files ------------------------------------------------------------ */
+
+/*
+ * The file unlink("/tmp/x") or unlinkat(AT_FDCWD</dir>, "x", 0) removed
+ * (not AT_REMOVEDIR), as an absolute path in a new string; NULL otherwise
+ * (a relative name whose directory the log does not show).
+ */
+char *calls_unlinked_path(const struct call *c)
+{
+	bool at = !strcmp(c->name, "unlinkat");
+	const char *t = c->text, *args, *comma = NULL, *lt = NULL;
+	char *rel, *dir, *abs;
+	size_t end;
+
+	if ((!at && strcmp(c->name, "unlink")) || !t || !c->has_result || c->result_unknown ||
+	    c->result != 0 || (at && strstr(t, "AT_REMOVEDIR")) || !(args = strchr(t, '(')))
+		return NULL;
+	if (at && !(comma = strchr(args, ',')))
+		return NULL;
+	rel = calls_exec_path(at ? comma : args);	/* the first quoted string */
+	if (!rel || rel[0] == '/')
+		return rel;
+	if (at)
+		lt = memchr(args, '<', (size_t)(comma - args));
+	end = lt ? calls_fd_deco_end(lt, 0, (size_t)(comma - lt)) : 0;
+	if (!lt || end >= (size_t)(comma - lt) || !(dir = calls_fd_path(lt + 1, end - 1, false))) {
+		free(rel);
+		return NULL;
+	}
+	abs = malloc(strlen(dir) + strlen(rel) + 2);
+	if (abs)
+		strcat(strcat(strcpy(abs, dir), "/"), rel);
+	free(dir);
+	free(rel);
+	return abs;
+}
+
+/* Mappings of the file named esc (as /proc prints it) now show desc, "esc (deleted)". */
+int calls_rename_deleted(struct vma_model *m, const char *esc, const char *desc)
+{
+	size_t n = strlen(esc);
+	uint32_t id = 0;
+
+	for (struct vma *v = m->first; v; v = v->next) {
+		if (!v->file || vma_name_len(m, v->name) != n || memcmp(vma_name(m, v->name), esc, n))
+			continue;
+		if (!id && vma_intern_checked(m, desc, strlen(desc), &id) < 0)
+			return -ENOMEM;
+		v->name = id;
+		vma_classify(m, v);
+	}
+	return 0;
+}

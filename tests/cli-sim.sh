@@ -192,6 +192,23 @@ if command -v valgrind >/dev/null 2>&1 && ! grep -q __asan_init "$VMATOOL" 2>/de
 	valgrind -q --error-exitcode=99 "$VMATOOL" sim --ops "$TMPD/nul.log" >/dev/null 2>&1
 	is "$?" 2 "a NUL byte inside an unfinished call: no read past the copied half (valgrind)"
 fi
+# unlink: mappings and descriptors of the file are "(deleted)" from then on
+cat >"$TMPD/unlink.log" <<'EOF'
+openat(AT_FDCWD, "/tmp/vmatool-unlinked-a", O_RDWR|O_CREAT, 0600) = 3</tmp/vmatool-unlinked-a>
+mmap(0x600000000000, 4096, PROT_READ, MAP_SHARED, 3</tmp/vmatool-unlinked-a>, 0) = 0x600000000000
+unlinkat(AT_FDCWD</tmp>, "vmatool-unlinked-a", 0) = 0
+mmap(0x610000000000, 4096, PROT_READ, MAP_SHARED, 3</tmp/vmatool-unlinked-a>(deleted), 0) = 0x610000000000
+openat(AT_FDCWD, "/tmp/vmatool-unlinked-b", O_RDONLY) = 4</tmp/vmatool-unlinked-b>
+mmap(0x620000000000, 4096, PROT_READ, MAP_PRIVATE, 4</tmp/vmatool-unlinked-b>, 0) = 0x620000000000
+unlink("/tmp/vmatool-unlinked-b") = -1 ENOENT (No such file or directory)
+EOF
+run "$VMATOOL" sim --ops "$TMPD/unlink.log" --format maps
+like "$OUT" '^600000000000-600000001000 r--s .* /tmp/vmatool-unlinked-a \(deleted\)$' \
+	"unlinkat(): a mapping of the file is then named '(deleted)'"
+like "$OUT" '^610000000000-610000001000 r--s .* /tmp/vmatool-unlinked-a \(deleted\)$' \
+	"unlinkat(): its descriptor is the same open, of the deleted file"
+like "$OUT" '^620000000000-620000001000 r--p .* /tmp/vmatool-unlinked-b$' \
+	"an unlink() that failed renames nothing"
 # names interned after the log was first followed survive the next follow
 cat >"$TMPD/names.log" <<'EOF'
 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
@@ -501,7 +518,10 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 			"$VMATOOL" sim --snapshot "$TMPD/opt$n_opt.before" --ops "$TMPD/opt$n_opt.cut" \
 				--format smaps --strict --pid $((child)) >"$TMPD/c.smaps" 2>&1 &&
 			same_space "$TMPD/c.smaps" "$TMPD/opt$n_opt.after.child"
-		ok $? "strace -f $opts: parent and child replay exactly"
+		r=$?
+		ok $r "strace -f $opts: parent and child replay exactly"
+		[ $r -eq 0 ] || { sed 's/^/# /' "$TMPD/space.diff" | head -20
+			grep -v '^ ' "$TMPD/opt$n_opt.cut" | tail -12 | sed 's/^/# /'; }
 	done
 	# -ff: one file per process, merged by their times; given child first
 	mkdir "$TMPD/ff"

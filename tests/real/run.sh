@@ -96,7 +96,7 @@ program() {
 	d=$REAL_DIR/$name
 	mkdir -p "$d/snap"
 	(cd "$d" && strace -f -y -qq -o "$d/log" -E "LD_AUDIT=$SNAP" -E "VMATOOL_SNAP_DIR=$d/snap" \
-		-e trace=%memory,%process,open,openat,openat2,creat,close,dup,dup2,dup3,fcntl,memfd_create \
+		-e trace=%memory,%process,open,openat,openat2,creat,close,dup,dup2,dup3,fcntl,memfd_create,unlink,unlinkat \
 		"$@" >"$d/out" 2>&1)
 	n=0 exact=0 marked=0 differs=0 failed=0 tasks=0 vmas=0
 	for end in "$d"/snap/*.end; do
