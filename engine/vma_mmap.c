@@ -109,7 +109,9 @@ static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int f
 /*
  * __thp_get_unmapped_area: search for len + 2 MiB, then place the mapping
  * where its file offset and address agree modulo 2 MiB.  0 when it does
- * not apply (the caller then searches without padding).
+ * not apply (the caller then searches without padding).  A place that
+ * agrees already is moved up by 2 MiB only in the top-down layout
+ * (MMF_TOPDOWN, mm/huge_memory.c): bottom-up, it stays at the bottom.
  */
 static int64_t thp_area(struct vma_model *m, uint64_t addr, uint64_t len, uint64_t off, int flags)
 {
@@ -127,7 +129,7 @@ static int64_t thp_area(struct vma_model *m, uint64_t addr, uint64_t len, uint64
 	if ((uint64_t)r == addr)
 		return (int64_t)addr;
 	off_sub = (off - (uint64_t)r) & (THP_SIZE - 1);
-	if (off_sub == 0)
+	if (off_sub == 0 && !m->p.legacy_layout)
 		return r + (int64_t)THP_SIZE;
 	return r + (int64_t)off_sub;
 }
