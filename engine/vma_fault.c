@@ -79,14 +79,15 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
  * (mm_forbids_zeropage, or a kernel booted without it): then it allocates a
  * page of its own, and an anon_vma with it.  A huge read fault always needs
  * one (do_huge_pmd_anonymous_page prepares it before looking at the huge
- * zero page).
+ * zero page), whether or not the VMA has VM_READ: x86 lets a write-only or
+ * execute-only VMA be read, and populate reads one with FOLL_FORCE.
  */
 static bool read_fault_needs_anon_vma(const struct vma_model *m, const struct vma *v,
 				      uint64_t s, uint64_t e)
 {
 	if (!m->p.zero_page && ops_is_anon(v) && !(v->flags & VMF(SHARED)))
 		return true;
-	return (v->flags & VMF(READ)) && thp_read_fault(m, v, s, e);
+	return thp_read_fault(m, v, s, e);
 }
 
 /* A fault of [s, e) inside v: what it does to the VMA. */
