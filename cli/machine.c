@@ -73,29 +73,61 @@ static void set_from_file(struct vma_params *p, const char *name, const char *pa
 	set_word(p, name, s, s ? strlen(s) : 0);
 }
 
-/* A THP mode file: the word in brackets, "always [madvise] never". */
+/* The word in brackets of a THP mode line, "always [madvise] never"; 0 if none. */
+static size_t bracketed(const char *line, const char **word)
+{
+	const char *open_b = line ? strchr(line, '[') : NULL;
+	const char *close_b = open_b ? strchr(open_b, ']') : NULL;
+
+	if (close_b == NULL)
+		return 0;
+	*word = open_b + 1;
+	return (size_t)(close_b - open_b - 1);
+}
+
+void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_enabled)
+{
+	const char *w = NULL;
+	size_t n = bracketed(pmd_enabled, &w);
+
+	/* thp_vma_allowable_orders: the PMD size's own mode, unless it inherits */
+	if (n == 0 || (n == 7 && memcmp(w, "inherit", 7) == 0))
+		n = bracketed(enabled, &w);
+	set_word(p, "thp", n ? w : NULL, n);
+}
+
 static void set_bracketed(struct vma_params *p, const char *name, const char *path)
 {
-	char buf[256], *s = first_line(path, buf, sizeof(buf)), *open_b, *close_b;
+	char buf[256], *s = first_line(path, buf, sizeof(buf));
+	const char *w = NULL;
+	size_t n = bracketed(s, &w);
 
-	open_b = s ? strchr(s, '[') : NULL;
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (close_b == NULL) {
-		mark_unknown(name);
-		return;
-	}
-	set_word(p, name, open_b + 1, (size_t)(close_b - open_b - 1));
+	set_word(p, name, n ? w : NULL, n);
 }
+
+#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
 
 static void probe_thp(struct vma_params *p)
 {
-	if (access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0) {
+	char global[256], pmd[256], path[128], size[32], *g, *s, *e = NULL;
+	unsigned long long bytes = 0;
+
+	if (access(THP_DIR, F_OK) != 0) {
 		p->thp = VMA_THP_ABSENT;	/* CONFIG_TRANSPARENT_HUGEPAGE=n */
 		p->shmem_thp = VMA_SHMEM_THP_NEVER;
 		return;
 	}
-	set_bracketed(p, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
-	set_bracketed(p, "shmem_thp", "/sys/kernel/mm/transparent_hugepage/shmem_enabled");
+	g = first_line(THP_DIR "/enabled", global, sizeof(global));
+	s = first_line(THP_DIR "/hpage_pmd_size", size, sizeof(size));
+	if (s)
+		bytes = strtoull(s, &e, 10);
+	s = NULL;
+	if (bytes >= 1024 && e && *e == 0) {	/* per-size modes (mTHP, 6.8 and later) */
+		snprintf(path, sizeof(path), THP_DIR "/hugepages-%llukB/enabled", bytes / 1024);
+		s = first_line(path, pmd, sizeof(pmd));
+	}
+	machine_set_thp(p, g, s);
+	set_bracketed(p, "shmem_thp", THP_DIR "/shmem_enabled");
 }
 
 /* stack_guard_gap=N on the kernel command line, in pages. */
@@ -228,6 +260,26 @@ uint32_t machine_probe(struct vma_params *p)
 	return unknown;
 }
 
+/* Does /proc/PID/status say "THP_enabled:\t0" (prctl PR_SET_THP_DISABLE)? */
+static bool thp_disabled(pid_t pid)
+{
+	char path[64], line[256];
+	bool off = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "THP_enabled:", 12) == 0) {
+			off = strtol(line + 12, NULL, 10) == 0;
+			break;
+		}
+	fclose(f);
+	return off;
+}
+
 void machine_probe_process(struct vma_params *p, pid_t pid)
 {
 	char path[64], buf[64], *s;
@@ -236,4 +288,11 @@ void machine_probe_process(struct vma_params *p, pid_t pid)
 	s = first_line(path, buf, sizeof(buf));
 	if (s && (strtoul(s, NULL, 16) & PERSONALITY_ADDR_COMPAT_LAYOUT))
 		p->legacy_layout = true;
+	/*
+	 * MMF_DISABLE_THP_COMPLETELY (inherited by fork, kept by exec):
+	 * vma_thp_disabled refuses every huge fault of the process; the 2 MiB
+	 * placement of large mappings is the kernel's and stays.
+	 */
+	if (p->thp != VMA_THP_ABSENT && thp_disabled(pid))
+		p->thp = VMA_THP_NEVER;
 }

@@ -9,6 +9,7 @@
 #ifndef VMATOOL_CLI_MACHINE_H
 #define VMATOOL_CLI_MACHINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,8 +23,16 @@
 uint32_t machine_probe(struct vma_params *p);
 /*
  * What of process pid's own changes its model's machine: the personality
- * ADDR_COMPAT_LAYOUT gives it the legacy layout.  Unreadable: left alone.
+ * ADDR_COMPAT_LAYOUT gives it the legacy layout; THP disabled by prctl
+ * (THP_enabled: 0 in its status) makes thp never.  Unreadable: left alone.
  */
 void machine_probe_process(struct vma_params *p, pid_t pid);
 
+/* ---- the parsers of the probe, for the tests ---- */
+/*
+ * p->thp from the line of transparent_hugepage/enabled and that of the PMD
+ * size's own hugepages-NkB/enabled (NULL where there is none): the latter's
+ * mode unless it is "inherit".  Unreadable: thp is left alone.
+ */
+void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_enabled);
 #endif

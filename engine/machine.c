@@ -44,7 +44,9 @@ static const struct setting_field settings[] = {
 	{ { "overcommit_memory", VMA_SETTING_UINT, NULL, "/proc/sys/vm/overcommit_memory",
 	    "2 ignores MAP_NORESERVE: no nr, and the mapping is accounted (mm/mmap.c do_mmap)" },
 	  FIELD(overcommit), 2 },
-	{ { "thp", VMA_SETTING_ENUM, thp_words, "/sys/kernel/mm/transparent_hugepage/enabled",
+	{ { "thp", VMA_SETTING_ENUM, thp_words,
+	    "/sys/kernel/mm/transparent_hugepage/enabled, or hugepages-2048kB/enabled where "
+	    "not inherit; never where the process's status says THP_enabled: 0",
 	    "which read faults map a huge zero page, which needs an anon_vma "
 	    "(mm/huge_memory.c do_huge_pmd_anonymous_page); absent: no 2 MiB placement of "
 	    "large anonymous mappings (mm/mmap.c __get_unmapped_area)" },

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli/machine.h"
@@ -188,8 +189,62 @@ static void test_probe(void)
 	   "the stack guard gap is whole pages");
 }
 
+/* ---- the probe's parsers ------------------------------------------------------- */
+
+static void test_thp_parse(void)
+{
+	static const struct {
+		const char *global, *pmd, *want;
+	} cases[] = {
+		{ "always [madvise] never", "always [inherit] madvise never", "madvise" },
+		{ "always [madvise] never", NULL, "madvise" },	/* before 6.8: no per-size file */
+		{ "always madvise [never]", "[always] inherit madvise never", "always" },
+		{ "[always] madvise never", "always inherit madvise [never]", "never" },
+		{ "always [madvise] never", "always inherit [madvise] never", "madvise" },
+		{ "always [madvise] never", "garbled", "madvise" },
+	};
+	struct vma_params p;
+	char got[16];
+	int thp = setting("thp");
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vma_params_default(&p);
+		p.thp = VMA_THP_ABSENT;
+		machine_set_thp(&p, cases[i].global, cases[i].pmd);
+		vma_setting_format(&p, (size_t)thp, got, sizeof(got));
+		ok(!strcmp(got, cases[i].want), "thp of '%s' and '%s' is %s (%s)", cases[i].global,
+		   cases[i].pmd ? cases[i].pmd : "(none)", cases[i].want, got);
+	}
+}
+
+/* A process that disabled THP by prctl: no huge faults, so thp is never for it. */
+static void test_process_thp(void)
+{
+	struct vma_params p;
+	int r;
+
+	vma_params_default(&p);
+	r = prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	if (r != 0) {
+		skip("PR_SET_THP_DISABLE is refused here");
+		return;
+	}
+	p.thp = VMA_THP_ALWAYS;
+	machine_probe_process(&p, getpid());
+	ok(p.thp == VMA_THP_NEVER, "THP disabled by prctl: thp is never for the process");
+	p.thp = VMA_THP_ABSENT;
+	machine_probe_process(&p, getpid());
+	ok(p.thp == VMA_THP_ABSENT, "absent stays absent (placement is the kernel's)");
+	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+	p.thp = VMA_THP_ALWAYS;
+	machine_probe_process(&p, getpid());
+	ok(p.thp == VMA_THP_ALWAYS, "enabled again: left alone");
+}
+
 int main(void)
 {
+	test_thp_parse();
+	test_process_thp();
 	test_round_trip();
 	test_values();
 	test_differences();
