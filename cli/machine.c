@@ -130,24 +130,102 @@ static void probe_thp(struct vma_params *p)
 	set_bracketed(p, "shmem_thp", THP_DIR "/shmem_enabled");
 }
 
-/* stack_guard_gap=N on the kernel command line, in pages. */
+/*
+ * The next word of a kernel command line as parse_args (kernel/params.c
+ * next_arg) splits it: at blanks outside double quotes.  *word, *len: the
+ * word, quotes included; returns where the rest starts, NULL at the end.
+ */
+static const char *next_word(const char *s, const char **word, size_t *len)
+{
+	bool quoted = false;
+	size_t i;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (*s == 0)
+		return NULL;
+	for (i = 0; s[i] && (quoted || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++)
+		if (s[i] == '"')
+			quoted = !quoted;
+	*word = s;
+	*len = i;
+	return s + i;
+}
+
+/* parameqn: the first n bytes of a and b equal, '-' and '_' alike. */
+static bool param_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages)
+{
+	static const char key[] = "stack_guard_gap=";
+	const size_t klen = sizeof(key) - 1;
+	const char *w, *s = cmdline;
+	bool found = false;
+	size_t len;
+
+	while ((s = next_word(s, &w, &len)) != NULL) {
+		char val[32], *end;
+		size_t vlen;
+		const char *v;
+		unsigned long long n;
+
+		if (len && w[0] == '"') {	/* a quoted word loses its quotes */
+			w++;
+			len -= len > 1 && w[len - 2] == '"' ? 2 : 1;
+		}
+		if (len == 2 && w[0] == '-' && w[1] == '-')
+			break;		/* the rest is init's */
+		if (len < klen || !param_eq(w, key, klen))
+			continue;
+		v = w + klen;
+		vlen = len - klen;
+		if (vlen && v[0] == '"') {	/* next_arg drops the quotes */
+			v++;
+			vlen -= vlen > 1 && v[vlen - 2] == '"' ? 2 : 1;
+		}
+		if (vlen >= sizeof(val) || (vlen && (v[0] < '0' || v[0] > '9')))
+			continue;
+		memcpy(val, v, vlen);
+		val[vlen] = 0;
+		errno = 0;
+		n = vlen ? strtoull(val, &end, 10) : 0;
+		if (vlen && (errno || *end))	/* simple_strtoul, then !*endptr */
+			continue;
+		*pages = n;	/* each one sets it: the last valid one counts */
+		found = true;
+	}
+	return found;
+}
+
+/* stack_guard_gap=N on the kernel command line, in pages (mm/mmap.c). */
 static void probe_guard_gap(struct vma_params *p)
 {
-	char buf[4096], *s = first_line("/proc/cmdline", buf, sizeof(buf)), *g;
+	char buf[4096], *s = first_line("/proc/cmdline", buf, sizeof(buf));
 	unsigned long long pages;
+	char val[32];
 
 	p->stack_guard_gap = 256 * p->page_size;
 	if (s == NULL) {
 		mark_unknown("stack_guard_gap");
 		return;
 	}
-	for (g = strstr(s, "stack_guard_gap="); g; g = strstr(g + 1, "stack_guard_gap="))
-		if (g == s || g[-1] == ' ')
-			break;
-	if (g == NULL)
+	if (!machine_cmdline_guard_gap(s, &pages))
 		return;
-	pages = strtoull(g + 16, NULL, 10);	/* the kernel reads it in decimal */
-	p->stack_guard_gap = pages * p->page_size;
+	if (pages > (~0ULL) / p->page_size) {
+		mark_unknown("stack_guard_gap");
+		return;
+	}
+	snprintf(val, sizeof(val), "%llu", pages * p->page_size);
+	set_word(p, "stack_guard_gap", val, strlen(val));
 }
 
 /*

@@ -35,4 +35,10 @@ void machine_probe_process(struct vma_params *p, pid_t pid);
  * mode unless it is "inherit".  Unreadable: thp is left alone.
  */
 void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_enabled);
+/*
+ * The stack_guard_gap= of a kernel command line as the kernel takes it: the
+ * last one with a decimal value (the others are ignored), before any "--",
+ * quotes dropped, '-' and '_' alike in the name.  false if none.
+ */
+bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages);
 #endif

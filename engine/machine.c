@@ -70,7 +70,8 @@ static const struct setting_field settings[] = {
 	    "protection keys: pkey_mprotect takes keys 1 to 15" },
 	  FIELD(pku), 1 },
 	{ { "stack_guard_gap", VMA_SETTING_UINT, NULL,
-	    "stack_guard_gap= in /proc/cmdline (pages), else 256 pages",
+	    "the last decimal stack_guard_gap= before any -- in /proc/cmdline (pages), "
+	    "else 256 pages",
 	    "the gap kept below a stack that grows down, in bytes (mm/mmap.c)" },
 	  FIELD(stack_guard_gap), 1ULL << 40 },
 	{ { "legacy_va_layout", VMA_SETTING_BOOL, NULL,

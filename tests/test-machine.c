@@ -217,6 +217,41 @@ static void test_thp_parse(void)
 	}
 }
 
+static void test_guard_gap_parse(void)
+{
+	static const struct {
+		const char *cmdline;
+		int found;
+		unsigned long long pages;
+	} cases[] = {
+		{ "console=ttyS0 stack_guard_gap=64 quiet", 1, 64 },
+		{ "stack_guard_gap=64", 1, 64 },
+		{ "quiet", 0, 0 },
+		{ "xstack_guard_gap=64", 0, 0 },
+		{ "stack_guard_gap=1 stack_guard_gap=2", 1, 2 },	/* each sets it: the last */
+		{ "stack_guard_gap=7 stack_guard_gap=9x", 1, 7 },	/* *endptr: ignored */
+		{ "stack_guard_gap=0x10", 0, 0 },	/* decimal only: stops at x */
+		{ "stack-guard-gap=32", 1, 32 },	/* parameqn: - and _ alike */
+		{ "stack_guard_gap=\"12\"", 1, 12 },	/* next_arg drops quotes */
+		{ "\"stack_guard_gap=13\"", 1, 13 },
+		{ "a=\"x y stack_guard_gap=5\" b", 0, 0 },	/* inside another's quotes */
+		{ "stack_guard_gap=", 1, 0 },	/* simple_strtoul("") is 0, *endptr 0 */
+		{ "stack_guard_gap=8 -- stack_guard_gap=99", 1, 8 },	/* after --: init's */
+		{ "rdinit=/x -- stack_guard_gap=99", 0, 0 },
+		{ "stack_guard_gap= 5", 1, 0 },
+		{ "stack_guard_gap=-5", 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long long pages = 12345;
+		int found = machine_cmdline_guard_gap(cases[i].cmdline, &pages);
+
+		ok(found == cases[i].found && (!found || pages == cases[i].pages),
+		   "'%s': %s %llu (got %d, %llu)", cases[i].cmdline,
+		   cases[i].found ? "found" : "not found", cases[i].pages, found, pages);
+	}
+}
+
 /* A process that disabled THP by prctl: no huge faults, so thp is never for it. */
 static void test_process_thp(void)
 {
@@ -244,6 +279,7 @@ static void test_process_thp(void)
 int main(void)
 {
 	test_thp_parse();
+	test_guard_gap_parse();
 	test_process_thp();
 	test_round_trip();
 	test_values();
