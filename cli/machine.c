@@ -228,6 +228,33 @@ static void probe_guard_gap(struct vma_params *p)
 	set_word(p, "stack_guard_gap", val, strlen(val));
 }
 
+bool machine_sysctl_flag(const char *text, bool *on)
+{
+	char *end;
+	long v;
+
+	if (text == NULL)
+		return false;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end)
+		return false;
+	*on = v != 0;
+	return true;
+}
+
+/* vm.legacy_va_layout: an int; any value but 0 gives the legacy layout. */
+static void probe_legacy(struct vma_params *p)
+{
+	char buf[64], *s = first_line("/proc/sys/vm/legacy_va_layout", buf, sizeof(buf));
+	bool on;
+
+	if (machine_sysctl_flag(s, &on))
+		p->legacy_layout = on;
+	else
+		mark_unknown("legacy_va_layout");
+}
+
 /*
  * Read-fault a private anonymous page: with the zero page it is mapped but
  * never exclusive (pagemap bit 56); without, the page is the process's own.
@@ -318,7 +345,7 @@ static void probe_all(struct vma_params *p)
 	set_from_file(p, "mmap_min_addr", "/proc/sys/vm/mmap_min_addr");
 	set_from_file(p, "max_map_count", "/proc/sys/vm/max_map_count");
 	set_from_file(p, "overcommit_memory", "/proc/sys/vm/overcommit_memory");
-	set_from_file(p, "legacy_va_layout", "/proc/sys/vm/legacy_va_layout");
+	probe_legacy(p);
 	probe_thp(p);
 	probe_guard_gap(p);
 	probe_with_page(p);

@@ -41,4 +41,10 @@ void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_
  * quotes dropped, '-' and '_' alike in the name.  false if none.
  */
 bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages);
+/*
+ * An int sysctl that is a flag (vm.legacy_va_layout: mmap_is_legacy takes any
+ * value but 0): false if text is no decimal number.
+ */
+bool machine_sysctl_flag(const char *text, bool *on);
+
 #endif

@@ -75,7 +75,8 @@ static const struct setting_field settings[] = {
 	    "the gap kept below a stack that grows down, in bytes (mm/mmap.c)" },
 	  FIELD(stack_guard_gap), 1ULL << 40 },
 	{ { "legacy_va_layout", VMA_SETTING_BOOL, NULL,
-	    "/proc/sys/vm/legacy_va_layout, or the ADDR_COMPAT_LAYOUT personality of the process",
+	    "/proc/sys/vm/legacy_va_layout (not 0), or the ADDR_COMPAT_LAYOUT personality of "
+	    "the process",
 	    "mmap places bottom-up from a third of the address space "
 	    "(arch/x86/mm/mmap.c arch_pick_mmap_layout)" },
 	  FIELD(legacy_layout), 1 },

@@ -252,6 +252,18 @@ static void test_guard_gap_parse(void)
 	}
 }
 
+static void test_sysctl_flag(void)
+{
+	bool on = false;
+
+	ok(machine_sysctl_flag("0", &on) && !on, "legacy_va_layout 0: top-down");
+	ok(machine_sysctl_flag("1", &on) && on, "1: legacy");
+	on = false;
+	ok(machine_sysctl_flag("2", &on) && on, "2: legacy too (mmap_is_legacy takes any but 0)");
+	ok(!machine_sysctl_flag("", &on) && !machine_sysctl_flag("x", &on) &&
+	   !machine_sysctl_flag(NULL, &on), "no number: unknown");
+}
+
 /* A process that disabled THP by prctl: no huge faults, so thp is never for it. */
 static void test_process_thp(void)
 {
@@ -280,6 +292,7 @@ int main(void)
 {
 	test_thp_parse();
 	test_guard_gap_parse();
+	test_sysctl_flag();
 	test_process_thp();
 	test_round_trip();
 	test_values();
