@@ -79,6 +79,8 @@ static bool hint_free(struct vma_model *m, uint64_t addr, uint64_t len)
 	return v == NULL || addr + len <= start_gap(m, v);
 }
 
+#define MAP_32BIT_END	0x80000000ULL	/* find_start_end: MAP_32BIT stays below 2 GiB */
+
 /*
  * arch_get_unmapped_area_topdown of x86_64, or arch_get_unmapped_area for
  * the legacy layout (mm->mmap_base is then the bottom of the search).
@@ -91,8 +93,12 @@ static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int f
 		return -ENOMEM;
 	if (flags & VMA_MAP_FIXED)
 		return (int64_t)addr;
-	if (flags & VMA_MAP_32BIT)
-		return unmapped_bottomup(m, len, 0x40000000ULL, 0x80000000ULL);
+	if (flags & VMA_MAP_32BIT) {	/* arch_get_unmapped_area, the hint included */
+		addr &= ~(m->p.page_size - 1);
+		if (addr && len <= MAP_32BIT_END && addr <= MAP_32BIT_END - len && hint_free(m, addr, len))
+			return (int64_t)addr;
+		return unmapped_bottomup(m, len, 0x40000000ULL, MAP_32BIT_END);
+	}
 	if (addr) {
 		addr &= ~(m->p.page_size - 1);
 		if (hint_free(m, addr, len))
