@@ -105,29 +105,64 @@ static void set_bracketed(struct vma_params *p, const char *name, const char *pa
 	set_word(p, name, n ? w : NULL, n);
 }
 
-#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
-
-static void probe_thp(struct vma_params *p)
+/* Does the text of /proc/meminfo have an AnonHugePages line?  -1: unreadable. */
+static int meminfo_has_thp(const char *path)
 {
-	char global[256], pmd[256], path[128], size[32], *g, *s, *e = NULL;
-	unsigned long long bytes = 0;
+	char line[128];
+	FILE *f = fopen(path, "re");
+	int has = 0;
 
-	if (access(THP_DIR, F_OK) != 0) {
-		p->thp = VMA_THP_ABSENT;	/* CONFIG_TRANSPARENT_HUGEPAGE=n */
+	if (f == NULL)
+		return -1;
+	while (!has && fgets(line, sizeof(line), f))
+		has = strncmp(line, "AnonHugePages:", 14) == 0;
+	fclose(f);
+	return has;
+}
+
+bool machine_probe_thp(struct vma_params *p, const char *sys_mm, const char *meminfo)
+{
+	char dir[256], path[320], global[256], pmd[256], size[32], *g, *s, *e = NULL;
+	unsigned long long bytes = 0;
+	int has;
+
+	snprintf(dir, sizeof(dir), "%s/transparent_hugepage", sys_mm);
+	if (access(dir, F_OK) != 0) {
+		/*
+		 * /sys/kernel/mm is there whenever sysfs is mounted; without it
+		 * (a sandbox with no /sys) only /proc/meminfo tells: its
+		 * AnonHugePages line is printed under CONFIG_TRANSPARENT_HUGEPAGE.
+		 */
+		has = access(sys_mm, F_OK) == 0 ? 0 : meminfo_has_thp(meminfo);
+		if (has != 0)
+			return false;	/* built in, or no telling: the mode is unknown */
+		p->thp = VMA_THP_ABSENT;
 		p->shmem_thp = VMA_SHMEM_THP_NEVER;
-		return;
+		return true;
 	}
-	g = first_line(THP_DIR "/enabled", global, sizeof(global));
-	s = first_line(THP_DIR "/hpage_pmd_size", size, sizeof(size));
+	snprintf(path, sizeof(path), "%s/enabled", dir);
+	g = first_line(path, global, sizeof(global));
+	snprintf(path, sizeof(path), "%s/hpage_pmd_size", dir);
+	s = first_line(path, size, sizeof(size));
 	if (s)
 		bytes = strtoull(s, &e, 10);
 	s = NULL;
 	if (bytes >= 1024 && e && *e == 0) {	/* per-size modes (mTHP, 6.8 and later) */
-		snprintf(path, sizeof(path), THP_DIR "/hugepages-%llukB/enabled", bytes / 1024);
+		snprintf(path, sizeof(path), "%s/hugepages-%llukB/enabled", dir, bytes / 1024);
 		s = first_line(path, pmd, sizeof(pmd));
 	}
 	machine_set_thp(p, g, s);
-	set_bracketed(p, "shmem_thp", THP_DIR "/shmem_enabled");
+	snprintf(path, sizeof(path), "%s/shmem_enabled", dir);
+	set_bracketed(p, "shmem_thp", path);
+	return true;
+}
+
+static void probe_thp(struct vma_params *p)
+{
+	if (!machine_probe_thp(p, "/sys/kernel/mm", "/proc/meminfo")) {
+		mark_unknown("thp");
+		mark_unknown("shmem_thp");
+	}
 }
 
 /*

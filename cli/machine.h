@@ -36,6 +36,13 @@ void machine_probe_process(struct vma_params *p, pid_t pid);
  */
 void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_enabled);
 /*
+ * thp and shmem_thp from SYS_MM/transparent_hugepage (SYS_MM is
+ * /sys/kernel/mm): absent where SYS_MM has no such directory, or where there
+ * is no SYS_MM (no sysfs here) and MEMINFO has no AnonHugePages line.  false
+ * when the mode cannot be told (no sysfs, THP built in): p is left alone.
+ */
+bool machine_probe_thp(struct vma_params *p, const char *sys_mm, const char *meminfo);
+/*
  * The stack_guard_gap= of a kernel command line as the kernel takes it: the
  * last one with a decimal value (the others are ignored), before any "--",
  * quotes dropped, '-' and '_' alike in the name.  false if none.

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/machine.h"
@@ -217,6 +218,77 @@ static void test_thp_parse(void)
 	}
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* machine_probe_thp on made-up /sys/kernel/mm trees and /proc/meminfo texts. */
+static void test_thp_tree(void)
+{
+	char root[] = "/tmp/vmatool-thp-XXXXXX", mm[600], thp[640], sz[700], gone[600];
+	struct vma_params p;
+
+	if (!mkdtemp(root)) {
+		skip("no temporary directory");
+		return;
+	}
+	snprintf(mm, sizeof(mm), "%s/mm", root);
+	snprintf(thp, sizeof(thp), "%s/transparent_hugepage", mm);
+	snprintf(sz, sizeof(sz), "%s/hugepages-2048kB", thp);
+	snprintf(gone, sizeof(gone), "%s/no-sysfs", root);
+	mkdir(mm, 0700);
+	put_file(root, "meminfo-thp", "MemTotal: 1 kB\nAnonHugePages:  0 kB\n");
+	put_file(root, "meminfo-none", "MemTotal: 1 kB\n");
+
+	vma_params_default(&p);
+	ok(machine_probe_thp(&p, mm, "/nonexistent") && p.thp == VMA_THP_ABSENT &&
+	   p.shmem_thp == VMA_SHMEM_THP_NEVER, "sysfs without transparent_hugepage: absent");
+	vma_params_default(&p);
+	snprintf(sz, sizeof(sz), "%s/meminfo-thp", root);
+	ok(!machine_probe_thp(&p, gone, sz) && p.thp == VMA_THP_ALWAYS,
+	   "no sysfs, meminfo with AnonHugePages: built in, mode unknown (left alone)");
+	snprintf(sz, sizeof(sz), "%s/meminfo-none", root);
+	ok(machine_probe_thp(&p, gone, sz) && p.thp == VMA_THP_ABSENT,
+	   "no sysfs, meminfo without AnonHugePages: absent");
+	vma_params_default(&p);
+	ok(!machine_probe_thp(&p, gone, "/nonexistent") && p.thp == VMA_THP_ALWAYS,
+	   "no sysfs and no meminfo: unknown");
+
+	snprintf(sz, sizeof(sz), "%s/hugepages-2048kB", thp);
+	mkdir(thp, 0700);
+	mkdir(sz, 0700);
+	put_file(thp, "enabled", "always madvise [never]\n");
+	put_file(thp, "shmem_enabled", "always within_size [advise] never deny force\n");
+	put_file(thp, "hpage_pmd_size", "2097152\n");
+	put_file(sz, "enabled", "always inherit [madvise] never\n");
+	vma_params_default(&p);
+	ok(machine_probe_thp(&p, mm, "/nonexistent") && p.thp == VMA_THP_MADVISE &&
+	   p.shmem_thp == VMA_SHMEM_THP_ADVISE, "the 2 MiB size's own mode over the global one");
+	put_file(sz, "enabled", "always [inherit] madvise never\n");
+	ok(machine_probe_thp(&p, mm, "/nonexistent") && p.thp == VMA_THP_NEVER,
+	   "inherit: the global mode");
+	put_file(thp, "hpage_pmd_size", "4096x\n");
+	put_file(thp, "enabled", "[always] madvise never\n");
+	ok(machine_probe_thp(&p, mm, "/nonexistent") && p.thp == VMA_THP_ALWAYS,
+	   "a PMD size that is no number: the global mode");
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		if (system(cmd) != 0)
+			diag("could not remove %s", root);
+	}
+}
+
 static void test_guard_gap_parse(void)
 {
 	static const struct {
@@ -291,6 +363,7 @@ static void test_process_thp(void)
 int main(void)
 {
 	test_thp_parse();
+	test_thp_tree();
 	test_guard_gap_parse();
 	test_sysctl_flag();
 	test_process_thp();
