@@ -400,29 +400,54 @@ uint32_t machine_probe(struct vma_params *p)
 	return unknown;
 }
 
-/* Does /proc/PID/status say "THP_enabled:\t0" (prctl PR_SET_THP_DISABLE)? */
-static bool thp_disabled(pid_t pid)
-{
-	char path[64], line[256];
-	bool off = false;
-	FILE *f;
+#define CAP_SYS_RAWIO_BIT 17
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
+bool machine_cap_sys_rawio(const char *status, const char *uid_map)
+{
+	const char *c = status ? strstr(status, "\nCapEff:") : NULL;
+	unsigned long long caps;
+	unsigned long a, b, n;
+	char *end;
+	int used = 0;
+
+	if (c == NULL || uid_map == NULL)
 		return false;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "THP_enabled:", 12) == 0) {
-			off = strtol(line + 12, NULL, 10) == 0;
-			break;
-		}
-	fclose(f);
-	return off;
+	caps = strtoull(c + 8, &end, 16);
+	if (end == c + 8 || !(caps & (1ULL << CAP_SYS_RAWIO_BIT)))
+		return false;
+	/* cap_capable(.., &init_user_ns, ..): the initial namespace maps every id to itself */
+	if (sscanf(uid_map, " %lu %lu %lu %n", &a, &b, &n, &used) != 3)
+		return false;
+	return a == 0 && b == 0 && n == 4294967295UL && uid_map[used] == 0;
+}
+
+/* The text of a small /proc file (up to cap - 1 bytes); NULL if unreadable. */
+static char *small_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = 0;
+	return len ? buf : NULL;
+}
+
+/* Does a status text say "THP_enabled:\t0" (prctl PR_SET_THP_DISABLE)? */
+static bool thp_disabled(const char *status)
+{
+	const char *t = status ? strstr(status, "\nTHP_enabled:") : NULL;
+
+	return t != NULL && strtol(t + 13, NULL, 10) == 0;
 }
 
 void machine_probe_process(struct vma_params *p, pid_t pid)
 {
-	char path[64], buf[64], *s;
+	char path[64], buf[64], status[4096], map[256], *s, *st, *um;
 
 	snprintf(path, sizeof(path), "/proc/%d/personality", (int)pid);
 	s = first_line(path, buf, sizeof(buf));
@@ -433,6 +458,12 @@ void machine_probe_process(struct vma_params *p, pid_t pid)
 	 * vma_thp_disabled refuses every huge fault of the process; the 2 MiB
 	 * placement of large mappings is the kernel's and stays.
 	 */
-	if (p->thp != VMA_THP_ABSENT && thp_disabled(pid))
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	st = small_file(path, status, sizeof(status));
+	if (p->thp != VMA_THP_ABSENT && thp_disabled(st))
 		p->thp = VMA_THP_NEVER;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	um = small_file(path, map, sizeof(map));
+	if (st != NULL)
+		p->cap_sys_rawio = machine_cap_sys_rawio(st, um);
 }

@@ -24,7 +24,8 @@ uint32_t machine_probe(struct vma_params *p);
 /*
  * What of process pid's own changes its model's machine: the personality
  * ADDR_COMPAT_LAYOUT gives it the legacy layout; THP disabled by prctl
- * (THP_enabled: 0 in its status) makes thp never.  Unreadable: left alone.
+ * (THP_enabled: 0 in its status) makes thp never; CAP_SYS_RAWIO in the
+ * initial user namespace gives cap_sys_rawio.  Unreadable: left alone.
  */
 void machine_probe_process(struct vma_params *p, pid_t pid);
 
@@ -48,6 +49,12 @@ bool machine_probe_thp(struct vma_params *p, const char *sys_mm, const char *mem
  * quotes dropped, '-' and '_' alike in the name.  false if none.
  */
 bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages);
+/*
+ * From the text of /proc/PID/status and /proc/PID/uid_map: does the process
+ * hold CAP_SYS_RAWIO (CapEff bit 17) in the initial user namespace (the one
+ * whose uid_map is "0 0 4294967295")?  NULL texts: false.
+ */
+bool machine_cap_sys_rawio(const char *status, const char *uid_map);
 /*
  * An int sysctl that is a flag (vm.legacy_va_layout: mmap_is_legacy takes any
  * value but 0): false if text is no decimal number.

@@ -80,6 +80,12 @@ static const struct setting_field settings[] = {
 	    "mmap places bottom-up from a third of the address space "
 	    "(arch/x86/mm/mmap.c arch_pick_mmap_layout)" },
 	  FIELD(legacy_layout), 1 },
+	{ { "cap_sys_rawio", VMA_SETTING_BOOL, NULL,
+	    "CapEff of /proc/PID/status (bit 17), for a process of the initial user namespace "
+	    "(/proc/PID/uid_map 0 0 4294967295)",
+	    "the process may map below mmap_min_addr (security/commoncap.c cap_mmap_addr: "
+	    "CAP_SYS_RAWIO in the initial user namespace); without it, EPERM" },
+	  FIELD(cap_sys_rawio), 1 },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -336,6 +336,25 @@ static void test_sysctl_flag(void)
 	   !machine_sysctl_flag(NULL, &on), "no number: unknown");
 }
 
+static void test_cap_parse(void)
+{
+	static const char root[] = "Name:\tx\nCapInh:\t0000000000000000\n"
+				   "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n";
+	static const char norawio[] = "Name:\tx\nCapEff:\t000001fffffdffff\n";
+	static const char none[] = "Name:\tx\nCapEff:\t0000000000000000\n";
+	static const char init_ns[] = "         0          0 4294967295\n";
+	static const char child_ns[] = "         0       1000          1\n";
+
+	ok(machine_cap_sys_rawio(root, init_ns), "root of the initial namespace: may map low");
+	ok(!machine_cap_sys_rawio(norawio, init_ns), "every capability but CAP_SYS_RAWIO: may not");
+	ok(!machine_cap_sys_rawio(none, init_ns), "no capabilities: may not");
+	ok(!machine_cap_sys_rawio(root, child_ns), "root of a user namespace: may not "
+	   "(cap_mmap_addr asks the initial one)");
+	ok(!machine_cap_sys_rawio(root, "0 0 4294967295\n0 0 1\n"), "a uid_map of two lines: not the initial one");
+	ok(!machine_cap_sys_rawio(root, NULL) && !machine_cap_sys_rawio(NULL, init_ns),
+	   "unreadable: may not");
+}
+
 /* A process that disabled THP by prctl: no huge faults, so thp is never for it. */
 static void test_process_thp(void)
 {
@@ -366,6 +385,7 @@ int main(void)
 	test_thp_tree();
 	test_guard_gap_parse();
 	test_sysctl_flag();
+	test_cap_parse();
 	test_process_thp();
 	test_round_trip();
 	test_values();
