@@ -7,11 +7,21 @@
  * below a stack grows it.  Touches (the program read or wrote), MAP_POPULATE,
  * mlock's populate and MADV_POPULATE_READ/WRITE all come here.
  */
+#include <string.h>
+
 #include "vma_ops.h"
 
 #define THP_SIZE	(2ULL << 20)
 
 /* ---- anon_vma and faults -------------------------------------------------- */
+
+bool ops_vma_is_anonymous(const struct vma_model *m, const struct vma *v)
+{
+	if (ops_is_anon(v))
+		return true;
+	return v->file != 0 && !(v->flags & VMF(MAYSHARE)) && !(v->bits & VMA_B_SHMEM) &&
+	       strcmp(vma_name(m, v->name), "/dev/zero") == 0;
+}
 
 /* anon_vma_compatible: could a and b (a below b) share an anon_vma? */
 static bool anon_vma_compatible(const struct vma_model *m, const struct vma *a, const struct vma *b)
@@ -63,7 +73,7 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
 {
 	uint64_t b = s & ~(THP_SIZE - 1), lo = (v->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
 
-	if (m->p.thp >= VMA_THP_NEVER || !ops_is_anon(v) ||
+	if (m->p.thp >= VMA_THP_NEVER || !ops_vma_is_anonymous(m, v) ||
 	    (v->flags & (VMF(SHARED) | VMF(NOHUGEPAGE))))
 		return false;
 	if (!(v->flags & VMF(HUGEPAGE)) && m->p.thp != VMA_THP_ALWAYS)
@@ -85,7 +95,7 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
 static bool read_fault_needs_anon_vma(const struct vma_model *m, const struct vma *v,
 				      uint64_t s, uint64_t e)
 {
-	if (!m->p.zero_page && ops_is_anon(v) && !(v->flags & VMF(SHARED)))
+	if (!m->p.zero_page && ops_vma_is_anonymous(m, v) && !(v->flags & VMF(SHARED)))
 		return true;
 	return thp_read_fault(m, v, s, e);
 }
