@@ -99,6 +99,19 @@ if command -v setarch >/dev/null 2>&1 && setarch -L true 2>/dev/null && [ -x "$C
 	echo "map a 16k rw" >&3
 	read -r REPLY <&4
 	is "$REPLY" "$(printf '0x%x' $((pred + 4096)))" "sim predicted where the kernel placed it, bottom-up"
+	# reservations of 4 MiB are THP-padded; the second starts where the
+	# first (2 MiB aligned) ends, and bottom-up the kernel keeps it there
+	OUT=$("$V" sim "$CHILD_PID" -e 'mmap(NULL, 4194304, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)' \
+		-e 'mmap(NULL, 4194304, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)')
+	preds=$(printf '%s\n' "$OUT" | sed -n 's/^-e #[12]:1: mmap(.*) = \(0x[0-9a-f]*\) .*/\1/p' | tr '\n' ' ')
+	echo "map b 4186112 rw" >&3
+	read -r B <&4
+	echo "map c 4186112 rw" >&3
+	read -r C <&4
+	# shellcheck disable=SC2086 # two words
+	set -- $preds
+	is "$B $C" "$(printf '0x%x 0x%x' $(($1 + 4096)) $(($2 + 4096)))" \
+		"two 4 MiB reservations in the legacy layout: sim predicted both, 2 MiB aligned, bottom-up"
 	echo exit >&3
 	exec 3>&- 4<&-
 	wait "$CHILD_PID"
