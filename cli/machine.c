@@ -338,6 +338,40 @@ static void probe_soft_dirty(struct vma_params *p, uintptr_t addr)
 		mark_unknown("soft_dirty");
 }
 
+void machine_set_lsm_min_addr(struct vma_params *p, uint64_t hinted)
+{
+	uint64_t dac = (p->mmap_min_addr + p->page_size - 1) & ~(p->page_size - 1);
+
+	if (hinted <= p->page_size || hinted <= dac)
+		p->lsm_mmap_min_addr = 0;	/* the sysctl's value is the kernel's */
+	else
+		p->lsm_mmap_min_addr = hinted;
+}
+
+/*
+ * The kernel's mmap_min_addr is the larger of the sysctl and
+ * CONFIG_LSM_MMAP_MIN_ADDR, which only the build configuration shows; but
+ * round_hint_to_min raises a hint of one page to it, and that place is free
+ * in vmatool's own address space.  A hint not taken (placed elsewhere) says
+ * nothing.
+ */
+static void probe_min_addr(struct vma_params *p)
+{
+	size_t len = p->page_size;
+	void *hint = (void *)(uintptr_t)p->page_size;
+	void *got = mmap(hint, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (got == MAP_FAILED) {
+		mark_unknown("lsm_mmap_min_addr");
+		return;
+	}
+	if ((uintptr_t)got < (1ULL << 32) && ((uintptr_t)got & (p->page_size - 1)) == 0)
+		machine_set_lsm_min_addr(p, (uintptr_t)got);
+	else
+		mark_unknown("lsm_mmap_min_addr");
+	munmap(got, len);
+}
+
 /* The probes that need a page of vmatool's own. */
 static void probe_with_page(struct vma_params *p)
 {
@@ -378,6 +412,7 @@ static void probe_all(struct vma_params *p)
 	if (ps > 0)
 		p->page_size = (uint64_t)ps;
 	set_from_file(p, "mmap_min_addr", "/proc/sys/vm/mmap_min_addr");
+	probe_min_addr(p);
 	set_from_file(p, "max_map_count", "/proc/sys/vm/max_map_count");
 	set_from_file(p, "overcommit_memory", "/proc/sys/vm/overcommit_memory");
 	probe_legacy(p);

@@ -56,6 +56,11 @@ bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages);
  */
 bool machine_cap_sys_rawio(const char *status, const char *uid_map);
 /*
+ * lsm_mmap_min_addr from where a mmap hint of one page went (hinted), given
+ * p's page size and mmap_min_addr: 0 where the sysctl's value explains it.
+ */
+void machine_set_lsm_min_addr(struct vma_params *p, uint64_t hinted);
+/*
  * An int sysctl that is a flag (vm.legacy_va_layout: mmap_is_legacy takes any
  * value but 0): false if text is no decimal number.
  */

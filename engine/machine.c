@@ -38,6 +38,13 @@ static const struct setting_field settings[] = {
 	{ { "mmap_min_addr", VMA_SETTING_UINT, NULL, "/proc/sys/vm/mmap_min_addr",
 	    "the lowest address mmap gives without CAP_SYS_RAWIO (mm/mmap.c)" },
 	  FIELD(mmap_min_addr), ~0ULL },
+	{ { "lsm_mmap_min_addr", VMA_SETTING_UINT, NULL,
+	    "a mmap hint of one page of vmatool's own: round_hint_to_min raises it to the "
+	    "kernel's mmap_min_addr; 0 where that is the sysctl's",
+	    "CONFIG_LSM_MMAP_MIN_ADDR where larger than vm.mmap_min_addr: hints below it are "
+	    "raised to it and searches stop at it (security/min_addr.c); MAP_FIXED there is "
+	    "still allowed" },
+	  FIELD(lsm_mmap_min_addr), ~0ULL },
 	{ { "max_map_count", VMA_SETTING_UINT, NULL, "/proc/sys/vm/max_map_count",
 	    "how many VMAs a process may have (mm/vma.c)" },
 	  FIELD(max_map_count), 0x7fffffff },

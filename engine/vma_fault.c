@@ -138,7 +138,7 @@ static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct 
 	const struct vma *prev = v->prev;
 	uint64_t old_start = v->start;
 
-	if (!(v->flags & VMF(GROWSDOWN)) || pos < m->p.mmap_min_addr)
+	if (!(v->flags & VMF(GROWSDOWN)) || pos < ops_min_addr(m))
 		return false;
 	if (prev && !(prev->flags & VMF(GROWSDOWN)) && (prev->flags & VMF_ACCESS) &&
 	    pos - prev->end < m->p.stack_guard_gap)

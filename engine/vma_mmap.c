@@ -51,7 +51,7 @@ static uint64_t start_gap(const struct vma_model *m, const struct vma *v)
 /* vm_unmapped_area, top-down: the highest start of len bytes below high. */
 static int64_t unmapped_topdown(struct vma_model *m, uint64_t len, uint64_t high)
 {
-	uint64_t low = m->p.page_size > m->p.mmap_min_addr ? m->p.page_size : m->p.mmap_min_addr;
+	uint64_t low = m->p.page_size > ops_min_addr(m) ? m->p.page_size : ops_min_addr(m);
 	uint64_t out;
 
 	if (vma_gap_highest(m, len, 0, low, high, &out) < 0)
@@ -394,8 +394,8 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 		return -ENOMEM;
 	if (!(flags & VMA_MAP_FIXED)) {		/* round_hint_to_min, then to 2 MiB */
 		addr &= ~(m->p.page_size - 1);
-		if (addr != 0 && addr < m->p.mmap_min_addr)
-			addr = ops_page_align(m, m->p.mmap_min_addr);
+		if (addr != 0 && addr < ops_min_addr(m))
+			addr = ops_page_align(m, ops_min_addr(m));
 		hint = (addr + THP_SIZE - 1) & ~(THP_SIZE - 1);
 	}
 	if (flags & VMA_MAP_FIXED) {
@@ -407,8 +407,8 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 			return -EPERM;
 	} else if (hint >= addr && hint != 0 && hint_free(m, hint, len)) {
 		addr = hint;	/* a hint that rounds past the top is no hint */
-	} else if (vma_gap_highest(m, len, THP_SIZE, m->p.mmap_min_addr > m->p.page_size ?
-				   m->p.mmap_min_addr : m->p.page_size, m->p.mmap_base, &out) == 0) {
+	} else if (vma_gap_highest(m, len, THP_SIZE, ops_min_addr(m) > m->p.page_size ?
+				   ops_min_addr(m) : m->p.page_size, m->p.mmap_base, &out) == 0) {
 		addr = out;
 	} else {
 		return -ENOMEM;
@@ -458,8 +458,8 @@ int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int fla
 		flags |= VMA_MAP_FIXED;
 	if (!(flags & VMA_MAP_FIXED)) {
 		addr &= ~(m->p.page_size - 1);
-		if (addr != 0 && addr < m->p.mmap_min_addr)
-			addr = ops_page_align(m, m->p.mmap_min_addr);
+		if (addr != 0 && addr < ops_min_addr(m))
+			addr = ops_page_align(m, ops_min_addr(m));
 	}
 	len = ops_page_align(m, len);
 	if (len == 0)

@@ -44,6 +44,18 @@ static inline bool ops_sealed(const struct vma *v)
 	return (v->flags & VMF(SEALED)) != 0;
 }
 
+/*
+ * The kernel's mmap_min_addr (security/min_addr.c update_mmap_min_addr): the
+ * sysctl's dac_mmap_min_addr, or CONFIG_LSM_MMAP_MIN_ADDR where that is
+ * larger.  Hints are raised to it, searches and stacks stop at it; only the
+ * EPERM of cap_mmap_addr goes by the sysctl's value alone.
+ */
+static inline uint64_t ops_min_addr(const struct vma_model *m)
+{
+	return m->p.lsm_mmap_min_addr > m->p.mmap_min_addr ? m->p.lsm_mmap_min_addr
+							    : m->p.mmap_min_addr;
+}
+
 /* Anonymous memory: no file, no vm_ops. */
 static inline bool ops_is_anon(const struct vma *v)
 {

@@ -22,7 +22,7 @@ run "$V" snapshot -o "$TMPD/live.json" self
 is "$RC" 0 "snapshot of a live process: exit 0"
 like "$(cat "$TMPD/live.json")" '"machine":\{"zero_page":(true|false),"page_size":[0-9]+' \
 	"the snapshot records the machine"
-for name in zero_page page_size mmap_min_addr max_map_count overcommit_memory thp shmem_thp \
+for name in zero_page page_size mmap_min_addr lsm_mmap_min_addr max_map_count overcommit_memory thp shmem_thp \
 	anon_vma_name mseal soft_dirty pku stack_guard_gap legacy_va_layout cap_sys_rawio; do
 	like "$(cat "$TMPD/live.json")" "\"$name\":" "the machine record has $name"
 	like "$(sed -n '/^\.Sh MACHINE SETTINGS/,/^\.Sh /p' "$top_srcdir/man/vmatool.1")" \

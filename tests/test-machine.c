@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/machine.h"
+#include "abi.h"
 #include "machine.h"
 #include "tap.h"
 
@@ -355,6 +356,41 @@ static void test_cap_parse(void)
 	   "unreadable: may not");
 }
 
+static void test_lsm_min_addr(void)
+{
+	struct vma_params p;
+	struct vma_model m;
+	uint64_t predicted = 0;
+	void *got;
+
+	vma_params_default(&p);
+	machine_set_lsm_min_addr(&p, 4096);
+	ok(p.lsm_mmap_min_addr == 0, "a hint of a page taken as it is: no larger minimum");
+	machine_set_lsm_min_addr(&p, 65536);
+	ok(p.lsm_mmap_min_addr == 65536, "a hint raised to 64 KiB: CONFIG_LSM_MMAP_MIN_ADDR is");
+	p.mmap_min_addr = 65536;
+	machine_set_lsm_min_addr(&p, 65536);
+	ok(p.lsm_mmap_min_addr == 0, "raised only as far as the sysctl says: 0");
+
+	/* the probed machine predicts where this kernel puts a hint of one page */
+	vma_params_default(&p);
+	machine_probe(&p);
+	got = mmap((void *)(uintptr_t)p.page_size, p.page_size, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (got == MAP_FAILED || (uintptr_t)got >= (1ULL << 32)) {
+		skip("the low hint was not taken here");
+	} else {
+		vma_model_init(&m, &p);
+		vma_mmap(&m, p.page_size, p.page_size, 0,
+			 VMA_MAP_PRIVATE | VMA_MAP_ANONYMOUS, NULL, 0, &predicted, NULL);
+		ok(predicted == (uint64_t)(uintptr_t)got, "a hint of one page: the kernel gave "
+		   "%p, the probed model predicts 0x%llx", got, (unsigned long long)predicted);
+		vma_model_release(&m);
+	}
+	if (got != MAP_FAILED)
+		munmap(got, p.page_size);
+}
+
 /* A process that disabled THP by prctl: no huge faults, so thp is never for it. */
 static void test_process_thp(void)
 {
@@ -386,6 +422,7 @@ int main(void)
 	test_guard_gap_parse();
 	test_sysctl_flag();
 	test_cap_parse();
+	test_lsm_min_addr();
 	test_process_thp();
 	test_round_trip();
 	test_values();
