@@ -81,6 +81,19 @@ is "$RC" 2 "a bad machine value in a snapshot: exit 2"
 like "$ERR" "cannot read '.*bad.json': source.machine.zero_page: bad value" "and says which"
 is "$OUT" "" "and prints nothing"
 
+# a machine of other pages than the snapshot's own would run the model over
+# VMAs it cannot have: refused by both loaders
+sed 's/"page_size":4096,"mmap_min_addr"/"page_size":16384,"mmap_min_addr"/' "$TMPD/live.json" > "$TMPD/p16.json"
+if [ "$(getconf PAGESIZE)" = 4096 ]; then
+	run "$V" show "$TMPD/p16.json"
+	is "$RC" 2 "a machine page size other than the snapshot's: exit 2"
+	like "$ERR" "source.machine.page_size: 16384, but the snapshot's pages are 4096 bytes" \
+		"and says which"
+	is "$OUT" "" "and prints nothing"
+else
+	skip_test "pages are not 4096 bytes here" "a machine page size other than the snapshot's"
+fi
+
 # ---- a process of the legacy layout (setarch -L): its placement predicted ----------
 # The child reserves each region with mmap(NULL, LEN + 2 pages, PROT_NONE) and
 # answers the address one page above: sim predicts that reservation.
