@@ -3,9 +3,11 @@
  * address, or the neighbours on both sides of the gap it falls in.
  *
  * On a live process the kernel is asked directly with the PROCMAP_QUERY
- * ioctl (no need to read the whole maps text); where the kernel lacks it,
- * for [vsyscall] (which the ioctl never reports), for files and with
- * --no-query, the maps text is read into the engine and searched there.
+ * ioctl (no need to read the whole maps text), and each VMA it reports goes
+ * into a small model of its own; where the kernel lacks the ioctl, for
+ * [vsyscall] (which the ioctl never reports), for files and with
+ * --no-query, the maps text is read into a model.  Either way the answers
+ * are the view layer's (view_where, view rows): this file only prints them.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,49 +19,36 @@
 #include "cli/json.h"
 #include "cli/procmap.h"
 #include "engine/maps.h"
+#include "view/view.h"
 
 extern const struct cmd_entry cmd_find_entry;
 
-/* Where the VMAs come from: the ioctl on a live process, or a model. */
+/*
+ * Where the VMAs come from: the ioctl on a live process (its answers kept in
+ * qm), or a whole model read from the maps text (src).
+ */
 struct finder {
 	int fd;			/* /proc/PID/maps for PROCMAP_QUERY, or -1 */
 	pid_t pid;
-	bool loaded;		/* src holds the VMAs */
+	bool loaded;		/* src holds the VMAs: it answers from now on */
 	struct source src;
+	bool has_qm;
+	struct vma_model qm;	/* the VMAs the ioctl reported */
 	const char *target;
 };
 
-/* One answer. */
+/* One query: the address is looked up again in the final model to print. */
 struct find_result {
 	const char *query;	/* as the user wrote it */
 	uint64_t addr;
-	bool hit;
-	struct procmap_vma vma;		/* hit */
-	bool has_prev, has_next;	/* gap */
-	struct procmap_vma prev, next;
 };
 
-/* ---- model VMAs as procmap_vma -------------------------------------------- */
-
-static void vma_to_pm(const struct vma_model *m, const struct vma *v, struct procmap_vma *o)
+static struct vma_model *finder_model(struct finder *f)
 {
-	size_t n = vma_name_len(m, v->name);
-
-	o->start = v->start;
-	o->end = v->end;
-	o->offset = v->bits & VMA_B_PGOFF_INFERRED ? 0 : v->pgoff * m->p.page_size;
-	o->inode = v->inode;
-	o->major = VMA_DEV_MAJOR(v->dev);
-	o->minor = VMA_DEV_MINOR(v->dev);
-	o->r = v->flags & VMF(READ);
-	o->w = v->flags & VMF(WRITE);
-	o->x = v->flags & VMF(EXEC);
-	o->shared = v->flags & VMF(MAYSHARE);
-	if (n >= sizeof(o->name))
-		n = sizeof(o->name) - 1;
-	memcpy(o->name, vma_name(m, v->name), n);
-	o->name[n] = 0;
+	return f->loaded ? &f->src.model : &f->qm;
 }
+
+/* ---- the ioctl's answers as model VMAs ---------------------------------------- */
 
 /* The ioctl gives paths raw; /proc/PID/maps prints '\n' as "\012". */
 static void pm_escape_name(struct procmap_vma *o)
@@ -72,6 +61,41 @@ static void pm_escape_name(struct procmap_vma *o)
 	n = maps_escape_name(o->name, n, tmp);
 	memcpy(o->name, tmp, n);
 	o->name[n] = 0;
+}
+
+/*
+ * Put one reported VMA into qm, in place of any it overlaps (the process may
+ * have changed between two queries: the latest answer counts).
+ */
+static int qm_add(struct finder *f, struct procmap_vma *pm)
+{
+	struct vma_model *m = &f->qm;
+	struct vma *v;
+
+	pm_escape_name(pm);
+	while ((v = vma_find_intersection(m, pm->start, pm->end)) != NULL) {
+		vma_erase(m, v);
+		vma_free(m, v);
+	}
+	v = vma_alloc(m);
+	if (!v)
+		return -ENOMEM;
+	v->start = pm->start;
+	v->end = pm->end;
+	v->flags = (pm->r ? VMF(READ) : 0) | (pm->w ? VMF(WRITE) : 0) |
+		   (pm->x ? VMF(EXEC) : 0) | (pm->shared ? VMF(MAYSHARE) : 0);
+	v->bits |= VMA_B_FLAGS_INFERRED;
+	v->pgoff = pm->offset / m->p.page_size;
+	v->file = pm->offset != 0;	/* a file mapping: /proc prints the offset */
+	v->inode = pm->inode;
+	v->dev = VMA_DEV(pm->major, pm->minor);
+	if (vma_intern_checked(m, pm->name, strlen(pm->name), &v->name) < 0 ||
+	    vma_insert(m, v) < 0) {
+		vma_free(m, v);
+		return -ENOMEM;
+	}
+	vma_classify(m, v);
+	return 0;
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -88,92 +112,46 @@ static int finder_load(struct finder *f)
 	return source_open(&f->src, f->pid > 0 ? pidstr : f->target, &so);
 }
 
-static void model_lookup(struct finder *f, struct find_result *r)
+static int query_failed(struct finder *f, int err)
 {
-	struct vma_model *m = &f->src.model;
-	struct vma *v = vma_find(m, r->addr);
-
-	if (v && v->start <= r->addr) {
-		r->hit = true;
-		vma_to_pm(m, v, &r->vma);
-		return;
-	}
-	if (v) {
-		r->has_next = true;
-		vma_to_pm(m, v, &r->next);
-	}
-	v = v ? v->prev : m->last;
-	if (v) {
-		r->has_prev = true;
-		vma_to_pm(m, v, &r->prev);
-	}
+	if (err == -ENOMEM)
+		return cli_error(EXIT_TARGET, "out of memory");
+	return cli_error(EXIT_TARGET, "cannot query '/proc/%d/maps': %s", (int)f->pid,
+			 strerror(-err));
 }
 
-/* EXIT_FINE; -1 to fall back to the text; else an exit code. */
-static int query_lookup(struct finder *f, struct find_result *r)
+/* EXIT_FINE once qm knows where addr falls; -1 to fall back to the text; else an exit code. */
+static int query_lookup(struct finder *f, uint64_t addr)
 {
-	int err = procmap_query(f->fd, r->addr, true, &r->vma);
+	struct procmap_vma pm;
+	int err = procmap_query(f->fd, addr, true, &pm);
 
 	/* no ioctl; nothing above ([vsyscall] may be); no mm: the text tells */
 	if (err == -ENOTTY || err == -EINVAL || err == -ENOENT || err == -ESRCH)
 		return -1;
-	if (err)
-		return cli_error(EXIT_TARGET, "cannot query '/proc/%d/maps': %s", (int)f->pid,
-				 strerror(-err));
-	if (r->vma.start <= r->addr) {
-		r->hit = true;
-		pm_escape_name(&r->vma);
-		return EXIT_FINE;
-	}
-	r->next = r->vma;
-	r->has_next = true;
-	pm_escape_name(&r->next);
-	err = procmap_query_prev(f->fd, r->addr, &r->prev);
-	if (err && err != -ENOENT)
-		return cli_error(EXIT_TARGET, "cannot query '/proc/%d/maps': %s", (int)f->pid,
-				 strerror(-err));
-	r->has_prev = !err;
-	if (r->has_prev)
-		pm_escape_name(&r->prev);
-	return EXIT_FINE;
+	if (!err)
+		err = qm_add(f, &pm);
+	if (err || pm.start <= addr)
+		return err ? query_failed(f, err) : EXIT_FINE;
+	err = procmap_query_prev(f->fd, addr, &pm);
+	if (!err)
+		err = qm_add(f, &pm);
+	return err && err != -ENOENT ? query_failed(f, err) : EXIT_FINE;
 }
 
-static int lookup(struct finder *f, struct find_result *r)
+static int lookup(struct finder *f, uint64_t addr)
 {
 	int rc;
 
 	if (f->fd >= 0 && !f->loaded) {
-		rc = query_lookup(f, r);
+		rc = query_lookup(f, addr);
 		if (rc >= 0)
 			return rc;
-		memset(&r->vma, 0, sizeof(r->vma));
 	}
-	rc = finder_load(f);
-	if (rc)
-		return rc;
-	model_lookup(f, r);
-	return EXIT_FINE;
+	return finder_load(f);
 }
 
 /* ---- addresses: hex, decimal, NAME+OFFSET ---------------------------------- */
-
-static bool name_is(const char *want, const char *name)
-{
-	const char *base = strrchr(name, '/');
-	size_t n = strlen(name), dl = strlen(" (deleted)");
-
-	if (!strcmp(want, name) || (base && !strcmp(want, base + 1)))
-		return true;
-	if (n > dl && !strcmp(name + n - dl, " (deleted)")) {
-		size_t wl = strlen(want);
-
-		if (wl == n - dl && !strncmp(want, name, wl))
-			return true;
-		if (base && wl == (size_t)(name + n - dl - base - 1) && !strncmp(want, base + 1, wl))
-			return true;
-	}
-	return false;
-}
 
 /* Start of the first VMA named name (through the ioctl, else the model). */
 static int name_start(struct finder *f, const char *name, uint64_t *start)
@@ -185,7 +163,7 @@ static int name_start(struct finder *f, const char *name, uint64_t *start)
 
 	while (f->fd >= 0 && !f->loaded && procmap_query(f->fd, addr, true, &pm) == 0) {
 		pm_escape_name(&pm);
-		if (name_is(name, pm.name)) {
+		if (view_name_is(name, pm.name, strlen(pm.name))) {
 			*start = pm.start;
 			return EXIT_FINE;
 		}
@@ -194,11 +172,11 @@ static int name_start(struct finder *f, const char *name, uint64_t *start)
 	rc = finder_load(f);
 	if (rc)
 		return rc;
-	for (v = f->src.model.first; v; v = v->next)
-		if (name_is(name, vma_name(&f->src.model, v->name))) {
-			*start = v->start;
-			return EXIT_FINE;
-		}
+	v = view_find_named(&f->src.model, name);
+	if (v) {
+		*start = v->start;
+		return EXIT_FINE;
+	}
 	{
 		char *esc = str_escaped(name, strlen(name));
 
@@ -246,110 +224,125 @@ static int parse_addr(struct finder *f, const char *s, uint64_t *addr)
 
 /* ---- output --------------------------------------------------------------- */
 
-static void print_pm(const struct procmap_vma *v, FILE *out)
+static void print_vma(const struct vma_model *m, const struct vma *v, FILE *out)
 {
-	fprintf(out, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu", (unsigned long long)v->start,
-		(unsigned long long)v->end, v->r ? 'r' : '-', v->w ? 'w' : '-', v->x ? 'x' : '-',
-		v->shared ? 's' : 'p', (unsigned long long)v->offset, v->major, v->minor,
-		(unsigned long long)v->inode);
-	if (v->name[0]) {
+	struct view_row r;
+
+	view_row_fill(&r, m, v);
+	fprintf(out, "%08llx-%08llx %s %08llx %02x:%02x %llu", (unsigned long long)r.start,
+		(unsigned long long)r.end, r.perms, (unsigned long long)r.offset, r.dev_major,
+		r.dev_minor, (unsigned long long)r.inode);
+	if (r.name_len) {
 		fputc(' ', out);
-		fputs_escaped(v->name, strlen(v->name), out);
+		fputs_escaped(r.name, r.name_len, out);
 	}
 }
 
-static void print_text(const struct find_result *r, bool exact, FILE *out)
+static void print_text(const struct vma_model *m, const struct view_where *w, bool exact,
+		       FILE *out)
 {
 	char a[32];
 
-	fprintf(out, "0x%llx: ", (unsigned long long)r->addr);
-	if (r->hit) {
-		print_pm(&r->vma, out);
-		fprintf(out, " +0x%llx\n", (unsigned long long)(r->addr - r->vma.start));
+	fprintf(out, "0x%llx: ", (unsigned long long)w->addr);
+	if (w->vma) {
+		print_vma(m, w->vma, out);
+		fprintf(out, " +0x%llx\n", (unsigned long long)w->offset);
 		return;
 	}
-	{
-		uint64_t lo = r->has_prev ? r->prev.end : 0;
-		uint64_t hi = r->has_next ? r->next.start : 0;
-
-		if (r->has_prev && r->has_next)
-			fprintf(out, "not mapped: in the %s gap %llx-%llx\n", fmt_size(hi - lo, exact, a),
-				(unsigned long long)lo, (unsigned long long)hi);
-		else
-			fputs("not mapped\n", out);
-	}
-	if (r->has_prev) {
-		fprintf(out, "  %s after the end of ", fmt_size(r->addr - r->prev.end, exact, a));
-		print_pm(&r->prev, out);
+	if (w->prev && w->next)
+		fprintf(out, "not mapped: in the %s gap %llx-%llx\n",
+			fmt_size(w->gap_end - w->gap_start, exact, a),
+			(unsigned long long)w->gap_start, (unsigned long long)w->gap_end);
+	else
+		fputs("not mapped\n", out);
+	if (w->prev) {
+		fprintf(out, "  %s after the end of ", fmt_size(w->after_prev, exact, a));
+		print_vma(m, w->prev, out);
 		fputc('\n', out);
 	} else {
 		fputs("  no VMA below\n", out);
 	}
-	if (r->has_next) {
-		fprintf(out, "  %s before the start of ", fmt_size(r->next.start - r->addr, exact, a));
-		print_pm(&r->next, out);
+	if (w->next) {
+		fprintf(out, "  %s before the start of ", fmt_size(w->before_next, exact, a));
+		print_vma(m, w->next, out);
 		fputc('\n', out);
 	} else {
 		fputs("  no VMA above\n", out);
 	}
 }
 
-static void json_pm(struct json_writer *w, const struct procmap_vma *v)
+/* A VMA object as find gives it (the members up to "path"), or null. */
+static void json_neighbour(struct json_writer *w, const struct vma_model *m, const struct vma *v)
 {
-	char perms[5] = { v->r ? 'r' : '-', v->w ? 'w' : '-', v->x ? 'x' : '-',
-			  v->shared ? 's' : 'p', 0 };
-	char dev[24], path[sizeof(v->name)];
-	size_t n = strlen(v->name), dl = strlen(" (deleted)");
+	struct view_row r;
 
-	snprintf(dev, sizeof(dev), "%02x:%02x", v->major, v->minor);
-	jw_begin_object(w);
-	jw_kv_hex(w, "start", v->start);
-	jw_kv_hex(w, "end", v->end);
-	jw_kv_u64(w, "size", v->end - v->start);
-	jw_kv_string(w, "perms", perms);
-	jw_kv_hex(w, "offset", v->offset);
-	jw_kv_string(w, "dev", dev);
-	jw_kv_u64(w, "inode", v->inode);
-	jw_kv_string(w, "name", v->name);
-	jw_key(w, "path");
-	if (v->name[0] == '/') {
-		if (n > dl && !strcmp(v->name + n - dl, " (deleted)"))
-			n -= dl;
-		n = maps_unescape_name(v->name, n, path);
-		jw_string_len(w, path, n);
-	} else {
+	if (!v) {
 		jw_null(w);
+		return;
+	}
+	view_row_fill(&r, m, v);
+	json_vma_brief(w, &r);
+}
+
+static void json_result(struct json_writer *w, const struct vma_model *m, const char *query,
+			const struct view_where *wh)
+{
+	jw_begin_object(w);
+	jw_kv_string(w, "query", query);
+	jw_kv_hex(w, "address", wh->addr);
+	jw_key(w, "vma");
+	json_neighbour(w, m, wh->vma);
+	if (wh->vma) {
+		jw_kv_hex(w, "offset_in_vma", wh->offset);
+	} else {
+		jw_key(w, "prev");
+		json_neighbour(w, m, wh->prev);
+		jw_key(w, "next");
+		json_neighbour(w, m, wh->next);
+		if (wh->prev)
+			jw_kv_u64(w, "after_prev", wh->after_prev);
+		if (wh->next)
+			jw_kv_u64(w, "before_next", wh->before_next);
 	}
 	jw_end_object(w);
 }
 
-static void json_result(struct json_writer *w, const struct find_result *r)
+static int print_json(struct finder *f, const struct find_result *res, int n)
 {
-	jw_begin_object(w);
-	jw_kv_string(w, "query", r->query);
-	jw_kv_hex(w, "address", r->addr);
-	jw_key(w, "vma");
-	if (r->hit) {
-		json_pm(w, &r->vma);
-		jw_kv_hex(w, "offset_in_vma", r->addr - r->vma.start);
-	} else {
-		jw_null(w);
-		jw_key(w, "prev");
-		if (r->has_prev)
-			json_pm(w, &r->prev);
-		else
-			jw_null(w);
-		jw_key(w, "next");
-		if (r->has_next)
-			json_pm(w, &r->next);
-		else
-			jw_null(w);
-		if (r->has_prev)
-			jw_kv_u64(w, "after_prev", r->addr - r->prev.end);
-		if (r->has_next)
-			jw_kv_u64(w, "before_next", r->next.start - r->addr);
+	struct vma_model *m = finder_model(f);
+	struct json_writer w;
+	struct view_where wh;
+	int i;
+
+	jw_init(&w, stdout, true);
+	jw_begin_object(&w);
+	jw_kv_string(&w, "schema", JSON_SCHEMA);
+	jw_key(&w, "results");
+	jw_begin_array(&w);
+	for (i = 0; i < n; i++) {
+		view_where(m, res[i].addr, &wh);
+		json_result(&w, m, res[i].query, &wh);
 	}
-	jw_end_object(w);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	if (jw_finish(&w))
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return EXIT_FINE;
+}
+
+static int print_all_text(struct finder *f, const struct find_result *res, int n, bool exact)
+{
+	struct vma_model *m = finder_model(f);
+	struct view_where wh;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		view_where(m, res[i].addr, &wh);
+		print_text(m, &wh, exact, stdout);
+	}
+	if (fflush(stdout) == EOF)
+		return cli_error(EXIT_TARGET, "cannot write the output");
+	return EXIT_FINE;
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -406,7 +399,20 @@ static int finder_open(struct finder *f, const char *target, bool no_query)
 		return source_open_failed(f->pid, path, -rc);
 	}
 	f->fd = rc;
+	if (vma_model_init(&f->qm, NULL) < 0)
+		return cli_error(EXIT_TARGET, "out of memory");
+	f->has_qm = true;
 	return EXIT_FINE;
+}
+
+static void finder_close(struct finder *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->has_qm)
+		vma_model_release(&f->qm);
+	if (f->loaded)
+		source_release(&f->src);
 }
 
 static int find_exec(struct cmd_call *call)
@@ -425,33 +431,12 @@ static int find_exec(struct cmd_call *call)
 		res[i].query = call->operands[1 + i];
 		rc = parse_addr(&f, res[i].query, &res[i].addr);
 		if (!rc)
-			rc = lookup(&f, &res[i]);
+			rc = lookup(&f, res[i].addr);
 	}
-	if (!rc && a.json) {
-		struct json_writer w;
-
-		jw_init(&w, stdout, true);
-		jw_begin_object(&w);
-		jw_kv_string(&w, "schema", JSON_SCHEMA);
-		jw_key(&w, "results");
-		jw_begin_array(&w);
-		for (i = 0; i < n; i++)
-			json_result(&w, &res[i]);
-		jw_end_array(&w);
-		jw_end_object(&w);
-		if (jw_finish(&w))
-			rc = cli_error(EXIT_TARGET, "cannot write the output");
-	} else if (!rc) {
-		for (i = 0; i < n; i++)
-			print_text(&res[i], a.exact, stdout);
-		if (fflush(stdout) == EOF)
-			rc = cli_error(EXIT_TARGET, "cannot write the output");
-	}
+	if (!rc)
+		rc = a.json ? print_json(&f, res, n) : print_all_text(&f, res, n, a.exact);
 	free(res);
-	if (f.fd >= 0)
-		close(f.fd);
-	if (f.loaded)
-		source_release(&f.src);
+	finder_close(&f);
 	return rc;
 }
 

@@ -22,7 +22,7 @@ struct show_args {
 	int color;		/* enum color_mode */
 	struct cmd_range range;
 	unsigned kinds;		/* bit i: kind_values[i] */
-	struct show_filter filter;	/* --path, --perms; the rest by show_check */
+	struct view_filter filter;	/* --path, --perms; the rest by show_check */
 	const char *target;
 };
 
@@ -33,17 +33,17 @@ static const char *const kind_values[] = {
 static unsigned perm_bit(char c)
 {
 	switch (c) {
-	case 'r': return SHOW_PERM_R;
-	case 'w': return SHOW_PERM_W;
-	case 'x': return SHOW_PERM_X;
-	case 's': return SHOW_PERM_S;
-	case 'p': return SHOW_PERM_P;
+	case 'r': return VIEW_PERM_R;
+	case 'w': return VIEW_PERM_W;
+	case 'x': return VIEW_PERM_X;
+	case 's': return VIEW_PERM_S;
+	case 'p': return VIEW_PERM_P;
 	default: return 0;
 	}
 }
 
 /* "r-x", "rw-p": positional, '-' for the ones that must be clear. */
-static bool perms_positional(const char *s, size_t n, struct show_filter *f)
+static bool perms_positional(const char *s, size_t n, struct view_filter *f)
 {
 	static const char pos[] = "rwx";
 
@@ -68,7 +68,7 @@ static bool perms_positional(const char *s, size_t n, struct show_filter *f)
 static const char *perms_check(const char *s, void *field)
 {
 	static const char why[] = "expected letters of rwxsp, like 'rw' or 'r-x'";
-	struct show_filter *f = field;
+	struct view_filter *f = field;
 	size_t n = strlen(s), i;
 
 	if (!n)
@@ -141,28 +141,24 @@ static int show_check(struct cmd_call *call)
 static int show_text(const struct source *s, const struct show_args *a, FILE *out)
 {
 	struct show_style st = { .exact = a->exact, .smaps = s->has_smaps };
-	struct show_totals t;
-	const struct vma *v;
+	struct view_totals t;
+	struct view_iter it;
+	struct view_row r;
 	char *row = malloc(SHOW_ROW_MAX);
-	const struct show_filter *f = &a->filter;
-	uint64_t lo, hi;
 
 	if (!row)
 		return cli_error(EXIT_TARGET, "out of memory");
 	st.color = color_enabled(a->color, fileno(out));
 	show_style_fit(&st, &s->model);
-	show_totals_init(&t);
+	view_totals_init(&t);
 	show_print_header(&st, out);
-	for (v = s->model.first; v; v = v->next) {
-		if (show_filter_match(f, &s->model, v)) {
-			fwrite(row, 1, show_format_row(&st, &s->model, v, row), out);
-			show_totals_add(&t, &s->model, v);
-		}
-		if (a->gaps && show_gap_clip(&s->model, v, f, &lo, &hi))
-			fwrite(row, 1, show_format_gap(&st, lo, hi, row), out);
+	view_iter_init(&it, &s->model, &a->filter, true);	/* gaps count in the summary */
+	while (view_iter_next(&it, &r)) {
+		if (r.v || a->gaps)
+			fwrite(row, 1, show_format_row(&st, &r, row), out);
+		view_totals_add(&t, &r);
 	}
 	free(row);
-	show_totals_gaps(&t, &s->model, f);
 	show_print_summary(&st, s, &t, out);
 	return EXIT_FINE;
 }
@@ -175,7 +171,7 @@ static int show_maps(const struct source *s, const struct show_args *a, FILE *ou
 	if (!buf)
 		return cli_error(EXIT_TARGET, "out of memory");
 	for (v = s->model.first; v; v = v->next)
-		if (show_filter_match(&a->filter, &s->model, v))
+		if (view_filter_match(&a->filter, &s->model, v))
 			fwrite(buf, 1, maps_format_line(&s->model, v, s->name_column, buf), out);
 	free(buf);
 	return EXIT_FINE;
@@ -191,7 +187,7 @@ static int show_smaps(const struct source *s, const struct show_args *a, FILE *o
 	for (v = s->model.first; v; v = v->next) {
 		long n;
 
-		if (!show_filter_match(&a->filter, &s->model, v))
+		if (!view_filter_match(&a->filter, &s->model, v))
 			continue;
 		n = maps_format_smaps(&s->model, v, s->name_column, &buf, &cap);
 		if (n < 0) {
@@ -285,7 +281,7 @@ static int show_exec(struct cmd_call *call)
 	struct source s;
 	int rc;
 
-	if (a.format == FMT_MAPS && show_filter_empty(&a.filter) && !target_is_file(a.target))
+	if (a.format == FMT_MAPS && view_filter_empty(&a.filter) && !target_is_file(a.target))
 		return show_raw_maps(a.target);
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
 	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;

@@ -10,13 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/ansi.h"
 #include "cli/diff-print.h"
+#include "view/view.h"
 
-#define C_RED	"\033[31m"
-#define C_GREEN	"\033[32m"
-#define C_CYAN	"\033[36m"
-#define C_BOLD	"\033[1m"
-#define C_RESET	"\033[m"
+#define C_RED	ansi_color(VIEW_COLOR_REMOVED)
+#define C_GREEN	ansi_color(VIEW_COLOR_ADDED)
+#define C_CYAN	ansi_color(VIEW_COLOR_CHANGED)
+#define C_BOLD	ansi_color(VIEW_COLOR_HEADER)
+#define C_RESET	ANSI_RESET
 
 const char *diff_change_label(const struct diff_change *c)
 {
@@ -31,15 +33,6 @@ const char *diff_change_label(const struct diff_change *c)
 	if (c->what & DIFF_W_RENAMED)
 		return "renamed";
 	return "usage";
-}
-
-static void perms_str(vmf_t f, char buf[5])
-{
-	buf[0] = f & VMF(READ) ? 'r' : '-';
-	buf[1] = f & VMF(WRITE) ? 'w' : '-';
-	buf[2] = f & VMF(EXEC) ? 'x' : '-';
-	buf[3] = f & VMF(MAYSHARE) ? 's' : 'p';
-	buf[4] = 0;
 }
 
 static void put_color(const struct diff_style *st, const char *code)
@@ -62,25 +55,24 @@ static void line_end(const struct diff_style *st)
 	fputc('\n', st->out);
 }
 
-static void put_name(const struct diff_style *st, const struct vma_model *m, const struct vma *v)
+static void put_name(const struct diff_style *st, const struct view_row *r)
 {
-	size_t len = vma_name_len(m, v->name);
-
-	if (len) {
+	if (r->name_len) {
 		fputc(' ', st->out);
-		fputs_escaped(vma_name(m, v->name), len, st->out);
+		fputs_escaped(r->name, r->name_len, st->out);
 	}
 }
 
 /* "7f..000-7f..000 rw-p    8.0K NAME" */
 static void put_vma(const struct diff_style *st, const struct vma_model *m, const struct vma *v)
 {
-	char perms[5], size[32];
+	struct view_row r;
+	char size[32];
 
-	perms_str(v->flags, perms);
-	fprintf(st->out, "%08" PRIx64 "-%08" PRIx64 " %s %7s", v->start, v->end, perms,
-		fmt_size(v->end - v->start, st->exact, size));
-	put_name(st, m, v);
+	view_row_fill(&r, m, v);
+	fprintf(st->out, "%08" PRIx64 "-%08" PRIx64 " %s %7s", r.start, r.end, r.perms,
+		fmt_size(r.size, st->exact, size));
+	put_name(st, &r);
 }
 
 static void put_signed(const struct diff_style *st, int64_t d)
@@ -187,7 +179,7 @@ static void put_details(const struct diff_style *st, const struct diff_result *r
 			const struct diff_change *c)
 {
 	bool first = true;
-	char p1[5], p2[5];
+	struct view_row r1, r2;
 
 	if (c->kind == DIFF_GROWN || c->kind == DIFF_SHRUNK || c->kind == DIFF_RESIZED)
 		put_ends(st, r, c, &first);
@@ -216,10 +208,10 @@ static void put_details(const struct diff_style *st, const struct diff_result *r
 		}
 	}
 	if ((c->what & DIFF_W_PERMS) && c->na == 1 && c->nb == 1) {
-		perms_str(diff_vma_a(r, c, 0)->flags, p1);
-		perms_str(diff_vma_b(r, c, 0)->flags, p2);
+		view_row_fill(&r1, r->a, diff_vma_a(r, c, 0));
+		view_row_fill(&r2, r->b, diff_vma_b(r, c, 0));
 		put_sep(st, &first);
-		fprintf(st->out, "perms %s -> %s", p1, p2);
+		fprintf(st->out, "perms %s -> %s", r1.perms, r2.perms);
 	}
 	if (c->what & DIFF_W_VMFLAGS)
 		put_flags(st, c->flags_added, c->flags_removed, &first);
@@ -229,7 +221,8 @@ static void put_details(const struct diff_style *st, const struct diff_result *r
 	} else if ((c->what & DIFF_W_RENAMED) && c->na) {
 		put_sep(st, &first);
 		fputs("was", st->out);
-		put_name(st, r->a, diff_vma_a(r, c, 0));
+		view_row_fill(&r1, r->a, diff_vma_a(r, c, 0));
+		put_name(st, &r1);
 	}
 	put_usage(st, c, &first);
 }

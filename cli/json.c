@@ -1,7 +1,8 @@
 /*
- * json.c - vmatool/1 documents: the streaming writer, the rendering of VMAs
- * and process metadata, and loading a document back into a source (the only
- * file that includes jansson).  The schema is described in json.h.
+ * json.c - vmatool/1 documents: the rendering of VMAs (from the view
+ * layer's rows) and process metadata through the writer (json-write.c), and
+ * loading a document back into a source (the only file that includes
+ * jansson).  The schema is described in json.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,240 +14,6 @@
 #include "cli/json.h"
 #include "engine/machine.h"
 #include "engine/maps.h"
-
-/* ---- the writer ----------------------------------------------------------- */
-
-void jw_init(struct json_writer *w, FILE *out, bool pretty)
-{
-	memset(w, 0, sizeof(*w));
-	w->out = out;
-	w->pretty = pretty;
-}
-
-int jw_finish(struct json_writer *w)
-{
-	putc('\n', w->out);
-	if (fflush(w->out) == EOF || ferror(w->out))
-		return -EIO;
-	return 0;
-}
-
-/* Pretty documents break lines down to depth 2: one VMA per line. */
-static void jw_newline(struct json_writer *w)
-{
-	int i;
-
-	if (!w->pretty || w->depth > 2)
-		return;
-	putc('\n', w->out);
-	for (i = 0; i < w->depth; i++)
-		fputs("  ", w->out);
-}
-
-/* Before a value or key: the comma and the line break it needs. */
-static void jw_sep(struct json_writer *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (w->nonempty[w->depth])
-		putc(',', w->out);
-	w->nonempty[w->depth] = true;
-	jw_newline(w);
-}
-
-static void jw_open(struct json_writer *w, char c)
-{
-	jw_sep(w);
-	putc(c, w->out);
-	if (w->depth + 1 < JSON_MAX_DEPTH)
-		w->depth++;
-	w->nonempty[w->depth] = false;
-}
-
-static void jw_close(struct json_writer *w, char c)
-{
-	bool had = w->nonempty[w->depth] && w->depth <= 2;
-
-	if (w->depth > 0)
-		w->depth--;
-	if (had)
-		jw_newline(w);
-	putc(c, w->out);
-}
-
-void jw_begin_object(struct json_writer *w) { jw_open(w, '{'); }
-void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
-void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
-void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
-
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/*
- * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
- * written as U+00XX: the document stays valid JSON.
- */
-void jw_string_len(struct json_writer *w, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-	FILE *out = w->out;
-
-	jw_sep(w);
-	putc('"', out);
-	while (i < len) {
-		unsigned char c = u[i];
-		size_t n = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? utf8_len(u + i, len - i) : 0;
-
-		if (n) {
-			i += n;
-			continue;
-		}
-		fwrite(s + run, 1, i - run, out);
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		default: fprintf(out, "\\u%04x", c); break;
-		}
-		run = ++i;
-	}
-	fwrite(s + run, 1, len - run, out);
-	putc('"', out);
-}
-
-void jw_string(struct json_writer *w, const char *s)
-{
-	if (!s)
-		jw_null(w);
-	else
-		jw_string_len(w, s, strlen(s));
-}
-
-void jw_key(struct json_writer *w, const char *key)
-{
-	jw_string_len(w, key, strlen(key));
-	putc(':', w->out);
-	w->after_key = true;
-}
-
-/* Digits of v, right-aligned at the end of buf; returns the first. */
-static char *u64_digits(uint64_t v, char *end, unsigned base)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	do {
-		*--end = digits[v % base];
-		v /= base;
-	} while (v);
-	return end;
-}
-
-void jw_u64(struct json_writer *w, uint64_t v)
-{
-	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
-
-	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
-}
-
-void jw_i64(struct json_writer *w, int64_t v)
-{
-	if (v >= 0) {
-		jw_u64(w, (uint64_t)v);
-		return;
-	}
-	jw_sep(w);
-	putc('-', w->out);
-	w->after_key = true;	/* no separator before the digits */
-	jw_u64(w, -(uint64_t)v);
-}
-
-void jw_hex(struct json_writer *w, uint64_t v)
-{
-	char buf[24], *p = u64_digits(v, buf + sizeof(buf) - 1, 16);
-
-	buf[sizeof(buf) - 1] = '"';
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	jw_sep(w);
-	fwrite(p, 1, buf + sizeof(buf) - p, w->out);
-}
-
-void jw_bool(struct json_writer *w, bool v)
-{
-	jw_sep(w);
-	fputs(v ? "true" : "false", w->out);
-}
-
-void jw_null(struct json_writer *w)
-{
-	jw_sep(w);
-	fputs("null", w->out);
-}
-
-void jw_kv_string(struct json_writer *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	jw_string(w, s);
-}
-
-void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	jw_u64(w, v);
-}
-
-void jw_kv_i64(struct json_writer *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	jw_i64(w, v);
-}
-
-void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	jw_hex(w, v);
-}
-
-void jw_kv_bool(struct json_writer *w, const char *key, bool v)
-{
-	jw_key(w, key);
-	jw_bool(w, v);
-}
 
 /* ---- VMAs ----------------------------------------------------------------- */
 
@@ -268,21 +35,6 @@ void json_vmflags(struct json_writer *w, vmf_t flags)
 static const char deleted_suffix[] = " (deleted)";
 #define DELETED_LEN (sizeof(deleted_suffix) - 1)
 
-/* The file path of a file-backed VMA's name ('\012' unescaped), in buf. */
-static bool vma_path(const struct vma_model *m, const struct vma *v, char *buf, size_t *len)
-{
-	const char *name = vma_name(m, v->name);
-	size_t n = vma_name_len(m, v->name);
-
-	if (!n || name[0] != '/')
-		return false;
-	if ((v->bits & VMA_B_DELETED) && n >= DELETED_LEN &&
-	    !memcmp(name + n - DELETED_LEN, deleted_suffix, DELETED_LEN))
-		n -= DELETED_LEN;
-	*len = maps_unescape_name(name, n, buf);
-	return true;
-}
-
 static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, const struct vma *v)
 {
 	size_t i, n = vma_smaps_count(m, v);
@@ -300,40 +52,71 @@ static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, con
 	}
 }
 
+/*
+ * The "path" value of r: its path unescaped, through the heap when it is
+ * long (a name from a call log has no bound); out of memory fails the document.
+ */
+static void json_vma_path(struct json_writer *w, const struct view_row *r)
+{
+	char small[4096], *path = r->path_len > sizeof(small) ? malloc(r->path_len) : small;
+
+	if (!r->path_len) {
+		jw_null(w);
+	} else if (!path) {
+		w->failed = true;
+		jw_null(w);
+	} else {
+		jw_string_len(w, path, view_row_path(r, path));
+	}
+	if (path != small)
+		free(path);
+}
+
+/* The members every VMA object has: where it is and what /proc prints of it. */
+static void json_vma_maps_members(struct json_writer *w, const struct view_row *r)
+{
+	char dev[24];
+
+	snprintf(dev, sizeof(dev), "%02x:%02x", r->dev_major, r->dev_minor);
+	jw_kv_hex(w, "start", r->start);
+	jw_kv_hex(w, "end", r->end);
+	jw_kv_u64(w, "size", r->size);
+	jw_kv_string(w, "perms", r->perms);
+	jw_kv_hex(w, "offset", r->offset);
+	jw_kv_string(w, "dev", dev);
+	jw_kv_u64(w, "inode", r->inode);
+	jw_key(w, "name");
+	jw_string_len(w, r->name, r->name_len);
+	jw_key(w, "path");
+	json_vma_path(w, r);
+}
+
+void json_vma_brief(struct json_writer *w, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
+	jw_end_object(w);
+}
+
+void json_vma_row(struct json_writer *w, const struct vma_model *m, const struct view_row *r)
+{
+	jw_begin_object(w);
+	json_vma_maps_members(w, r);
+	jw_kv_string(w, "kind", view_kind(r->kind)->name);
+	jw_kv_bool(w, "deleted", r->deleted);
+	jw_key(w, "vmflags");
+	json_vmflags(w, r->flags);
+	jw_kv_bool(w, "flags_inferred", r->flags_inferred);
+	json_vma_smaps(w, m, r->v);
+	jw_end_object(w);
+}
+
 void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v)
 {
-	char perms[5], dev[24], path[4096 + 64];
-	size_t plen;
-	bool anon_offset = v->bits & VMA_B_PGOFF_INFERRED;
+	struct view_row r;
 
-	perms[0] = v->flags & VMF(READ) ? 'r' : '-';
-	perms[1] = v->flags & VMF(WRITE) ? 'w' : '-';
-	perms[2] = v->flags & VMF(EXEC) ? 'x' : '-';
-	perms[3] = v->flags & VMF(MAYSHARE) ? 's' : 'p';
-	perms[4] = 0;
-	snprintf(dev, sizeof(dev), "%02x:%02x", VMA_DEV_MAJOR(v->dev), VMA_DEV_MINOR(v->dev));
-	jw_begin_object(w);
-	jw_kv_hex(w, "start", v->start);
-	jw_kv_hex(w, "end", v->end);
-	jw_kv_u64(w, "size", v->end - v->start);
-	jw_kv_string(w, "perms", perms);
-	jw_kv_hex(w, "offset", anon_offset ? 0 : v->pgoff * m->p.page_size);
-	jw_kv_string(w, "dev", dev);
-	jw_kv_u64(w, "inode", v->inode);
-	jw_key(w, "name");
-	jw_string_len(w, vma_name(m, v->name), vma_name_len(m, v->name));
-	jw_key(w, "path");
-	if (vma_name_len(m, v->name) < sizeof(path) - 64 && vma_path(m, v, path, &plen))
-		jw_string_len(w, path, plen);
-	else
-		jw_null(w);
-	jw_kv_string(w, "kind", vma_kind_name(v->kind));
-	jw_kv_bool(w, "deleted", v->bits & VMA_B_DELETED);
-	jw_key(w, "vmflags");
-	json_vmflags(w, v->flags);
-	jw_kv_bool(w, "flags_inferred", v->bits & VMA_B_FLAGS_INFERRED);
-	json_vma_smaps(w, m, v);
-	jw_end_object(w);
+	view_row_fill(&r, m, v);
+	json_vma_row(w, m, &r);
 }
 
 /* ---- source metadata ------------------------------------------------------ */

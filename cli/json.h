@@ -57,20 +57,31 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "view/view.h"
 
 #define JSON_SCHEMA "vmatool/1"
 #define JSON_MAX_DEPTH 32
+#define JSON_WRITER_BUF 16384
 
+/*
+ * The writer keeps its own buffer (a fixed 16 KiB) and hands it to the FILE
+ * in large writes: the many small pieces of 65,000 VMA objects cost a
+ * memcpy each instead of a locked stdio call.  Nothing may write to out
+ * between jw_init and jw_finish other than the writer.
+ */
 struct json_writer {
 	FILE *out;
 	bool pretty;		/* newlines and two-space indent */
 	bool after_key;		/* next value follows "key": */
+	bool failed;		/* a write to out failed */
 	int depth;
 	bool nonempty[JSON_MAX_DEPTH];	/* a member was written at this depth */
+	size_t len;		/* bytes in buf */
+	char buf[JSON_WRITER_BUF];
 };
 
 void jw_init(struct json_writer *w, FILE *out, bool pretty);
-/* Ends the document with a newline and flushes; -EIO on a write error. */
+/* Ends the document with a newline and flushes (buffer and out); -EIO on a write error. */
 int jw_finish(struct json_writer *w);
 
 void jw_begin_object(struct json_writer *w);
@@ -96,6 +107,10 @@ void jw_kv_bool(struct json_writer *w, const char *key, bool v);
 /* ---- vmatool/1 pieces ---------------------------------------------------- */
 /* One VMA object (see the schema above); m is the model v belongs to. */
 void json_vma(struct json_writer *w, const struct vma_model *m, const struct vma *v);
+/* The same from the row of v (view/view.h), filled already. */
+void json_vma_row(struct json_writer *w, const struct vma_model *m, const struct view_row *r);
+/* The members up to "path" only, as `find` gives them. */
+void json_vma_brief(struct json_writer *w, const struct view_row *r);
 /* The "vmflags" array value of a flag set. */
 void json_vmflags(struct json_writer *w, vmf_t flags);
 /* The "machine" member: every machine setting of p (engine/machine.h). */

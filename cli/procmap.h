@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* One VMA as the ioctl (or a model VMA converted for printing) gives it. */
+/* One VMA as the ioctl gives it (find puts it into a model at once). */
 struct procmap_vma {
 	uint64_t start, end;
 	uint64_t offset;	/* file offset in bytes (0 for anonymous) */

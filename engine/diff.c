@@ -37,45 +37,19 @@ void diff_result_release(struct diff_result *r)
 
 /* ---- usage ------------------------------------------------------------------ */
 
-static uint64_t smaps_kb(const struct vma_model *m, const struct vma *v, unsigned key)
-{
-	uint64_t val = 0;
-
-	if (v->smaps == VMA_NO_SMAPS || !vma_smaps_get(m, v, key, &val))
-		return 0;
-	return val * 1024;
-}
-
-uint64_t diff_vma_rss(const struct vma_model *m, const struct vma *v)
-{
-	return smaps_kb(m, v, SMAPS_RSS);
-}
-
-uint64_t diff_vma_pss(const struct vma_model *m, const struct vma *v)
-{
-	return smaps_kb(m, v, SMAPS_PSS);
-}
-
-uint64_t diff_vma_swap(const struct vma_model *m, const struct vma *v)
-{
-	return smaps_kb(m, v, SMAPS_SWAP);
-}
-
-uint64_t diff_vma_dirty(const struct vma_model *m, const struct vma *v)
-{
-	return smaps_kb(m, v, SMAPS_SHARED_DIRTY) + smaps_kb(m, v, SMAPS_PRIVATE_DIRTY);
-}
-
 struct usage {
 	int64_t rss, pss, swap, dirty;
 };
 
 static void usage_add(struct usage *u, const struct vma_model *m, const struct vma *v, int sign)
 {
-	u->rss += sign * (int64_t)diff_vma_rss(m, v);
-	u->pss += sign * (int64_t)diff_vma_pss(m, v);
-	u->swap += sign * (int64_t)diff_vma_swap(m, v);
-	u->dirty += sign * (int64_t)diff_vma_dirty(m, v);
+	struct vma_usage x;
+
+	vma_usage(m, v, &x);
+	u->rss += sign * (int64_t)x.rss;
+	u->pss += sign * (int64_t)x.pss;
+	u->swap += sign * (int64_t)x.swap;
+	u->dirty += sign * (int64_t)x.dirty;
 }
 
 static bool delta_shown(int64_t d, uint64_t min_delta)

@@ -120,12 +120,6 @@ static inline const struct vma *diff_vma_b(const struct diff_result *r,
 	return r->refs_b[c->b_first + i];
 }
 
-/* Usage values in bytes of one VMA (0 where absent). */
-uint64_t diff_vma_rss(const struct vma_model *m, const struct vma *v);
-uint64_t diff_vma_pss(const struct vma_model *m, const struct vma *v);
-uint64_t diff_vma_swap(const struct vma_model *m, const struct vma *v);
-uint64_t diff_vma_dirty(const struct vma_model *m, const struct vma *v);
-
 /*
  * Compare two models as /proc shows them: ranges, permissions, offsets of
  * file mappings, device, inode, names and VmFlags.  With ignore_names, names

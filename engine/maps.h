@@ -76,6 +76,9 @@ enum maps_format maps_sniff(const char *buf, size_t len);
 /* Longest line maps_format_line may write (names are at most 4096 + escapes). */
 #define MAPS_LINE_MAX (128 + MAPS_NAME_MAX)
 
+/* The offset /proc prints for v: the file offset in bytes, 0 for anonymous memory. */
+uint64_t maps_offset(const struct vma_model *m, const struct vma *v);
+
 /* One maps line for v, with '\n'; returns its length.  buf holds MAPS_LINE_MAX. */
 size_t maps_format_line(const struct vma_model *m, const struct vma *v,
 			unsigned name_column, char *buf);

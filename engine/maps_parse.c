@@ -354,11 +354,9 @@ static int perms_disagree(struct maps_parser *p, vmf_t flags, vmf_t from_perms)
 	static const unsigned bits[] = {
 		VMF_READ_BIT, VMF_WRITE_BIT, VMF_EXEC_BIT, VMF_MAYSHARE_BIT,
 	};
-	char perms[5] = {
-		from_perms & VMF(READ) ? 'r' : '-', from_perms & VMF(WRITE) ? 'w' : '-',
-		from_perms & VMF(EXEC) ? 'x' : '-', from_perms & VMF(MAYSHARE) ? 's' : 'p', 0,
-	};
+	char perms[5];
 
+	vmf_perms(from_perms, perms);
 	for (unsigned i = 0; i < 4; i++) {
 		vmf_t bit = (vmf_t)1 << bits[i];
 		if ((flags & bit) == (from_perms & bit))

@@ -65,20 +65,22 @@ static bool vma_is_file(const struct vma *v)
 	return v->file != 0 || v->inode != 0 || v->dev != 0;
 }
 
+uint64_t maps_offset(const struct vma_model *m, const struct vma *v)
+{
+	return vma_is_file(v) ? v->pgoff << page_shift(m) : 0;
+}
+
 /* "START-END PERMS OFFSET MM:mm INODE " as show_vma_header_prefix prints it. */
 static size_t format_prefix(const struct vma_model *m, const struct vma *v, char *buf)
 {
-	uint64_t offset = vma_is_file(v) ? v->pgoff << page_shift(m) : 0;
+	uint64_t offset = maps_offset(m, v);
 	size_t n = 0;
 
 	n += put_hex(buf + n, v->start, 8);
 	buf[n++] = '-';
 	n += put_hex(buf + n, v->end, 8);
 	buf[n++] = ' ';
-	buf[n++] = v->flags & VMF(READ) ? 'r' : '-';
-	buf[n++] = v->flags & VMF(WRITE) ? 'w' : '-';
-	buf[n++] = v->flags & VMF(EXEC) ? 'x' : '-';
-	buf[n++] = v->flags & VMF(MAYSHARE) ? 's' : 'p';
+	n += vmf_perms(v->flags, buf + n);
 	buf[n++] = ' ';
 	n += put_hex(buf + n, offset, 8);
 	buf[n++] = ' ';

@@ -519,6 +519,28 @@ size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned
 	return n;
 }
 
+void vma_usage(const struct vma_model *m, const struct vma *v, struct vma_usage *u)
+{
+	const struct vma_smaps_store *st = m->smaps;
+	const struct smaps_rec *r = record_of(m, v);
+	size_t at = r ? r->off : 0;
+
+	*u = (struct vma_usage){ 0 };
+	for (unsigned i = 0; r != NULL && i < r->n; i++) {
+		unsigned k;
+		uint64_t val;
+
+		get_field(st->buf, &at, &k, &val);
+		switch (k) {
+		case SMAPS_RSS: u->rss = val * 1024; break;
+		case SMAPS_PSS: u->pss = val * 1024; break;
+		case SMAPS_SHARED_DIRTY: case SMAPS_PRIVATE_DIRTY: u->dirty += val * 1024; break;
+		case SMAPS_SWAP: u->swap = val * 1024; return;	/* the last one needed */
+		default: break;
+		}
+	}
+}
+
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,
 		   uint64_t *value)
 {

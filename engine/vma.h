@@ -289,8 +289,6 @@ int vma_gap_highest(struct vma_model *m, uint64_t len, uint64_t align,
 		    uint64_t low, uint64_t high, uint64_t *out);
 int vma_gap_lowest(struct vma_model *m, uint64_t len, uint64_t align,
 		   uint64_t low, uint64_t high, uint64_t *out);
-/* The largest free gap between two VMAs (not before the first/after the last). */
-uint64_t vma_largest_gap(const struct vma_model *m, uint64_t *gap_start);
 
 /* Check every invariant; on failure returns -EFAULT and writes why to err. */
 int vma_validate(const struct vma_model *m, char *err, size_t errlen);
@@ -320,6 +318,14 @@ size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,
 		   uint64_t *value);
 void vma_smaps_drop(struct vma_model *m, struct vma *v);
+/*
+ * Memory use of v in bytes, from one pass over its smaps record (0 where a
+ * field is absent): what show, diff and the view layer add up.
+ */
+struct vma_usage {
+	uint64_t rss, pss, dirty, swap;		/* dirty: shared + private dirty */
+};
+void vma_usage(const struct vma_model *m, const struct vma *v, struct vma_usage *u);
 
 /* ---- classification ------------------------------------------------------ */
 /* Set v->kind and the name-derived bits; needs v->prev linked for bss. */

@@ -688,18 +688,3 @@ int vma_gap_lowest(struct vma_model *m, uint64_t len, uint64_t align,
 	*out = q.found;
 	return 0;
 }
-
-uint64_t vma_largest_gap(const struct vma_model *m, uint64_t *gap_start)
-{
-	uint64_t best = 0, at = 0;
-
-	for (const struct vma *v = m->first; v != NULL && v->next != NULL; v = v->next) {
-		if (v->next->start - v->end > best) {
-			best = v->next->start - v->end;
-			at = v->end;
-		}
-	}
-	if (gap_start)
-		*gap_start = at;
-	return best;
-}

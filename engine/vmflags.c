@@ -151,3 +151,13 @@ size_t vmf_format(vmf_t flags, char *buf, size_t cap)
 		buf[n < cap ? n : cap - 1] = '\0';
 	return n;
 }
+
+size_t vmf_perms(vmf_t flags, char buf[5])
+{
+	buf[0] = flags & VMF(READ) ? 'r' : '-';
+	buf[1] = flags & VMF(WRITE) ? 'w' : '-';
+	buf[2] = flags & VMF(EXEC) ? 'x' : '-';
+	buf[3] = flags & VMF(MAYSHARE) ? 's' : 'p';
+	buf[4] = 0;
+	return 4;
+}

@@ -84,5 +84,7 @@ int vmf_lookup(const char *s, size_t len);
  * (needs at most 3 * 64 + 1 bytes).
  */
 size_t vmf_format(vmf_t flags, char *buf, size_t cap);
+/* "rw-p" as /proc prints the permissions of flags, NUL-terminated; returns 4. */
+size_t vmf_perms(vmf_t flags, char buf[5]);
 
 #endif
