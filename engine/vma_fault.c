@@ -131,7 +131,8 @@ void ops_populate(struct vma_model *m, uint64_t start, uint64_t end, struct vma_
 /*
  * A fault in the hole below a VMA_GROWSDOWN VMA grows it down to the page
  * (expand_downwards), unless that comes within the guard gap of an
- * accessible VMA below.  The stack rlimit is not modelled.
+ * accessible VMA below.  Growing prepares an anon_vma first, whatever the
+ * access (a read too, zero page or not).  The stack rlimit is not modelled.
  */
 static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct vma_effects *fx)
 {
@@ -143,6 +144,7 @@ static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct 
 	if (prev && !(prev->flags & VMF(GROWSDOWN)) && (prev->flags & VMF_ACCESS) &&
 	    pos - prev->end < m->p.stack_guard_gap)
 		return false;
+	ops_anon_vma_prepare(m, v, fx);		/* "We must make sure the anon_vma is allocated." */
 	v->pgoff -= ops_pages(m, old_start - pos);
 	vma_set_bounds(m, v, pos, v->end);
 	ops_refresh(m, v);
