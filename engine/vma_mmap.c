@@ -195,11 +195,17 @@ static int64_t shmem_area(struct vma_model *m, const struct vma_mapfile *file, u
 	return a > m->p.task_size - len ? r : (int64_t)a;
 }
 
+/* The character device /dev/zero (not a shmem object it made: "/dev/zero (deleted)"). */
+static bool is_dev_zero(const struct vma_model *m, const struct vma_mapfile *file)
+{
+	return file != NULL && !file->shmem && strcmp(vma_name(m, file->name), "/dev/zero") == 0;
+}
+
 int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *file,
 			      uint64_t addr, uint64_t len, uint64_t pgoff, int flags,
 			      vmf_t vm_flags)
 {
-	bool thp = m->p.thp != VMA_THP_ABSENT;
+	bool thp = m->p.thp != VMA_THP_ABSENT, zero = is_dev_zero(m, file);
 	int64_t r = 0;
 
 	(void)vm_flags;
@@ -207,7 +213,16 @@ int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *fil
 		return -ENOMEM;
 	if (file == NULL)
 		pgoff = 0;
-	if ((file != NULL && file->shmem) || (file == NULL && (flags & VMA_MAP_SHARED)))
+	/*
+	 * drivers/char/mem.c get_unmapped_area_zero: shared, the place of the
+	 * shmem object mmap_zero makes (shmem_get_unmapped_area with no file);
+	 * private, thp_get_unmapped_area, whatever the length.
+	 */
+	if (zero && (flags & VMA_MAP_SHARED))
+		r = shmem_area(m, NULL, addr, len, pgoff, flags);
+	else if (zero && thp && !(flags & VMA_MAP_FIXED))
+		r = thp_area(m, addr, len, pgoff << ops_shift(m), flags);
+	else if ((file != NULL && file->shmem) || (file == NULL && (flags & VMA_MAP_SHARED)))
 		r = shmem_area(m, file, addr, len, pgoff, flags);
 	else if (thp && file != NULL && file->thp_align && !(flags & VMA_MAP_FIXED))
 		r = thp_area(m, addr, len, pgoff << ops_shift(m), flags);
