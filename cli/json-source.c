@@ -183,7 +183,7 @@ static bool machine_object(struct loader *l)
 		return true;
 	if (jr_peek(j) != '{')
 		return jl_typed(l, false, at, "source.machine must be an object");
-	j->p++;
+	l->machine_at = j->p++;
 	l->s->has_machine = true;
 	while (ok && jr_next(j, '}', &first)) {
 		const char *key_at = jl_here(l);
@@ -286,6 +286,22 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 	return source_other(l, key, at, others);
 }
 
+/*
+ * A recorded machine of other pages than the snapshot's own would run the
+ * model over VMAs it cannot have: refused, once both members are read.
+ */
+static bool machine_pages(struct loader *l)
+{
+	const struct source *s = l->s;
+
+	if (!s->has_machine || s->meta.page_size <= 0 ||
+	    (uint64_t)s->meta.page_size == s->model.p.page_size)
+		return true;
+	return jl_bad(l, l->machine_at, "source.machine.page_size: %llu, but the snapshot's pages "
+		      "are %ld bytes (source.page_size)", (unsigned long long)s->model.p.page_size,
+		      s->meta.page_size);
+}
+
 bool jl_source_object(struct loader *l)
 {
 	struct jreader *j = &l->j;
@@ -304,5 +320,5 @@ bool jl_source_object(struct loader *l)
 		ok = ok && source_member(l, key, at, &seen, &others);
 	}
 	jl_keys_release(&others);
-	return ok && !j->err;
+	return ok && !j->err && machine_pages(l);
 }

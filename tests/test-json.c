@@ -381,6 +381,11 @@ static const struct doc_case doc_cases[] = {
 	  "!line 1, column 50: source.machine.thp: bad value" },
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"zero_page\":1}},\"vmas\":[]}",
 	  "!source.machine.zero_page: bad value" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"page_size\":4096,\"machine\":{\"page_size\":16384}},"
+	  "\"vmas\":[]}", "!line 1, column 60: source.machine.page_size: 16384, but the snapshot's "
+	  "pages are 4096 bytes (source.page_size)" },
+	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"page_size\":16384},\"page_size\":4096},"
+	  "\"vmas\":[]}", "!source.machine.page_size: 16384, but the snapshot's pages are 4096" },
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"machine\":{\"pku\":true,\"pku\":false}},"
 	  "\"vmas\":[]}", "!duplicate key 'pku' in source.machine" },
 	{ "{\"schema\":\"vmatool/1\",\"source\":{\"comm\":\"a\\u0000b\"},\"vmas\":[]}",
