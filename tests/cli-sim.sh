@@ -513,13 +513,11 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 	[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
 	sed 's/^/# /' "$TMPD/fork.err"
 	# every strace option that changes how lines look, alone and combined: each log is
-	# understood whole (no line skipped), and the framed part replays both processes exactly.
-	# Not -z: strace then prints a call only once it returned, so a fork child's lines can
-	# come before its parent's clone line with nothing to tell them from a thread's (how the
-	# two are printed depends on scheduling; the man page says so)
+	# understood whole (no line skipped), and the framed part replays both processes exactly
+	# (with -z the child's lines may come before the clone line: see late-clone.log above)
 	n_opt=0
 	for opts in "-y" "-yy" "-t" "-tt" "-ttt" "-r" "-T" "-i" "-k" "-X raw" "-X verbose" \
-		"--seccomp-bpf" "-Y" "-e raw=all" "-n" "-x" "-xx" "-v" "-ttt -r" \
+		"--seccomp-bpf" "-Y" "-e raw=all" "-n" "-x" "-xx" "-v" "-z" "-ttt -r" \
 		"-tt -r -T -i -yy -X verbose -k" "-t -r -Y -X raw -y" "-ttt -T -e raw=all -yy -n"; do
 		n_opt=$((n_opt + 1))
 		# shellcheck disable=SC2086
