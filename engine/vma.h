@@ -58,7 +58,11 @@ int vma_kind_parse(const char *s);		/* -1 if unknown */
 #define VMA_B_SHMEM		0x0080	/* backed by shmem (shared anon, memfd, SysV) */
 #define VMA_B_HIDDEN		0x0100	/* inferred: differs from a neighbour in unseen state */
 #define VMA_B_THP_FILE		0x0200	/* its file's get_unmapped_area aligns to 2 MiB */
-#define VMA_B_VMFLAGS_EMPTY	0x0400	/* smaps record had an empty VmFlags line (qemu-user) */
+/* Set by sim (engine/calls_apply.c): what no log shows decides part of the VMA. */
+#define VMA_B_UNSURE_ANON	0x0400	/* VM_ACCOUNT kept only if written (anon_vma) */
+#define VMA_B_UNSURE_FILE	0x0800	/* its file could not be stat'ed: dev, inode 0 */
+#define VMA_B_UNSURE_ORDER	0x1000	/* changed by thread calls that overlapped in time */
+#define VMA_B_VMFLAGS_EMPTY	0x2000	/* smaps record had an empty VmFlags line (qemu-user) */
 
 /*
  * One VMA.  112 bytes on 64-bit; names and smaps values live in the model.
@@ -152,6 +156,7 @@ struct vma_params {
 	/* ---- the machine (engine/machine.c lists each with its name) ---- */
 	uint64_t page_size;		/* 4096 */
 	uint64_t mmap_min_addr;		/* vm.mmap_min_addr: 4096 */
+	uint64_t lsm_mmap_min_addr;	/* CONFIG_LSM_MMAP_MIN_ADDR where it is larger: 0 */
 	uint64_t stack_guard_gap;	/* stack_guard_gap= boot option: 256 pages */
 	uint32_t max_map_count;		/* vm.max_map_count: 65530 */
 	uint8_t overcommit;		/* vm.overcommit_memory; 2 ignores MAP_NORESERVE */
