@@ -89,16 +89,39 @@ static void skip_comm(struct calls_lex *lx, size_t i)
  * or SECONDS.frac (-ttt, --timestamps=ns).  A relative one (-r alone: small
  * seconds) is no time.
  */
+/*
+ * "HH:MM:SS" (one or two digits each) at the start of s[0, n): the seconds
+ * since midnight into *whole and the length read into *len.  The line is not
+ * NUL-terminated: nothing past n is read.
+ */
+static bool parse_clock(const char *s, size_t n, uint64_t *whole, size_t *len)
+{
+	size_t i = 0;
+
+	*whole = 0;
+	for (int part = 0; part < 3; part++) {
+		unsigned v = 0, digits = 0;
+
+		if (part > 0 && (i >= n || s[i++] != ':'))
+			return false;
+		for (; i < n && digits < 2 && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (digits == 0)
+			return false;
+		*whole = *whole * 60 + v;
+	}
+	*len = i;
+	return true;
+}
+
 static bool parse_stamp(const char *s, size_t n, uint64_t *ns)
 {
 	uint64_t whole = 0, frac = 0, scale = 1000000000;
 	size_t i = 0;
 
 	if (memchr(s, ':', n)) {
-		unsigned hh = 0, mm = 0, ss = 0;
-		if (sscanf(s, "%2u:%2u:%2u", &hh, &mm, &ss) != 3)
+		if (!parse_clock(s, n, &whole, &i))
 			return false;
-		whole = (uint64_t)hh * 3600 + mm * 60 + ss;
 		while (i < n && s[i] != '.')
 			i++;
 	} else {

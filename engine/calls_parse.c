@@ -240,6 +240,9 @@ static int lex_addr(struct calls_lex *lx, struct call_arg *a)
 	size_t blen = k - 1 - start;
 	while (blen && isspace((unsigned char)lx->s[start + blen - 1]))
 		blen--;
+	if (memchr(lx->s + start, '\0', blen))	/* no mapping's name holds one */
+		return calls_lex_error(lx, start + (size_t)((const char *)memchr(lx->s + start,
+				       '\0', blen) - (lx->s + start)), "a NUL byte in a mapping name");
 	a->base = strndup(lx->s + start, blen);
 	if (!a->base)
 		return -ENOMEM;

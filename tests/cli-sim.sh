@@ -308,6 +308,12 @@ is "$(printf '%s\n' "$OUT" | grep '^1000' | cut -d' ' -f1,2)" "100000000-1000010
 run "$VMATOOL" sim --ops "$TMPD/late-clone.log"
 like "$OUT" '101: child of 100' "the summary names its parent"
 
+# a NUL byte in a mapping name is refused, not cut short into another name
+printf 'mprotect([hea\000p]+0x1000, 8192, PROT_READ)\n' >"$TMPD/nul-name.calls"
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/nul-name.calls"
+is "$RC" 2 "a NUL byte in a mapping name: exit 2"
+like "$ERR" "line 1, column 14: a NUL byte in a mapping name" "a NUL byte in a mapping name: says where"
+
 # ---- what no log shows: marked, counted, or assumed --------------------------------
 cat >"$TMPD/unsure.log" <<'EOF'
 mmap(0x600000000000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x600000000000
