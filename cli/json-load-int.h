@@ -40,6 +40,8 @@ struct loader {
 	unsigned seen;		/* VM_* bits of the members read */
 	struct jl_keys others;	/* its members skipped */
 	bool deleted, inferred, has_flags, path_null;
+	bool has_size;		/* the VMA object gave "size": checked against end - start */
+	uint64_t size;
 	vmf_t flags;
 	size_t nflags, nsmaps;
 	uint8_t smaps_key[MAX_SMAPS_KEYS];

@@ -298,6 +298,13 @@ static bool smaps_member(struct loader *l, int id, const char *key_at)
 			 l->index, l->j.buf);
 		return jl_typed(l, false, at, what);
 	}
+	if (vma_smaps_key(&l->s->model, (unsigned)id)->kb && v % 1024)	/* written kB * 1024 */
+		return jl_bad(l, at, "vmas[%zu]: '%s' must be whole kB (a multiple of 1024 bytes)",
+			      l->index, l->j.buf);
+	if (!strcmp(l->j.buf, "size")) {	/* smaps' Size: checked against the range */
+		l->has_size = true;
+		l->size = v;
+	}
 	l->smaps_pos[id] = (int16_t)l->nsmaps;
 	l->smaps_key[l->nsmaps] = (uint8_t)id;
 	l->smaps_val[l->nsmaps++] = vma_smaps_key(&l->s->model, (unsigned)id)->kb ? v / 1024 : v;
@@ -372,7 +379,11 @@ static bool vma_member(struct loader *l, const char *key_at)
 		return vma_typed(l, jr_bool(&l->j, &l->inferred), at,
 				 "'flags_inferred' must be true or false");
 	case 0: return jl_skip_other(l, &l->others, key_at);
-	default: return jr_skip(&l->j);	/* size and kind */
+	case VM_SIZE:
+		l->has_size = true;
+		return vma_typed(l, jr_peek(&l->j) != '-' && jr_u64(&l->j, &l->size), at,
+				 "'size' must be a number");
+	default: return jr_skip(&l->j);	/* kind */
 	}
 }
 
@@ -417,6 +428,10 @@ static bool vma_add(struct loader *l, const char *obj)
 	for (i = 0; i < 6; i++)
 		if (!(l->seen & (1u << i)))
 			return jl_bad(l, obj, "vmas[%zu]: '%s' is missing", l->index, vma_needed_keys[i]);
+	if (l->has_size && l->f.end > l->f.start && l->size != l->f.end - l->f.start)
+		return jl_bad(l, obj, "vmas[%zu]: 'size' is %llu, but end - start is %llu", l->index,
+			      (unsigned long long)l->size,
+			      (unsigned long long)(l->f.end - l->f.start));
 	if (!proc_name(l, obj))
 		return false;
 	r = maps_parse_fields(&l->parser, &l->f);
@@ -449,7 +464,7 @@ static bool vma_object(struct loader *l)
 	l->nsmaps = l->nflags = 0;
 	l->seen = 0;
 	l->others.len = 0;
-	l->deleted = l->inferred = l->has_flags = l->path_null = false;
+	l->deleted = l->inferred = l->has_flags = l->path_null = l->has_size = false;
 	memset(&l->f, 0, sizeof(l->f));
 	if (jr_peek(j) != '{')
 		return jl_bad(l, obj, "vmas[%zu]: expected an object", l->index);

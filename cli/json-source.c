@@ -230,17 +230,36 @@ static char **source_string_field(struct loader *l, unsigned i)
 	return fields[i];
 }
 
+#define PID_MAX_LIMIT	4194304		/* include/linux/threads.h, 64-bit */
+
+/*
+ * What a number of "source" may hold: what the kernel can give (a PID up to
+ * PID_MAX_LIMIT, a power-of-two page size from 4096, a limit that fits an
+ * int, a name column as maps text has them); NULL if v is one of those.
+ */
+static const char *source_number_bad(unsigned i, uint64_t v)
+{
+	switch (i) {
+	case 0: return v >= 1 && v <= PID_MAX_LIMIT ? NULL : "a PID from 1 to 4194304";
+	case 2: return v >= 4096 && v <= (1u << 30) && !(v & (v - 1)) ? NULL :
+		       "a power of two from 4096";
+	case 3: return v <= 0x7fffffff ? NULL : "a number up to 2147483647";
+	case 5: return v == 0 || (v >= 20 && v <= 200) ? NULL : "a column from 20 to 200";
+	default: return v <= (uint64_t)INT64_MAX ? NULL : "a number of seconds";
+	}
+}
+
 static void source_number_set(struct loader *l, unsigned i, uint64_t v)
 {
 	struct proc_meta *me = &l->s->meta;
 
 	switch (i) {
-	case 0: me->pid = v <= 0x7fffffff ? (pid_t)v : 0; break;
+	case 0: me->pid = (pid_t)v; break;
 	case 1: me->start_time = (time_t)v; break;
 	case 2: me->page_size = (long)v; break;
 	case 3: me->max_map_count = (long)v; break;
 	case 4: me->time = (time_t)v; break;
-	default: l->s->name_column = v >= 20 && v <= 200 ? (unsigned)v : 0; break;
+	default: l->s->name_column = (unsigned)v; break;
 	}
 }
 
@@ -259,8 +278,14 @@ static bool source_member(struct loader *l, const char *key, const char *at, uns
 			       opt_string(l, key, source_string_field(l, i));
 	for (i = 0; source_numbers[i]; i++)
 		if (!strcmp(key, source_numbers[i])) {
+			const char *num_at = jl_here(l), *bad;
+			bool null = jr_peek(&l->j) == 'n';
+
 			if (!jl_once(l, seen, 1u << (i + 8), at) || !opt_u64(l, key, &v))
 				return false;
+			if (!null && (bad = source_number_bad(i, v)) != NULL)
+				return jl_bad(l, num_at, "source.%s: expected %s, not %llu", key, bad,
+					      (unsigned long long)v);
 			source_number_set(l, i, v);
 			return true;
 		}

@@ -58,6 +58,32 @@ like "$OUT" '^-e:1: mmap\(0xfffffffffffff000, .*\) = -1 ENOMEM ' "MAP_FIXED at 0
 run $V sim --snapshot "$W" -e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/f>, 0x7ffffffffffff000)'
 like "$OUT" '^-e:1: mmap\(.*\) = -1 EOVERFLOW ' "an offset past the largest file size: EOVERFLOW"
 
+# ---- numbers a snapshot cannot hold --------------------------------------------
+$V snapshot -o "$D/good.json" self
+# bad_json NAME PYTHON-EDIT WANT: the edited snapshot is refused, exit 2, with WANT
+bad_json() {
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+$2
+json.dump(d, open(sys.argv[2], 'w'))" "$D/good.json" "$D/bad.json" || return
+	run $V show "$D/bad.json"
+	is "$RC" 2 "$1: exit 2"
+	like "$ERR" "$3" "$1: says what is wrong"
+	is "$OUT" "" "$1: prints nothing"
+}
+bad_json "a pid past PID_MAX_LIMIT" "d['source']['pid'] = 99999999999" \
+	"source.pid: expected a PID from 1 to 4194304, not 99999999999"
+bad_json "page size 3" "d['source']['page_size'] = 3" \
+	"source.page_size: expected a power of two from 4096, not 3"
+bad_json "page size 0" "d['source']['page_size'] = 0" \
+	"source.page_size: expected a power of two from 4096, not 0"
+bad_json "a size other than end - start" "d['vmas'][0]['size'] += 4096" \
+	"vmas\\[0\\]: 'size' is [0-9]+, but end - start is [0-9]+"
+bad_json "a kB field that is not whole kB" "d['vmas'][0]['rss'] = 1000" \
+	"vmas\\[0\\]: 'rss' must be whole kB"
+run $V show "$D/good.json"
+is "$RC" 0 "the snapshot unedited loads"
+
 # ---- snapshot -o ------------------------------------------------------------
 S="$top_srcdir/tests/golden/show-in.maps"
 D="$TMPD/snap"
