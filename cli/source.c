@@ -191,13 +191,33 @@ static int parse_failed(struct maps_parser *p, int err, const char *name, struct
 /* ---- live processes ------------------------------------------------------- */
 
 /*
+ * Has pid's address space gone (do_exit's exit_mm), after a read of its
+ * maps?  The mm is let go before the VMAs are torn down and long before the
+ * task is a zombie, so a read that ended early shows here: statm of a task
+ * without an mm is all zeros.  While it is still there, it was there for the
+ * whole read (an mm never comes back), and the read was whole.
+ */
+static bool mm_gone(pid_t pid)
+{
+	char path[64], *text;
+	bool gone;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	text = proc_read_small(path, NULL);
+	gone = text == NULL || strtoull(text, NULL, 10) == 0;
+	free(text);
+	return gone;
+}
+
+/*
  * Why a live process gave no VMAs, or exited while being read, from its stat
- * read after the maps (st; state 'X' when it could not be read).
+ * read after the maps (st; state 'X' when it could not be read) and from
+ * whether its address space is still there.
  */
 static int live_vanished(const struct proc_stat *st, pid_t pid, bool empty,
 			 struct source_err *e)
 {
-	if (st->state == 'X' || st->state == 'Z') {
+	if (st->state == 'X' || st->state == 'Z' || (!empty && mm_gone(pid))) {
 		if (empty && st->state == 'Z')
 			return source_err_set(e, EXIT_TARGET, "process %d has exited (zombie): "
 					      "it has no address space", (int)pid);

@@ -58,6 +58,66 @@ like "$OUT" '^-e:1: mmap\(0xfffffffffffff000, .*\) = -1 ENOMEM ' "MAP_FIXED at 0
 run $V sim --snapshot "$W" -e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/f>, 0x7ffffffffffff000)'
 like "$OUT" '^-e:1: mmap\(.*\) = -1 EOVERFLOW ' "an offset past the largest file size: EOVERFLOW"
 
+# ---- a process that exits while being read: all of it, or exit 3 ------------------
+# A child with some 4,500 VMAs is read over and over by two vmatools (one
+# through the engine, one printing the kernel's text) until it is gone; it is
+# told to exit once each has read it whole.  Which read meets the exit
+# depends on timing; that no read prints part of it (exit 0 with fewer lines)
+# does not.
+CHILD="$top_builddir/tests/child"
+# reader K ARGS...: read the child until a read fails; out.K.N, rc.K.N for each
+reader() {
+	rd_k=$1 rd_n=0
+	shift
+	while :; do
+		rd_n=$((rd_n + 1))
+		$V show "$CHILD_PID" "$@" >"$D/out.$rd_k.$rd_n" 2>"$D/err.$rd_k.$rd_n"
+		rd_rc=$?
+		echo "$rd_rc" >"$D/rc.$rd_k.$rd_n"
+		[ "$rd_rc" = 0 ] || break
+	done
+}
+partial=0 whole=0 gone=0
+for try in 1 2 3; do
+	rm -f "$D"/cin "$D"/cout "$D"/out.* "$D"/err.* "$D"/rc.*
+	mkfifo "$D/cin" "$D/cout"
+	"$CHILD" <"$D/cin" >"$D/cout" &
+	CHILD_PID=$!
+	exec 6>"$D/cin" 7<"$D/cout"
+	i=0
+	while [ $i -lt 1500 ]; do
+		echo "map r$i 4k rw" >&6
+		read -r REPLY <&7
+		i=$((i + 1))
+	done
+	want=$(wc -l <"/proc/$CHILD_PID/maps")
+	reader 1 --format maps &
+	r1=$!
+	reader 2 --format maps --range 0-0xffffffffffffffff &
+	r2=$!
+	wait_until "both readers to read the child once" test -s "$D/rc.1.1" -a -s "$D/rc.2.1"
+	echo exit >&6
+	exec 6>&- 7<&-
+	wait "$CHILD_PID"
+	CHILD_PID=
+	wait "$r1" "$r2"
+	for rcf in "$D"/rc.*; do
+		n=${rcf#"$D"/rc.}
+		rc=$(cat "$rcf")
+		if [ "$rc" = 0 ] && [ "$(wc -l <"$D/out.$n")" = "$want" ]; then
+			whole=$((whole + 1))
+		elif [ "$rc" = 3 ] && [ ! -s "$D/out.$n" ] &&
+			grep -Eq "exited while being read|no such process|has exited" "$D/err.$n"; then
+			gone=$((gone + 1))
+		else
+			partial=$((partial + 1))
+			diag "try $try read $n: exit $rc, $(wc -l <"$D/out.$n") of $want lines: $(cat "$D/err.$n")"
+		fi
+	done
+done
+is "$partial" 0 "a process that exits while being read: every read whole, or exit 3 with nothing printed"
+diag "reads of an exiting process: $whole whole, $gone exit 3"
+
 # ---- numbers a snapshot cannot hold --------------------------------------------
 $V snapshot -o "$D/good.json" self
 # bad_json NAME PYTHON-EDIT WANT: the edited snapshot is refused, exit 2, with WANT
