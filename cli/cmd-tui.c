@@ -1,0 +1,50 @@
+/*
+ * cmd-tui.c - `vmatool tui TARGET`: the command entry of the interactive
+ * screen; the screen itself is tui/ (the only part that includes curses).
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "tui/tui.h"
+
+extern const struct cmd_entry cmd_tui_entry;
+
+struct tui_args {
+	bool no_smaps;
+	int color;		/* enum color_mode */
+};
+
+#define O(field) offsetof(struct tui_args, field)
+static const struct cmd_option tui_options[] = {
+	{ "color", 0, CMD_ENUM, "WHEN",
+	  "colour: auto (default: unless NO_COLOR or the terminal has none), always, never",
+	  .offset = O(color), .values = cmd_color_values },
+	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps (faster; no RSS, PSS, swap or VmFlags)",
+	  .offset = O(no_smaps) },
+	{ .name = NULL },
+};
+#undef O
+
+static int tui_exec(struct cmd_call *call)
+{
+	const struct tui_args *a = call->opts;
+	struct tui_opts o = { .target = call->operands[0], .no_smaps = a->no_smaps };
+
+	/* auto: colour unless NO_COLOR; curses knows whether the terminal has any */
+	o.color = a->color == COLOR_AUTO && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) ?
+		  COLOR_ALWAYS : a->color;
+	return tui_run(&o);
+}
+
+const struct cmd_entry cmd_tui_entry = {
+	.name = "tui",
+	.summary = "browse the address space of a process or a saved file on a curses screen",
+	.options = tui_options,
+	.opts_size = sizeof(struct tui_args),
+	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
+	.min_operands = 1,
+	.max_operands = 1,
+	.exec = tui_exec,
+};

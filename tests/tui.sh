@@ -1,0 +1,187 @@
+#!/bin/sh
+# tests/tui.sh - vmatool tui driven through a private tmux server (send-keys,
+# capture-pane -p) against a child process the test starts (tests/child).
+# No sleeps: every step waits, with wait_until, for the screen to show what
+# the step must produce; the bound on the waits only turns a broken TUI into
+# a failure.  Addresses differ from run to run: the checks look for the
+# words and for addresses the child reports.
+. "$top_srcdir/tests/lib.sh"
+
+CHILD="$top_builddir/tests/child"
+[ -x "$CHILD" ] || skip_all "no $CHILD"
+command -v tmux >/dev/null 2>&1 || skip_all "tmux not installed"
+
+mkfifo "$TMPD/child.in" "$TMPD/child.out"
+"$CHILD" <"$TMPD/child.in" >"$TMPD/child.out" &
+CHILD_PID=$!
+exec 3>"$TMPD/child.in" 4<"$TMPD/child.out"
+send() { echo "$*" >&3; read -r REPLY <&4; }
+
+# one tmux server a start, on a socket of its own: a new one never races
+# the shutdown of the last
+NSRV=0
+T=true
+cleanup_tmux() { $T kill-server 2>/dev/null; cleanup; }
+trap cleanup_tmux EXIT
+
+# start_tui W H [ENV...]: vmatool tui on the child in a W x H pane; the pane
+# stays after the program ends and then shows "tui-exit=STATUS"
+start_tui() {
+	w=$1 h=$2
+	shift 2
+	$T kill-server 2>/dev/null
+	NSRV=$((NSRV + 1))
+	T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
+	$T new-session -d -s t -x "$w" -y "$h" \
+		"env $* '$VMATOOL' tui $CHILD_PID; echo tui-exit=\$?; exec cat"
+	wait_until "the first screen" has "PID $CHILD_PID child"
+}
+screen() { $T capture-pane -p -t t 2>/dev/null; }
+has() { screen | grep -Fq -- "$1"; }
+hasre() { screen | grep -Eq "$@"; }
+keys() { $T send-keys -t t "$@"; }
+
+# a named file mapping to search for, with an escape sequence in another name
+printf 'x%.0s' $(seq 1 8192) >"$TMPD/tui-marker-file"
+ESCNAME=$(printf 'esc\033[7mX')
+cp "$TMPD/tui-marker-file" "$TMPD/$ESCNAME"
+send mapfile marker "$TMPD/tui-marker-file" 8k r
+send mapfile esc "$TMPD/$ESCNAME" 4k r
+send map holed 64k rw
+HOLED=${REPLY#0x}
+send unmap holed 16k 16k
+GAPADDR=$(printf '%x' $((0x$HOLED + 0x5000)))
+
+start_tui 80 24
+S=$(screen)
+like "$S" "VMAs [0-9]+ of vm.max_map_count [0-9]+" "header: VMAs N of vm.max_map_count M"
+like "$S" "RSS [0-9.]+[KMG]? +PSS [0-9.]+[KMG]? +swap [0-9]+" "header: RSS, PSS, swap"
+like "$S" "kernel $(uname -r)" "header: the kernel"
+like "$S" "^[|>][a-zA-Z.#~0-9]+[|<]\$" "the strip is drawn"
+like "$S" "~[0-9.]+[KMGTPE]~" "a huge gap is collapsed with its size written in"
+like "$S" "^START-END +SIZE PERM OFFSET" "the list has show's columns"
+like "$S" "^-- detail" "the detail pane"
+like "$S" "kind [a-z]+ \\(" "the detail pane names the kind"
+
+# scrolling to the end: the last VMA is selected
+NV=$(printf '%s\n' "$S" | sed -n 's/.*VMAs \([0-9]*\) of.*/\1/p')
+keys End
+wait_until "End" has "-- $NV of $NV rows"
+ok 0 "End selects the last of $NV rows"
+keys Home
+wait_until "Home" has "-- 1 of $NV rows"
+ok 0 "Home selects the first row"
+keys j j
+wait_until "j" has "-- 3 of $NV rows"
+ok 0 "j moves down"
+
+# search by name
+keys / tui-marker Enter
+wait_until "search" has "name: $TMPD/tui-marker-file"
+ok 0 "/ finds the VMA by a part of its name"
+like "$(screen)" "above: |below: " "the detail pane shows the neighbours"
+keys Tab
+wait_until "Tab" has "(Tab: back to the list)"
+ok 0 "Tab moves to the detail pane"
+keys Tab
+
+# every VmFlags spelled out, and the merge verdicts
+like "$(screen)" "VmFlags: rd " "VmFlags in the detail pane"
+
+# go to an address in a gap
+keys g "0x$GAPADDR" Enter
+wait_until "goto" has "in a gap of 16K"
+S=$(screen)
+like "$S" "$GAPADDR: in a gap of 16K, 4.0K above the VMA below, 12K below the one above" \
+	"g: the gap and the distances to both neighbours"
+like "$S" "gap $(printf '%x' $((0x$HOLED + 0x4000)))-$(printf '%x' $((0x$HOLED + 0x8000))) +16K unmapped" \
+	"g: the gap row is selected"
+keys g tui-marker-file+0x1000 Enter
+wait_until "goto name" has "at offset 0x1000"
+ok 0 "g NAME+OFFSET selects the VMA"
+
+# filter and sort
+keys f tui-marker Enter
+wait_until "filter" has "1 VMAs pass the filter"
+ok 0 "f: a name filter keeps one row"
+keys f Enter
+wait_until "no filter" has "$NV VMAs pass the filter"
+keys s
+wait_until "sort" has "sorted by size, largest first"
+like "$(screen)" "sort size" "s: the header says the sort"
+keys s s s s
+wait_until "sort addr" has "sorted by addr"
+
+# zoom
+keys z
+wait_until "zoom in" has "zoom 1 (z in, Z out)"
+ok 0 "z zooms the strip in"
+keys Z
+wait_until "zoom out" has "whole address space"
+ok 0 "Z zooms back out"
+
+# names are escaped
+keys / '[7mX' Enter
+wait_until "escaped name" has 'esc\x1b[7mX'
+ok 0 "a control character in a name is shown escaped"
+
+# help
+keys ?
+wait_until "help" has "keys (any key closes this"
+S=$(screen)
+for k in "PgUp, PgDn" "Home, End" "Tab" "/ " "g " "f " "s " "z, Z" "r " "q "; do
+	like "$S" "^  $k" "? lists the key '$k'"
+done
+keys x
+wait_until "help closed" has "-- detail"
+
+# r re-reads: the child's new mapping shows
+send map fresh 8k rw
+keys r
+wait_until "re-read" hasre -- "re-read: [0-9]+ VMAs"
+NV2=$(screen | sed -n 's/^re-read: \([0-9]*\) VMAs.*/\1/p')
+is "$NV2" "$(grep -c . "/proc/$CHILD_PID/maps")" "r re-reads the process: the new count"
+ok "$([ "$NV2" -gt "$NV" ]; echo $?)" "r: the child's new mapping counts"
+
+# resize
+$T resize-window -t t -x 100 -y 30
+wait_until "resize up" hasre -- "^[|>][a-zA-Z.#~0-9]{98}[|<]\$"
+$T resize-window -t t -x 80 -y 24
+wait_until "resize down" hasre -- "^[|>][a-zA-Z.#~0-9]{78}[|<]\$"
+like "$(screen)" "PID $CHILD_PID child" "the screen follows a resize to 80x24"
+
+# the process exits while open
+echo exit >&3
+wait "$CHILD_PID"
+keys r
+wait_until "exit banner" has "process $CHILD_PID has exited"
+ok 0 "the process exiting: a banner, the last state stays"
+keys End
+wait_until "still browsable" hasre -- "-- ([0-9]+) of \\1 rows"
+ok 0 "the last state stays browsable"
+
+# quit
+keys q
+wait_until "quit" has "tui-exit=0"
+ok 0 "q quits with status 0"
+
+# monochrome: a vt100 without colours, NO_COLOR
+exec 3>&- 4<&-
+mkfifo "$TMPD/child2.in" "$TMPD/child2.out"
+"$CHILD" <"$TMPD/child2.in" >"$TMPD/child2.out" &
+CHILD_PID=$!
+exec 3>"$TMPD/child2.in" 4<"$TMPD/child2.out"
+send pid
+start_tui 80 24 TERM=vt100 NO_COLOR=1
+like "$(screen)" "START-END +SIZE" "TERM=vt100 NO_COLOR: the screen is drawn"
+keys q
+wait_until "quit vt100" has "tui-exit=0"
+ok 0 "quits on vt100"
+
+# no terminal: a clear error
+run "$VMATOOL" tui "$CHILD_PID" </dev/null
+is "$RC" 2 "no terminal: exit 2"
+is "$ERR" "vmatool: tui: needs a terminal on standard input and output" "no terminal: the message"
+run "$VMATOOL" tui 999999999
+is "$RC" 3 "no such process: exit 3 before the screen starts"
+done_testing
