@@ -42,7 +42,7 @@ static const struct cmd_option map_options[] = {
 	{ "color", 0, CMD_ENUM, "WHEN",
 	  "text colour: auto (default: on a terminal, unless NO_COLOR), always, never",
 	  .offset = O(color), .values = cmd_color_values },
-	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps (faster; no RSS in the SVG's titles)",
+	{ "no-smaps", 0, CMD_FLAG, NULL, "svg: read only maps (faster; no RSS in the titles; the text reads only maps)",
 	  .offset = O(no_smaps) },
 	{ .name = NULL },
 };
@@ -54,6 +54,8 @@ static int map_check(struct cmd_call *call)
 
 	if (a->format == MAP_SVG && cmd_given(call, "color"))
 		return cli_usage_error("--color applies to --format text only");
+	if (a->format != MAP_SVG && a->no_smaps)
+		return cli_usage_error("--no-smaps applies to --format svg only (the text reads only maps)");
 	if (a->width && a->width < (a->format == MAP_SVG ? 400 : 40))
 		return cli_usage_error("--width %llu is too narrow: at least %d %s",
 				       (unsigned long long)a->width, a->format == MAP_SVG ? 400 : 40,
@@ -184,7 +186,8 @@ static int map_text(FILE *out, const struct source *s, const struct map_args *a,
 static int map_exec(struct cmd_call *call)
 {
 	const struct map_args *a = call->opts;
-	struct source_opts so = { .smaps = !a->no_smaps };
+	/* only the SVG's titles show memory use: the text needs maps alone */
+	struct source_opts so = { .smaps = !a->no_smaps && a->format == MAP_SVG };
 	const char *path = a->output && strcmp(a->output, "-") ? a->output : NULL;
 	struct source s;
 	char *buf = NULL;

@@ -238,8 +238,11 @@ int map_write_svg(FILE *out, const struct source *s, unsigned width)
 	size_t n = s->model.count;
 	int err;
 
-	/* 900 pixels up to 150 VMAs, then 6 a VMA: small ones stay visible */
-	so.units = n <= 150 ? 900 : (double)n * 6;
+	/*
+	 * 900 pixels up to 150 VMAs, then 6 a VMA so that small ones stay
+	 * visible, up to 30,000 (renderers stop at 32,767: librsvg does)
+	 */
+	so.units = n <= 150 ? 900 : n <= 5000 ? (double)n * 6 : 30000;
 	view_strip_init(&st);
 	err = view_strip_layout(&st, &s->model, 0, 0, &so);
 	if (err)

@@ -91,6 +91,10 @@ like "$ERR" "^vmatool: map: --color applies to --format text only" "--color with
 run "$VMATOOL" map --width 20 "$CHILD_PID"
 is "$RC" 2 "--width too narrow: a usage error"
 like "$ERR" "^vmatool: map: --width 20 is too narrow: at least 40 columns" "--width too narrow: the message"
+run "$VMATOOL" map --no-smaps "$CHILD_PID"
+is "$RC" 2 "--no-smaps with text: a usage error (the text reads only maps)"
+run "$VMATOOL" map -f svg --no-smaps "$CHILD_PID"
+unlike "$OUT" "RSS" "svg --no-smaps: no RSS in the titles"
 run "$VMATOOL" map 999999999
 is "$RC" 3 "no such process: exit 3"
 done_testing

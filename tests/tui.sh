@@ -33,7 +33,7 @@ start_tui() {
 	NSRV=$((NSRV + 1))
 	T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
 	$T new-session -d -s t -x "$w" -y "$h" \
-		"env $* '$VMATOOL' tui $CHILD_PID; echo tui-exit=\$?; exec cat"
+		"env $* '$VMATOOL' tui --interval 20ms $CHILD_PID; echo tui-exit=\$?; exec cat"
 	wait_until "the first screen" has "PID $CHILD_PID child"
 }
 screen() { $T capture-pane -p -t t 2>/dev/null; }
@@ -137,11 +137,39 @@ wait_until "help closed" has "-- detail"
 
 # r re-reads: the child's new mapping shows
 send map fresh 8k rw
+FRESH=${REPLY#0x}
 keys r
 wait_until "re-read" hasre -- "re-read: [0-9]+ VMAs"
 NV2=$(screen | sed -n 's/^re-read: \([0-9]*\) VMAs.*/\1/p')
 is "$NV2" "$(grep -c . "/proc/$CHILD_PID/maps")" "r re-reads the process: the new count"
 ok "$([ "$NV2" -gt "$NV" ]; echo $?)" "r: the child's new mapping counts"
+
+# watch: a change the child makes shows in the log, in watch's words
+keys w
+wait_until "watching" has "-- changes: watching every 20 ms (w stops)"
+ok 0 "w starts watching: the change log replaces the details"
+send protect fresh 4k 4k r
+wait_until "the split logged" hasre -- "^[0-9]{2}:[0-9]{2}:[0-9]{2} ~ split +[0-9a-f]+-[0-9a-f]+ rw-p +8.0K +into 2"
+ok 0 "watch logs the split the child made"
+like "$(screen)" "[0-9]{2}:[0-9]{2}:[0-9]{2} \\+ +[0-9a-f]+-[0-9a-f]+ r--p" "watch logs the new part"
+# the first part of the split, not selected, is drawn bold
+keys g "0x$FRESH" Enter
+wait_until "goto fresh" has "$FRESH: in $FRESH-"
+keys j
+wait_until "the key reminder" has "q quit  ? keys"
+ROW=$($T capture-pane -e -p -t t | grep "$FRESH-" | head -n 1)
+like "$ROW" "$(printf '\033')\\[([0-9]+;)*1[;m]" "a changed row is drawn bold"
+unlike "$ROW" "$(printf '\033')\\[([0-9]+;)*7[;m]" "(and it is not the selection)"
+keys w
+wait_until "watch stopped" has "watching stopped"
+ok 0 "w again stops watching"
+
+# S saves a snapshot that reads back
+keys S "$TMPD/snap.json" Enter
+wait_until "saved" has "to $TMPD/snap.json"
+run "$VMATOOL" show --format json "$TMPD/snap.json"
+is "$RC" 0 "S: the snapshot reads back"
+like "$OUT" '"schema": *"vmatool/1"' "S: the snapshot is a vmatool document"
 
 # resize
 $T resize-window -t t -x 100 -y 30

@@ -6,7 +6,6 @@
  * screen is up takes the new model whole or keeps the old one: a process
  * that has exited leaves its last state browsable under a banner.
  */
-#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,8 +32,7 @@ static int tui_open(struct tui *t, struct source *s)
 	return source_open(s, t->o.target, &so);
 }
 
-/* Point the view and the totals at t->src's model. */
-static int tui_attach(struct tui *t)
+int tui_attach(struct tui *t)
 {
 	int err;
 
@@ -43,67 +41,7 @@ static int tui_attach(struct tui *t)
 	show_style_fit(&t->st, &t->src.model);
 	err = view_set_model(&t->vw, &t->src.model);
 	t->strip_seq = UINT64_MAX;	/* lay the strip out again */
-	t->detail_top = 0;
 	return err;
-}
-
-/*
- * The first line of what source_open printed, "vmatool: tui: " cut: while
- * curses owns the terminal its messages go to a buffer (until the source
- * layer returns errors as values).
- */
-static void tui_take_error(struct tui *t, char *buf, size_t len)
-{
-	const char *p = buf ? buf : "";
-	const char *pre = "vmatool: ";
-	size_t n;
-
-	if (!strncmp(p, pre, strlen(pre)))
-		p += strlen(pre);
-	if (cli_cmd_name && !strncmp(p, cli_cmd_name, strlen(cli_cmd_name)) &&
-	    p[strlen(cli_cmd_name)] == ':')
-		p += strlen(cli_cmd_name) + 2;
-	n = strcspn(p, "\n");
-	tui_message(t, true, "%.*s", (int)(n < 200 ? n : 200), p);
-	(void)len;
-}
-
-/* r: read the target again; on failure the old state stays. */
-static void tui_reload(struct tui *t)
-{
-	struct source s;
-	FILE *saved = stderr, *mem;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (!t->live) {
-		tui_message(t, false, "a saved file does not change: nothing to re-read");
-		return;
-	}
-	mem = open_memstream(&buf, &len);
-	if (mem)
-		stderr = mem;
-	rc = tui_open(t, &s);
-	if (mem) {
-		fclose(mem);
-		stderr = saved;
-	}
-	if (rc != EXIT_FINE) {
-		source_release(&s);
-		tui_take_error(t, buf, len);
-		if (rc == EXIT_TARGET && strstr(t->msg, "no such process"))
-			t->exited = true;
-		free(buf);
-		return;
-	}
-	free(buf);
-	source_release(&t->src);
-	t->src = s;
-	if (tui_attach(t) < 0)
-		tui_message(t, true, "out of memory");
-	else
-		tui_message(t, false, "re-read: %zu VMAs", t->src.model.count);
 }
 
 /* ---- zoom ------------------------------------------------------------------- */
@@ -252,6 +190,8 @@ static void tui_key(struct tui *t, int ch)
 	case 'z': tui_zoom_in(t); return;
 	case 'Z': tui_zoom_out(t); return;
 	case 'r': tui_reload(t); return;
+	case 'w': tui_watch_toggle(t); return;
+	case 'S': tui_save(t); return;
 	case KEY_RESIZE: t->strip_seq = UINT64_MAX; return;
 	}
 	if (t->focus == TUI_FOCUS_DETAIL)
@@ -264,6 +204,8 @@ static void tui_key(struct tui *t, int ch)
 
 static void tui_release(struct tui *t)
 {
+	tui_lines_release(&t->log);
+	free(t->changed);
 	view_strip_release(&t->strip);
 	view_release(&t->vw);
 	source_release(&t->src);
@@ -280,8 +222,15 @@ static int tui_loop(struct tui *t)
 	curs_set(0);
 	tui_colors_init(t);
 	while (!t->quit) {
+		int ch;
+
 		tui_draw(t);
-		tui_key(t, getch());
+		timeout(t->watching ? (int)(t->o.interval_ns / 1000000) : -1);
+		ch = getch();
+		if (ch == ERR && t->watching)
+			tui_watch_tick(t);
+		else if (ch != ERR)
+			tui_key(t, ch);
 	}
 	endwin();
 	return EXIT_FINE;

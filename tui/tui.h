@@ -7,11 +7,13 @@
 #define VMATOOL_TUI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct tui_opts {
 	const char *target;	/* PID, 'self', name or file */
 	bool no_smaps;		/* read maps only */
 	int color;		/* enum color_mode */
+	uint64_t interval_ns;	/* w: time between two reads */
 };
 
 /* Open the target, run the screen until q; an exit code (cli/cli.h). */

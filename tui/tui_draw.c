@@ -241,8 +241,9 @@ static void draw_list(struct tui *t, int y, int h, char *rowbuf)
 		view_item_row(&t->vw, first + i, &r);
 		len = show_format_row(&st, &r, rowbuf);
 		rowbuf[len ? len - 1 : 0] = 0;
-		attrset(tui_attr(t, r.color) | (sel ? A_REVERSE : 0) |
-			(sel && t->focus == TUI_FOCUS_LIST ? A_BOLD : 0));
+		attrset((r.v && tui_changed(t, r.start) ? tui_attr(t, VIEW_COLOR_CHANGED) | A_BOLD |
+			 (t->color ? 0 : A_UNDERLINE) : tui_attr(t, r.color)) |
+			(sel ? A_REVERSE : 0) | (sel && t->focus == TUI_FOCUS_LIST ? A_BOLD : 0));
 		if (sel)
 			mvhline(y + (int)i, 0, ' ', COLS);
 		put(y + (int)i, 0, (int)len - 1 > t->hscroll ? rowbuf + t->hscroll : "");
@@ -277,6 +278,24 @@ static void draw_detail(struct tui *t, int y, int h)
 	tui_lines_release(&l);
 }
 
+/* The change log instead of the details while watching: the newest lines at the bottom. */
+static void draw_log(struct tui *t, int y, int h)
+{
+	size_t n = t->log.n, first = n > (size_t)(h - 1) ? n - (size_t)(h - 1) : 0;
+	char title[128];
+
+	snprintf(title, sizeof(title), "-- changes: watching every %llu ms (w stops) ",
+		 (unsigned long long)(t->o.interval_ns / 1000000));
+	attron(A_BOLD);
+	mvhline(y, 0, '-', COLS);
+	put(y, 0, title);
+	attroff(A_BOLD);
+	if (!n)
+		put(y + 1, 0, "(no change yet)");
+	for (size_t i = first; i < n; i++)
+		put(y + 1 + (int)(i - first), 0, t->log.line[i]);
+}
+
 /* ---- status and help ----------------------------------------------------------- */
 
 static void draw_status(struct tui *t)
@@ -286,7 +305,7 @@ static void draw_status(struct tui *t)
 	if (t->msg[0])
 		put(LINES - 1, 0, t->msg);
 	else
-		put(LINES - 1, 0, "q quit  ? keys  / search  g go to  f filter  s sort  a gaps  z/Z zoom  Tab pane");
+		put(LINES - 1, 0, "q quit  ? keys  / search  g go to  f filter  s sort  z/Z zoom  w watch  Tab pane");
 	attrset(A_NORMAL);
 }
 
@@ -326,7 +345,9 @@ void tui_draw(struct tui *t)
 	draw_list_header(t, y++);
 	draw_list(t, y, t->list_rows, rowbuf);
 	y += t->list_rows;
-	if (dh > 1)
+	if (dh > 1 && t->watching)
+		draw_log(t, y, dh);
+	else if (dh > 1)
 		draw_detail(t, y, dh);
 	draw_status(t);
 	refresh();

@@ -33,6 +33,11 @@ struct tui_zoom {
 	uint64_t lo, hi;	/* lo == hi: the whole address space */
 };
 
+struct tui_lines {
+	char **line;
+	size_t n, cap;
+};
+
 struct tui {
 	struct tui_opts o;
 	struct source src;	/* owned: the model drawn */
@@ -54,6 +59,10 @@ struct tui {
 	int detail_rows;	/* height of the detail pane in the last frame */
 	int list_rows;		/* height of the list in the last frame */
 	bool help;		/* the help screen is up */
+	bool watching;		/* w: re-read every o.interval_ns */
+	uint64_t *changed;	/* starts of the VMAs the last changes left, sorted */
+	size_t nchanged;
+	struct tui_lines log;	/* the changes seen while watching, oldest first */
 	bool quit;
 	char msg[TUI_TEXT_MAX];	/* the status line's message */
 	bool msg_err;
@@ -64,6 +73,8 @@ struct tui {
 
 /* tui.c */
 void tui_message(struct tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Point the view, the totals and the strip at t->src's model; 0 or -ENOMEM. */
+int tui_attach(struct tui *t);
 
 /* tui_draw.c: the whole frame */
 void tui_colors_init(struct tui *t);
@@ -72,13 +83,18 @@ void tui_draw(struct tui *t);
 attr_t tui_attr(const struct tui *t, enum view_color c);
 
 /* tui_detail.c: the detail pane's lines for the selection */
-struct tui_lines {
-	char **line;
-	size_t n, cap;
-};
 void tui_lines_release(struct tui_lines *l);
 /* Lines describing the selected item; returns 0 or -ENOMEM. */
 int tui_detail_lines(const struct tui *t, struct tui_lines *l);
+
+/* tui_watch.c: r, w and S */
+void tui_reload(struct tui *t);
+void tui_watch_toggle(struct tui *t);
+/* One round of watching: read again, log and mark what changed. */
+void tui_watch_tick(struct tui *t);
+/* Whether the VMA starting at start changed in the last round with changes. */
+bool tui_changed(const struct tui *t, uint64_t start);
+void tui_save(struct tui *t);
 
 /* tui_prompt.c: the keys that ask for a line of text */
 /* Read a line on the status row; false if cancelled (Escape). */
