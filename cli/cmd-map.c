@@ -97,7 +97,11 @@ static void text_letters(const struct view_strip *st, const struct view_strip_ce
 
 		if (!p->collapsed)
 			continue;
-		len = strlen(fmt_size(p->end - p->start, false, buf));
+		if (p->kernel)
+			strcpy(buf, "kernel");
+		else
+			fmt_size(p->end - p->start, false, buf);
+		len = strlen(buf);
 		if (len <= w && at + w <= n)
 			memcpy(line + at + (w - len) / 2, buf, len);
 	}
@@ -150,7 +154,8 @@ static void text_legend(FILE *out, const struct view_strip *st)
 	for (size_t i = 0; i < st->n; i++)
 		if (st->p[i].collapsed)
 			fprintf(out, "  %llx-%llx %s\n", (unsigned long long)st->p[i].start,
-				(unsigned long long)st->p[i].end,
+				(unsigned long long)st->p[i].end, st->p[i].kernel ?
+				"above user space (the kernel's)" :
 				fmt_size(st->p[i].end - st->p[i].start, false, buf));
 }
 

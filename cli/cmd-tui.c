@@ -1,8 +1,10 @@
 /*
- * cmd-tui.c - `vmatool tui TARGET`: the command entry of the interactive
- * screen; the screen itself is tui/ (the only part that includes curses).
+ * cmd-tui.c - `vmatool tui [TARGET]`: the command entry of the interactive
+ * screen (without a target, a process picker first); the screen itself is
+ * tui/ (the only part that includes curses).
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -38,8 +40,20 @@ static void tui_init(void *opts)
 static int tui_exec(struct cmd_call *call)
 {
 	const struct tui_args *a = call->opts;
-	struct tui_opts o = { .target = call->operands[0], .no_smaps = a->no_smaps,
-			      .interval_ns = a->interval_ns };
+	struct tui_opts o = { .no_smaps = a->no_smaps, .interval_ns = a->interval_ns };
+	char pidbuf[24];
+	pid_t pid;
+	int rc;
+
+	if (call->noperands) {
+		o.target = call->operands[0];
+	} else {	/* no target: pick a process */
+		rc = tui_pick(&pid);
+		if (rc != EXIT_FINE || !pid)
+			return rc;
+		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+		o.target = pidbuf;
+	}
 
 	/* auto: colour unless NO_COLOR; curses knows whether the terminal has any */
 	o.color = a->color == COLOR_AUTO && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) ?
@@ -54,7 +68,7 @@ const struct cmd_entry cmd_tui_entry = {
 	.opts_size = sizeof(struct tui_args),
 	.opts_init = tui_init,
 	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },
-	.min_operands = 1,
+	.min_operands = 0,
 	.max_operands = 1,
 	.exec = tui_exec,
 };

@@ -120,9 +120,10 @@ static void svg_vma(FILE *out, const struct source *s, const struct view_strip_p
 static void svg_gap(FILE *out, const struct view_strip_piece *p, double units)
 {
 	double y = svg_y(p, units);
-	char a[32];
+	char a[32], lab[48];
 
 	fmt_size(p->end - p->start, false, a);
+	snprintf(lab, sizeof(lab), p->kernel ? "above user space" : "%s unmapped", a);
 	if (!p->collapsed) {
 		fprintf(out, "<rect class=\"gap\" x=\"%d\" y=\"%.3f\" width=\"%d\" height=\"%.3f\" "
 			"fill=\"%s\"><title>gap %llx-%llx %s</title></rect>\n", SVG_BAR_X, y, SVG_BAR_W,
@@ -143,8 +144,8 @@ static void svg_gap(FILE *out, const struct view_strip_piece *p, double units)
 			fprintf(out, "%d,%.2f ", SVG_BAR_X + i * SVG_BAR_W / 22, ey + (i % 2 ? -3 : 3));
 		fputs("\"/>", out);
 	}
-	fprintf(out, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"middle\" class=\"gaplabel\">%s unmapped"
-		"</text></g>\n", SVG_BAR_X + SVG_BAR_W / 2, y + p->w / 2 + 4, a);
+	fprintf(out, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"middle\" class=\"gaplabel\">%s"
+		"</text></g>\n", SVG_BAR_X + SVG_BAR_W / 2, y + p->w / 2 + 4, lab);
 }
 
 /* A label to the right of the bar for the first VMA of each name, where there is room. */

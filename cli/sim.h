@@ -65,6 +65,8 @@ struct sim {
 
 /* Output (cli/sim-print.c); return an exit code (EXIT_TARGET on write errors). */
 int sim_print_text(const struct sim *s, FILE *out);
+/* One effect of a call, as the text output prints it (indented, a newline). */
+void sim_print_event(FILE *out, const struct vma_event *e);
 int sim_print_json(const struct sim *s, FILE *out);
 int sim_print_maps(const struct sim *s, FILE *out, bool smaps);
 

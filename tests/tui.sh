@@ -171,6 +171,40 @@ run "$VMATOOL" show --format json "$TMPD/snap.json"
 is "$RC" 0 "S: the snapshot reads back"
 like "$OUT" '"schema": *"vmatool/1"' "S: the snapshot is a vmatool document"
 
+# what-if: a call previewed, applied, undone, redone
+send map wi 16k rw
+WI=${REPLY#0x}
+keys r
+wait_until "re-read for what-if" hasre -- "re-read: [0-9]+ VMAs"
+NW=$(screen | sed -n 's/^re-read: \([0-9]*\) VMAs.*/\1/p')
+keys : "mprotect(0x$WI, 4096, PROT_READ)" Enter
+wait_until "preview" has "Enter applies it to the model"
+S=$(screen)
+like "$S" "^mprotect\\(0x$WI, 4096, PROT_READ\\) = 0\$" "what-if: the preview shows the call and its result"
+like "$S" "^VMAs $NW -> $((NW + 1)) of vm.max_map_count [0-9]+" "what-if: the VMA count before and after"
+like "$S" "^ +split +$WI-[0-9a-f]+ at $(printf '%x' $((0x$WI + 4096)))" "what-if: the split predicted"
+keys Enter
+wait_until "applied" has "applied: $((NW + 1)) VMAs"
+like "$(screen)" "what-if: 1 call \\(u, U\\)" "what-if: Enter applies; the header says so"
+like "$(screen)" "VMAs $((NW + 1)) of vm.max_map_count" "what-if: the model shown has the new VMA"
+keys u
+wait_until "undone" has "undone: $NW VMAs"
+ok 0 "u undoes the call"
+keys U
+wait_until "redone" has "redone: $((NW + 1)) VMAs"
+ok 0 "U redoes it"
+keys : "munmap(0x1001, 4096)" Enter
+wait_until "EINVAL preview" has "munmap(0x1001, 4096) = -1 EINVAL"
+keys x
+wait_until "dropped" has "dropped: the model is unchanged"
+ok 0 "what-if: a failing call shows its errno; another key drops it"
+keys : "mprotect(nosuchmapping+0x10, 4096, PROT_READ)" Enter
+wait_until "unknown base" hasre -- "nosuchmapping"
+like "$(screen | tail -n 1)" "nosuchmapping" "what-if: an address of no mapping is an error on the status line"
+keys r
+wait_until "what-if dropped" has "the what-if calls are dropped"
+ok 0 "r drops the what-if calls"
+
 # resize
 $T resize-window -t t -x 100 -y 30
 wait_until "resize up" hasre -- "^[|>][a-zA-Z.#~0-9]{98}[|<]\$"
@@ -205,6 +239,39 @@ like "$(screen)" "START-END +SIZE" "TERM=vt100 NO_COLOR: the screen is drawn"
 keys q
 wait_until "quit vt100" has "tui-exit=0"
 ok 0 "quits on vt100"
+
+# no target: the process picker, filtered as you type, Enter opens one
+NSRV=$((NSRV + 1))
+$T kill-server 2>/dev/null
+T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
+$T new-session -d -s t -x 80 -y 24 "'$VMATOOL' tui; echo tui-exit=\$?; exec cat"
+wait_until "the picker" has "vmatool tui: pick a process"
+S=$(screen)
+like "$S" "^ +PID USER +VMAS +%MAX +RSS +PSS +COMMAND" "picker: the columns"
+V1=$(printf '%s\n' "$S" | sed -n '3p' | awk '{ print $3 }')
+V2=$(printf '%s\n' "$S" | sed -n '4p' | awk '{ print $3 }')
+ok "$([ "${V1:-0}" -ge "${V2:-0}" ]; echo $?)" "picker: the most VMAs on top ($V1, then $V2)"
+keys "$CHILD_PID"
+wait_until "picker filter" has "filter: ${CHILD_PID}_"
+like "$(screen | sed -n '3p')" "^ *$CHILD_PID [^ ]+ +[0-9]+ +[0-9.]+% .* child\$" "picker: the filter keeps the child"
+is "$(screen | grep -Ec '^ *[0-9]+ ')" 1 "picker: and only the child"
+keys Tab
+wait_until "picker sort" has "sort RSS"
+keys Enter
+wait_until "picker opens" has "PID $CHILD_PID child"
+ok 0 "picker: Enter opens the process"
+keys q
+wait_until "quit after picker" has "tui-exit=0"
+NSRV=$((NSRV + 1))
+$T kill-server 2>/dev/null
+T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
+$T new-session -d -s t -x 80 -y 24 "'$VMATOOL' tui; echo tui-exit=\$?; exec cat"
+wait_until "the picker again" has "vmatool tui: pick a process"
+keys x Escape
+wait_until "filter cleared" has "filter: _"
+keys Escape
+wait_until "picker quit" has "tui-exit=0"
+ok 0 "picker: Escape clears the filter, then quits with status 0"
 
 # no terminal: a clear error
 run "$VMATOOL" tui "$CHILD_PID" </dev/null

@@ -192,6 +192,9 @@ static void tui_key(struct tui *t, int ch)
 	case 'r': tui_reload(t); return;
 	case 'w': tui_watch_toggle(t); return;
 	case 'S': tui_save(t); return;
+	case ':': tui_whatif(t); return;
+	case 'u': tui_undo(t, false); return;
+	case 'U': tui_undo(t, true); return;
 	case KEY_RESIZE: t->strip_seq = UINT64_MAX; return;
 	}
 	if (t->focus == TUI_FOCUS_DETAIL)
@@ -204,6 +207,8 @@ static void tui_key(struct tui *t, int ch)
 
 static void tui_release(struct tui *t)
 {
+	tui_whatif_release(t);
+	tui_lines_release(&t->preview);
 	tui_lines_release(&t->log);
 	free(t->changed);
 	view_strip_release(&t->strip);

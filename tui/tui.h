@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct tui_opts {
 	const char *target;	/* PID, 'self', name or file */
@@ -18,5 +19,10 @@ struct tui_opts {
 
 /* Open the target, run the screen until q; an exit code (cli/cli.h). */
 int tui_run(const struct tui_opts *o);
+/*
+ * The process picker (no target given): *pid is the process chosen, or 0
+ * if the user quit; an exit code.
+ */
+int tui_pick(pid_t *pid);
 
 #endif

@@ -22,6 +22,27 @@ void tui_lines_release(struct tui_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int tui_lines_add(struct tui_lines *l, const char *s, size_t len)
+{
+	char *d = strndup(s, len);
+
+	if (!d)
+		return -ENOMEM;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		char **nl = realloc(l->line, cap * sizeof(*nl));
+
+		if (!nl) {
+			free(d);
+			return -ENOMEM;
+		}
+		l->line = nl;
+		l->cap = cap;
+	}
+	l->line[l->n++] = d;
+	return 0;
+}
+
 static int add(struct tui_lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int add(struct tui_lines *l, const char *fmt, ...)
 {

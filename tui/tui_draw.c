@@ -96,6 +96,12 @@ static int draw_header(struct tui *t)
 	     t->filter_text[0] ? "  filter " : "", t->filter_text);
 	if (!t->src.has_smaps)
 		put(1, COLS > 40 ? COLS - 20 : 0, " (no smaps values)");
+	if (t->ncalls || t->undo.n) {
+		attron(A_REVERSE);
+		putf(1, COLS > 40 ? COLS - 30 : 0, " what-if: %d call%s (u, U) ", t->ncalls,
+		     t->ncalls == 1 ? "" : "s");
+		attroff(A_REVERSE);
+	}
 	if (t->exited) {
 		attron(A_REVERSE | A_BOLD);
 		putf(0, 0, " process %d has exited: its last state stays browsable ", (int)me->pid);
@@ -134,7 +140,8 @@ static void strip_labels(const struct view_strip *s, char *line, size_t ncells)
 
 		if (!p->collapsed)
 			continue;
-		n = (size_t)snprintf(lab, sizeof(lab), "%s", fmt_size(p->end - p->start, false, buf));
+		n = (size_t)snprintf(lab, sizeof(lab), "%s",
+				     p->kernel ? "kernel" : fmt_size(p->end - p->start, false, buf));
 		if (n + 2 <= w)
 			memcpy(line + at + (w - n) / 2, lab, n);
 		else if (n <= w)
@@ -278,6 +285,17 @@ static void draw_detail(struct tui *t, int y, int h)
 	tui_lines_release(&l);
 }
 
+/* A pane of lines under a title: the what-if preview. */
+static void draw_lines(const struct tui_lines *l, const char *title, int y, int h)
+{
+	attron(A_BOLD);
+	mvhline(y, 0, '-', COLS);
+	put(y, 0, title);
+	attroff(A_BOLD);
+	for (int i = 0; i < h - 1 && (size_t)i < l->n; i++)
+		put(y + 1 + i, 0, l->line[i]);
+}
+
 /* The change log instead of the details while watching: the newest lines at the bottom. */
 static void draw_log(struct tui *t, int y, int h)
 {
@@ -345,7 +363,9 @@ void tui_draw(struct tui *t)
 	draw_list_header(t, y++);
 	draw_list(t, y, t->list_rows, rowbuf);
 	y += t->list_rows;
-	if (dh > 1 && t->watching)
+	if (dh > 1 && t->previewing)
+		draw_lines(&t->preview, "-- what-if: the engine's prediction ", y, dh);
+	else if (dh > 1 && t->watching)
 		draw_log(t, y, dh);
 	else if (dh > 1)
 		draw_detail(t, y, dh);

@@ -38,6 +38,14 @@ struct tui_lines {
 	size_t n, cap;
 };
 
+#define TUI_UNDO_MAX 32
+
+/* Copies of the model for undo or redo, oldest first (owned). */
+struct tui_models {
+	struct vma_model m[TUI_UNDO_MAX];
+	size_t n;
+};
+
 struct tui {
 	struct tui_opts o;
 	struct source src;	/* owned: the model drawn */
@@ -63,6 +71,11 @@ struct tui {
 	uint64_t *changed;	/* starts of the VMAs the last changes left, sorted */
 	size_t nchanged;
 	struct tui_lines log;	/* the changes seen while watching, oldest first */
+	struct tui_models undo, redo;	/* what-if: the models before each call */
+	int ncalls;		/* what-if calls applied to the model drawn */
+	bool machine_set;	/* the model follows the running kernel's settings */
+	bool previewing;	/* the detail pane shows the preview */
+	struct tui_lines preview;	/* what the call typed would do */
 	bool quit;
 	char msg[TUI_TEXT_MAX];	/* the status line's message */
 	bool msg_err;
@@ -84,6 +97,8 @@ attr_t tui_attr(const struct tui *t, enum view_color c);
 
 /* tui_detail.c: the detail pane's lines for the selection */
 void tui_lines_release(struct tui_lines *l);
+/* Append a copy of len bytes of s as a line; 0 or -ENOMEM. */
+int tui_lines_add(struct tui_lines *l, const char *s, size_t len);
 /* Lines describing the selected item; returns 0 or -ENOMEM. */
 int tui_detail_lines(const struct tui *t, struct tui_lines *l);
 
@@ -95,6 +110,12 @@ void tui_watch_tick(struct tui *t);
 /* Whether the VMA starting at start changed in the last round with changes. */
 bool tui_changed(const struct tui *t, uint64_t start);
 void tui_save(struct tui *t);
+
+/* tui_whatif.c: :, u and U */
+void tui_whatif(struct tui *t);
+void tui_undo(struct tui *t, bool redo);
+/* Forget the what-if calls (a re-read shows the process as it is). */
+void tui_whatif_release(struct tui *t);
 
 /* tui_prompt.c: the keys that ask for a line of text */
 /* Read a line on the status row; false if cancelled (Escape). */

@@ -86,6 +86,10 @@ static bool tui_read(struct tui *t, struct source *s)
 /* Take s as the model drawn (the old one is released). */
 static void tui_take(struct tui *t, struct source *s)
 {
+	if (t->ncalls || t->undo.n || t->redo.n)
+		tui_message(t, false, "the what-if calls are dropped: the process as it is");
+	tui_whatif_release(t);
+	t->machine_set = false;
 	source_release(&t->src);
 	t->src = *s;
 	if (tui_attach(t) < 0)
@@ -103,7 +107,8 @@ void tui_reload(struct tui *t)
 	if (!tui_read(t, &s))
 		return;
 	tui_take(t, &s);
-	tui_message(t, false, "re-read: %zu VMAs", t->src.model.count);
+	if (!t->msg[0])
+		tui_message(t, false, "re-read: %zu VMAs", t->src.model.count);
 }
 
 /* ---- watch ----------------------------------------------------------------------- */

@@ -69,6 +69,22 @@ static int strip_push_vma(struct view_strip *s, const struct vma_model *m, const
 	return err ? err : strip_push(s, a, b, v, none);
 }
 
+/* The gap [a, b), cut at the top of user space (the part above is the kernel's). */
+static int strip_push_gap(struct view_strip *s, const struct vma_model *m, uint64_t a, uint64_t b)
+{
+	uint64_t top = m->p.task_size;
+	int err;
+
+	if (!top || b <= top || a >= top)
+		return strip_push(s, a, b, NULL, false);
+	err = strip_push(s, a, top, NULL, false);
+	if (!err)
+		err = strip_push(s, top, b, NULL, false);
+	if (!err)
+		s->p[s->n - 1].kernel = true;
+	return err;
+}
+
 static int strip_collect(struct view_strip *s, const struct vma_model *m)
 {
 	uint64_t at = s->lo;
@@ -81,13 +97,13 @@ static int strip_collect(struct view_strip *s, const struct vma_model *m)
 		if (v->start >= s->hi)
 			break;
 		if (v->start > at)
-			err = strip_push(s, at, v->start, NULL, false);
+			err = strip_push_gap(s, m, at, v->start);
 		if (!err)
 			err = strip_push_vma(s, m, v, s->lo, s->hi, &g);
 		at = v->end;
 	}
 	if (!err && at < s->hi)
-		err = strip_push(s, at, s->hi, NULL, false);
+		err = strip_push_gap(s, m, at, s->hi);
 	return err;
 }
 
@@ -111,7 +127,7 @@ static void strip_measure(struct view_strip *s, uint64_t page, uint64_t *lin, si
 	for (size_t i = 0; i < s->n; i++) {
 		struct view_strip_piece *p = &s->p[i];
 
-		p->collapsed = !p->v && p->end - p->start > limit;
+		p->collapsed = !p->v && (p->kernel || p->end - p->start > limit);
 		s->ncollapsed += p->collapsed;
 		if (!p->collapsed)
 			*lin += p->end - p->start;
@@ -195,7 +211,7 @@ static uint64_t piece_addr(const struct view_strip_piece *p, double x)
 		return p->start;
 	if (f >= 1)
 		return p->end;
-	return p->start + (uint64_t)(f * (double)(p->end - p->start));
+	return p->start + (uint64_t)(f * (double)(p->end - p->start) + 0.5);
 }
 
 uint64_t view_strip_addr_at(const struct view_strip *s, double x)

@@ -29,6 +29,8 @@ struct view_strip_piece {
 	const struct vma *v;	/* NULL: a gap */
 	bool collapsed;		/* a huge gap drawn at the fixed width */
 	bool guard;		/* a PROT_NONE VMA or a guard-page range */
+	bool kernel;		/* the gap above user space (from task_size up to
+				   [vsyscall]): always collapsed, no size worth writing */
 	double x, w;		/* position and width in units */
 };
 
