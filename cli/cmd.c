@@ -353,19 +353,46 @@ static int option_by_short(const struct cmd_entry *cmd, int c)
 	return -1;
 }
 
-/* A flag written "--bytes=x": the option it names, or NULL. */
+/* A flag written "--bytes=x" (or "--by=x"): the option it names, or NULL. */
 static const struct option *flag_with_value(const struct cmd_parser *p, const char *opt)
 {
 	const char *eq = strchr(opt, '=');
+	const struct option *found = NULL;
+	size_t len, n = 0;
 
 	if (strncmp(opt, "--", 2) != 0 || !eq)
 		return NULL;
-	for (size_t i = 0; i < p->nopts; i++)
-		if (p->longopts[i].has_arg == no_argument &&
-		    strlen(p->longopts[i].name) == (size_t)(eq - opt - 2) &&
-		    !strncmp(p->longopts[i].name, opt + 2, (size_t)(eq - opt - 2)))
-			return &p->longopts[i];
-	return NULL;
+	len = (size_t)(eq - opt - 2);
+	for (size_t i = 0; i <= p->nopts; i++) {	/* with --help */
+		if (strncmp(p->longopts[i].name, opt + 2, len) != 0)
+			continue;
+		if (strlen(p->longopts[i].name) == len) {	/* exact: no other counts */
+			found = &p->longopts[i];
+			n = 1;
+			break;
+		}
+		found = &p->longopts[i];
+		n++;
+	}
+	return n == 1 && found->has_arg == no_argument ? found : NULL;
+}
+
+/* "--p" that several long options start with: the usage error; else EXIT_FINE. */
+static int option_ambiguous(const struct cmd_parser *p, const char *opt)
+{
+	size_t len = strcspn(opt + 2, "="), n = 0;
+	char list[256] = "";
+
+	if (strncmp(opt, "--", 2) != 0 || len == 0)
+		return EXIT_FINE;
+	for (size_t i = 0; i <= p->nopts; i++)	/* with --help */
+		if (!strncmp(p->longopts[i].name, opt + 2, len) && strlen(list) + 40 < sizeof(list)) {
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+				 n++ ? ", " : "", p->longopts[i].name);
+		}
+	if (n < 2)
+		return EXIT_FINE;
+	return cli_usage_error("ambiguous option '--%.*s', could be: %s", (int)len, opt + 2, list);
 }
 
 /* getopt's '?' or ':': the usage error, as written on the command line. */
@@ -373,6 +400,7 @@ static int option_bad(const struct cmd_parser *p, char **argv, int c)
 {
 	const char *opt = argv[optind - 1];
 	const struct option *flag;
+	int rc;
 
 	if (c == ':') {
 		/* a long option also sets optopt to its short name: name it as written */
@@ -383,6 +411,8 @@ static int option_bad(const struct cmd_parser *p, char **argv, int c)
 	}
 	if ((flag = flag_with_value(p, opt)) != NULL)
 		return cli_usage_error("option '--%s' takes no value", flag->name);
+	if ((rc = option_ambiguous(p, opt)) != EXIT_FINE)
+		return rc;
 	if (optopt && optopt < OPT_LONG)
 		return cli_usage_error("unknown option '-%c'", optopt);
 	return cli_usage_error("unknown option '%s'", opt);
@@ -405,7 +435,9 @@ static int option_store(struct cmd_call *call, int i, const char *arg)
 	return cli_usage_error("bad value '%s' for --%s: %s", arg, o->name, why);
 }
 
-/* EXIT_FINE with the options stored; -1 after --help; else an exit code. */
+#define HELP_PRINTED	(-1)
+
+/* EXIT_FINE with the options stored; HELP_PRINTED; else an exit code. */
 static int options_parse(struct cmd_call *call, int argc, char **argv)
 {
 	struct cmd_parser p;
@@ -419,7 +451,7 @@ static int options_parse(struct cmd_call *call, int argc, char **argv)
 	       (c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1) {
 		if (c == OPT_HELP || c == 'h') {
 			cmd_print_help(call->cmd, stdout);
-			rc = -1;
+			rc = HELP_PRINTED;
 		} else if (c == '?' || c == ':') {
 			rc = option_bad(&p, argv, c);
 		} else {
@@ -499,5 +531,5 @@ int cmd_run(const struct cmd_entry *cmd, int argc, char **argv)
 	if (rc == EXIT_FINE)
 		rc = cmd->exec(&call);
 	opts_release(cmd, call.opts);
-	return rc < 0 ? EXIT_FINE : rc;
+	return rc == HELP_PRINTED ? EXIT_FINE : rc;
 }

@@ -1,7 +1,8 @@
 /*
- * json.c - vmatool/1 documents: the streaming writer, the rendering of VMAs
- * and process metadata, and loading a document back into a source (the only
- * file that includes jansson).  The schema is described in json.h.
+ * json.c - vmatool/1 documents: the rendering of VMAs (from the view
+ * layer's rows) and process metadata through the writer (json-write.c), and
+ * loading a document back into a source (the only file that includes
+ * jansson).  The schema is described in json.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,273 +14,6 @@
 #include "cli/json.h"
 #include "engine/machine.h"
 #include "engine/maps.h"
-
-/* ---- the writer ----------------------------------------------------------- */
-
-void jw_init(struct json_writer *w, FILE *out, bool pretty)
-{
-	memset(w, 0, offsetof(struct json_writer, buf));
-	w->out = out;
-	w->pretty = pretty;
-}
-
-static void jw_flush(struct json_writer *w)
-{
-	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
-		w->failed = true;
-	w->len = 0;
-}
-
-static void jw_put(struct json_writer *w, const char *s, size_t n)
-{
-	if (n > sizeof(w->buf) - w->len) {
-		jw_flush(w);
-		if (n >= sizeof(w->buf)) {
-			if (fwrite(s, 1, n, w->out) != n)
-				w->failed = true;
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-static void jw_putc(struct json_writer *w, char c)
-{
-	if (w->len == sizeof(w->buf))
-		jw_flush(w);
-	w->buf[w->len++] = c;
-}
-
-int jw_finish(struct json_writer *w)
-{
-	jw_putc(w, '\n');
-	jw_flush(w);
-	if (fflush(w->out) == EOF || ferror(w->out) || w->failed)
-		return -EIO;
-	return 0;
-}
-
-/* Pretty documents break lines down to depth 2: one VMA per line. */
-static void jw_newline(struct json_writer *w)
-{
-	static const char indent[] = "\n                                "
-		"                                ";
-
-	if (!w->pretty || w->depth > 2)
-		return;
-	jw_put(w, indent, 1 + 2 * (size_t)w->depth);
-}
-
-/* Before a value or key: the comma and the line break it needs. */
-static void jw_sep(struct json_writer *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (w->nonempty[w->depth])
-		jw_putc(w, ',');
-	w->nonempty[w->depth] = true;
-	jw_newline(w);
-}
-
-static void jw_open(struct json_writer *w, char c)
-{
-	jw_sep(w);
-	jw_putc(w, c);
-	if (w->depth + 1 < JSON_MAX_DEPTH)
-		w->depth++;
-	w->nonempty[w->depth] = false;
-}
-
-static void jw_close(struct json_writer *w, char c)
-{
-	bool had = w->nonempty[w->depth] && w->depth <= 2;
-
-	if (w->depth > 0)
-		w->depth--;
-	if (had)
-		jw_newline(w);
-	jw_putc(w, c);
-}
-
-void jw_begin_object(struct json_writer *w) { jw_open(w, '{'); }
-void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
-void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
-void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
-
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/*
- * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
- * written as U+00XX: the document stays valid JSON.
- */
-void jw_string_len(struct json_writer *w, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-
-	jw_sep(w);
-	jw_putc(w, '"');
-	while (i < len) {
-		unsigned char c = u[i];
-		size_t n;
-		char esc[8];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			i++;	/* printable ASCII: the common case */
-			continue;
-		}
-		n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
-		if (n) {
-			i += n;
-			continue;
-		}
-		jw_put(w, s + run, i - run);
-		switch (c) {
-		case '"': jw_put(w, "\\\"", 2); break;
-		case '\\': jw_put(w, "\\\\", 2); break;
-		case '\n': jw_put(w, "\\n", 2); break;
-		case '\t': jw_put(w, "\\t", 2); break;
-		case '\r': jw_put(w, "\\r", 2); break;
-		default: jw_put(w, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04x", c)); break;
-		}
-		run = ++i;
-	}
-	jw_put(w, s + run, len - run);
-	jw_putc(w, '"');
-}
-
-void jw_string(struct json_writer *w, const char *s)
-{
-	if (!s)
-		jw_null(w);
-	else
-		jw_string_len(w, s, strlen(s));
-}
-
-void jw_key(struct json_writer *w, const char *key)
-{
-	jw_string_len(w, key, strlen(key));
-	jw_putc(w, ':');
-	w->after_key = true;
-}
-
-/* Digits of v, right-aligned at the end of buf; returns the first. */
-static char *u64_digits(uint64_t v, char *end, unsigned base)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	do {
-		*--end = digits[v % base];
-		v /= base;
-	} while (v);
-	return end;
-}
-
-void jw_u64(struct json_writer *w, uint64_t v)
-{
-	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
-
-	jw_sep(w);
-	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-void jw_i64(struct json_writer *w, int64_t v)
-{
-	if (v >= 0) {
-		jw_u64(w, (uint64_t)v);
-		return;
-	}
-	jw_sep(w);
-	jw_putc(w, '-');
-	w->after_key = true;	/* no separator before the digits */
-	jw_u64(w, -(uint64_t)v);
-}
-
-void jw_hex(struct json_writer *w, uint64_t v)
-{
-	char buf[24], *p = u64_digits(v, buf + sizeof(buf) - 1, 16);
-
-	buf[sizeof(buf) - 1] = '"';
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	jw_sep(w);
-	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-void jw_bool(struct json_writer *w, bool v)
-{
-	jw_sep(w);
-	jw_put(w, v ? "true" : "false", v ? 4 : 5);
-}
-
-void jw_null(struct json_writer *w)
-{
-	jw_sep(w);
-	jw_put(w, "null", 4);
-}
-
-void jw_kv_string(struct json_writer *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	jw_string(w, s);
-}
-
-void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	jw_u64(w, v);
-}
-
-void jw_kv_i64(struct json_writer *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	jw_i64(w, v);
-}
-
-void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	jw_hex(w, v);
-}
-
-void jw_kv_bool(struct json_writer *w, const char *key, bool v)
-{
-	jw_key(w, key);
-	jw_bool(w, v);
-}
 
 /* ---- VMAs ----------------------------------------------------------------- */
 
@@ -318,10 +52,30 @@ static void json_vma_smaps(struct json_writer *w, const struct vma_model *m, con
 	}
 }
 
+/*
+ * The "path" value of r: its path unescaped, through the heap when it is
+ * long (a name from a call log has no bound); out of memory fails the document.
+ */
+static void json_vma_path(struct json_writer *w, const struct view_row *r)
+{
+	char small[4096], *path = r->path_len > sizeof(small) ? malloc(r->path_len) : small;
+
+	if (!r->path_len) {
+		jw_null(w);
+	} else if (!path) {
+		w->failed = true;
+		jw_null(w);
+	} else {
+		jw_string_len(w, path, view_row_path(r, path));
+	}
+	if (path != small)
+		free(path);
+}
+
 /* The members every VMA object has: where it is and what /proc prints of it. */
 static void json_vma_maps_members(struct json_writer *w, const struct view_row *r)
 {
-	char dev[24], path[MAPS_NAME_MAX];
+	char dev[24];
 
 	snprintf(dev, sizeof(dev), "%02x:%02x", r->dev_major, r->dev_minor);
 	jw_kv_hex(w, "start", r->start);
@@ -334,10 +88,7 @@ static void json_vma_maps_members(struct json_writer *w, const struct view_row *
 	jw_key(w, "name");
 	jw_string_len(w, r->name, r->name_len);
 	jw_key(w, "path");
-	if (r->path_len)
-		jw_string_len(w, path, view_row_path(r, path));
-	else
-		jw_null(w);
+	json_vma_path(w, r);
 }
 
 void json_vma_brief(struct json_writer *w, const struct view_row *r)

@@ -114,7 +114,7 @@ static void probe_guard_gap(struct vma_params *p)
 			break;
 	if (g == NULL)
 		return;
-	pages = strtoull(g + 16, NULL, 0);
+	pages = strtoull(g + 16, NULL, 10);	/* the kernel reads it in decimal */
 	p->stack_guard_gap = pages * p->page_size;
 }
 

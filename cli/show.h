@@ -16,8 +16,8 @@
 
 #include "cli/cli.h"
 #include "cli/json.h"
+#include "engine/maps.h"
 #include "view/view.h"
-
 
 /* ---- text rows ------------------------------------------------------------ */
 struct show_style {
@@ -35,7 +35,7 @@ void show_print_header(const struct show_style *st, FILE *out);
  * bytes); names are escaped (control characters never reach the terminal).
  * Returns the length.
  */
-#define SHOW_ROW_MAX (512 + 4 * 4096)
+#define SHOW_ROW_MAX (512 + 4 * MAPS_NAME_MAX)	/* every byte of the longest name escaped */
 size_t show_format_row(const struct show_style *st, const struct view_row *r, char *buf);
 
 /* Summary lines (count vs max_map_count, totals, kinds, largest gap). */

@@ -541,46 +541,24 @@ static void machine_set_upstream(struct vma_model *m)
 	vma_infer_params(m);
 }
 
-/* What a machine setting takes, for messages: "true or false", "a number", ... */
-static void setting_values(const struct vma_setting *st, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	if (st->kind == VMA_SETTING_BOOL) {
-		snprintf(buf, cap, "true or false");
-		return;
-	}
-	if (st->kind == VMA_SETTING_UINT) {
-		snprintf(buf, cap, "%s", !strcmp(st->name, "page_size") ? "a power of two from 4096" :
-			 !strcmp(st->name, "stack_guard_gap") ? "bytes, whole pages" : "a number");
-		return;
-	}
-	buf[0] = 0;
-	for (size_t k = 0; st->words[k] && n < cap; k++)
-		n += (size_t)snprintf(buf + n, cap - n, "%s%s", k == 0 ? "" :
-				      st->words[k + 1] ? ", " : " or ", st->words[k]);
-}
-
 int source_set_machine(struct vma_model *m, const char *const *settings, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
 		const char *arg = settings[k], *eq = strchr(arg, '=');
-		int i = eq ? vma_setting_find(arg, (size_t)(eq - arg)) : -EINVAL;
-		char values[160];
+		int i = eq ? vma_setting_find(arg, (size_t)(eq - arg)) : -ENOENT;
 
 		if (!strcmp(arg, "upstream")) {
 			machine_set_upstream(m);
 			continue;
 		}
-		if (eq == NULL)
-			return cli_usage_error("--machine takes NAME=VALUE or upstream, not '%s'", arg);
-		if (i < 0)
-			return cli_usage_error("unknown machine setting '%.*s'", (int)(eq - arg), arg);
-		if (vma_model_set_setting(m, (size_t)i, eq + 1, strlen(eq + 1)) < 0) {
-			setting_values(vma_setting_at((size_t)i), values, sizeof(values));
-			return cli_usage_error("bad value '%s' for machine setting '%s' (%s)", eq + 1,
-					       vma_setting_at((size_t)i)->name, values);
-		}
+		/*
+		 * The command line checked names and values (cmd.c, CMD_SETTING):
+		 * only a page size other than the one the VMAs were read with fails.
+		 */
+		if (i < 0 || vma_model_set_setting(m, (size_t)i, eq + 1, strlen(eq + 1)) < 0)
+			return cli_usage_error("bad value '%s' for --machine: the address space "
+					       "was read with pages of %llu bytes", arg,
+					       (unsigned long long)m->p.page_size);
 		if (!strcmp(vma_setting_at((size_t)i)->name, "legacy_va_layout"))
 			vma_infer_params(m);
 	}

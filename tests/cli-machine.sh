@@ -81,6 +81,32 @@ is "$RC" 2 "a bad machine value in a snapshot: exit 2"
 like "$ERR" "cannot read '.*bad.json': source.machine.zero_page: bad value" "and says which"
 is "$OUT" "" "and prints nothing"
 
+# ---- a process of the legacy layout (setarch -L): its placement predicted ----------
+# The child reserves each region with mmap(NULL, LEN + 2 pages, PROT_NONE) and
+# answers the address one page above: sim predicts that reservation.
+CHILD="$top_builddir/tests/child"
+if command -v setarch >/dev/null 2>&1 && setarch -L true 2>/dev/null && [ -x "$CHILD" ]; then
+	mkfifo "$TMPD/cin" "$TMPD/cout"
+	setarch -L "$CHILD" <"$TMPD/cin" >"$TMPD/cout" &
+	CHILD_PID=$!
+	exec 3>"$TMPD/cin" 4<"$TMPD/cout"
+	echo pid >&3
+	read -r REPLY <&4
+	is "$REPLY" "$CHILD_PID" "the child of the legacy layout answers"
+	OUT=$("$V" sim "$CHILD_PID" -e 'mmap(NULL, 24576, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)')
+	like "$OUT" 'legacy_va_layout=true' "its personality gives it the legacy layout"
+	pred=$(printf '%s\n' "$OUT" | sed -n 's/^-e:1: mmap(.*) = \(0x[0-9a-f]*\) .*/\1/p')
+	echo "map a 16k rw" >&3
+	read -r REPLY <&4
+	is "$REPLY" "$(printf '0x%x' $((pred + 4096)))" "sim predicted where the kernel placed it, bottom-up"
+	echo exit >&3
+	exec 3>&- 4<&-
+	wait "$CHILD_PID"
+	CHILD_PID=
+else
+	skip_test "setarch -L is not available here" "a process of the legacy layout"
+fi
+
 # ---- usage errors ----------------------------------------------------------------
 run "$V" sim --machine zeropage=false -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "an unknown setting: exit 2"
@@ -93,6 +119,10 @@ like "$ERR" "bad value 'thp=sometimes' for --machine: thp takes always, madvise,
 run "$V" sim --machine zero_page -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "a setting without a value: exit 2"
 like "$ERR" "bad value 'zero_page' for --machine: expected NAME=VALUE or upstream" "and the form is said"
+run "$V" sim --snapshot "$TMPD/zp.json" --machine page_size=16384 -e 'munmap(0x100000000, 4096)'
+is "$RC" 2 "a page size other than the snapshot's: exit 2"
+like "$ERR" "bad value 'page_size=16384' for --machine: the address space was read with pages of 4096 bytes" \
+	"and says which page size it was read with"
 run "$V" diff --machine zero_page=false "$TMPD/zp.json" "$TMPD/nozp.json"
 is "$RC" 2 "diff --machine without --explain: exit 2"
 like "$ERR" "--machine applies to --explain only" "and says why"

@@ -98,6 +98,14 @@ esc=$(printf '\033')
 run $V show show-in.smaps
 unlike "$OUT" "$esc" "no colour and no raw escape byte when not a terminal"
 like "$OUT" 'evil\\x1b\[31mred' "a control character in a name is printed escaped"
+# the longest name the parser takes, every byte a control character: escaped
+# it is four times as long, and still one whole row
+{ printf '00400000-00401000 r--p 00000000 08:01 12 /'
+  head -c 16383 /dev/zero | tr '\0' '\001'; echo; } >"$TMPD/longname.maps"
+run $V show "$TMPD/longname.maps"
+is "$RC" 0 "a 16 KiB name of control characters: exit 0"
+is "$(printf '%s\n' "$OUT" | sed -n 2p | grep -o '\\x01' | wc -l)" 16383 \
+	"... every byte printed escaped on its row"
 run $V show show-in.smaps --color=always
 like "$OUT" "$esc\[32m" "--color=always colours text mappings"
 run env NO_COLOR=1 $V show show-in.smaps --color=auto

@@ -334,4 +334,11 @@ run "$VMATOOL" sim $REC --snapshot whatif.smaps -e "mmap(NULL, 4096, PROT_READ, 
 like "$OUT" '3</tmp/\\x1b\[31mx>' "sim text: a file name from the calls is printed escaped"
 unlike "$OUT" "$esc" "sim text: no raw escape byte"
 
+# a file name from the calls has no bound: a 20,000-byte path is written whole
+long=/$(head -c 20000 /dev/zero | tr '\0' a)
+run "$VMATOOL" sim $REC --snapshot whatif.smaps --format json \
+	-e "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3<$long>, 0)"
+is "$RC" 0 "sim --format json, a 20,000-byte file name: exit 0"
+is "$(printf '%s\n' "$OUT" | grep -c "\"path\":\"$long\"")" 1 "... its path written whole"
+
 done_testing

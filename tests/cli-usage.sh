@@ -75,10 +75,17 @@ bad 2 "^vmatool: find: unknown option '-z'\$" "$(try find)" find -z $M 0x1000
 bad 2 "^vmatool: diff: option '--min-delta' needs a value\$" "$(try diff)" diff $M $M --min-delta
 bad 2 "^vmatool: sim: option '-e' needs a value\$" "$(try sim)" sim -e
 bad 2 "^vmatool: watch: option '--bytes' takes no value\$" "$(try watch)" watch --bytes=yes self
+bad 2 "^vmatool: find: option '--no-query' takes no value\$" "$(try find)" find --no-q=1 $M 0x1000
 bad 2 "^vmatool: snapshot: option '--output' given twice\$" "$(try snapshot)" \
 	snapshot -o a.json --output b.json $M
 bad 2 "^vmatool: sim: option '--snapshot' given twice\$" "$(try sim)" sim -s $M -s $M -e 'brk(NULL)'
 bad 2 "^vmatool: help: unknown option '--all'\$" "$(try help)" help --all
+bad 2 "^vmatool: show: ambiguous option '--p', could be: --path, --perms\$" "$(try show)" show --p x $M
+bad 2 "^vmatool: sim: ambiguous option '--ma', could be: --max-map-count, --machine\$" "$(try sim)" \
+	sim --ma=3 -e 'brk(NULL)'
+run "$VMATOOL" show --by --form=json $M
+is "$RC" 2 "a unique prefix of a long option is the option (--by --form=json: exclude each other)"
+like "$ERR" "^vmatool: show: --bytes applies to --format text only" "a unique prefix: named in full after"
 
 # ---- operands: one wording, and the usage line -------------------------------------
 bad 2 "^vmatool: show: wrong number of operands \\(got 0\\)\$" "$(usage 'show \[options\] TARGET')" show

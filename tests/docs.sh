@@ -216,10 +216,14 @@ check explain 'vmatool diff --ex' '*vmatool diff --explain*'
 check help 'vmatool help sn' '*vmatool help snapshot*'
 check watchfmt 'vmatool watch --format js' '*vmatool watch --format json*'
 check setting 'vmatool sim --machine zero_p' '*vmatool sim --machine zero_page=*'
+zpty -w z "PATH='$3'; rehash; print GO\"\"NE"
+zpty -r z out '*GONE*'
+check nobin 'vmatool show sel' '*vmatool show self*'
 zpty -d z
 ZSH
-	zout=$(cd "$TMPD" && timeout 60 zsh -f "$TMPD/complete.zsh" "$top_srcdir/completions" "$TMPD/bin" 2>&1)
-	for c in command option values kinds target explain help watchfmt setting; do
+	zout=$(cd "$TMPD" && timeout 60 zsh -f "$TMPD/complete.zsh" "$top_srcdir/completions" "$TMPD/bin" \
+		"$PATH_WITHOUT" 2>&1)
+	for c in command option values kinds target explain help watchfmt setting nobin; do
 		printf '%s\n' "$zout" | grep -qax "pass $c"; ok $? "zsh completes: $c"
 	done
 else

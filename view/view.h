@@ -26,7 +26,23 @@
  *  - view_iter: address order, filtered, gaps between the rows, one pass and
  *    no allocation (what `show` prints, 65,000 rows as fast as they come);
  *  - struct view: the same rows as a list, sorted, with a selection and a
- *    window of N rows that follows it (what a curses list scrolls).
+ *    window of N rows that follows it (what a curses list scrolls):
+ *
+ *	struct view vw;
+ *	struct view_row row;
+ *	size_t first, n, i;
+ *
+ *	view_init(&vw, &src.model);
+ *	vw.filter.kinds = 1u << VMA_KIND_HEAP;	(or any filter, vw.gaps, a sort)
+ *	if (view_refresh(&vw) < 0) ... -ENOMEM ...
+ *	view_set_height(&vw, screen_rows);
+ *	n = view_window(&vw, &first);
+ *	for (i = first; i < first + n; i++) {
+ *		view_item_row(&vw, i, &row);	draw row; i == vw.sel is the selection
+ *	}
+ *	key down: view_move(&vw, 1); page down: view_move(&vw, (long)vw.height);
+ *	a re-read: view_set_model(&vw, &new_model), then release the old model;
+ *	the status line: vw.totals; at the end: view_release(&vw).
  */
 #ifndef VMATOOL_VIEW_H
 #define VMATOOL_VIEW_H
@@ -130,8 +146,9 @@ size_t view_key_flags(vmf_t flags, char *buf);
 bool view_name_is(const char *want, const char *name, size_t len);
 
 /*
- * Hex digits that every user-space address of m needs (at least 8): the
- * width of an address column; [vsyscall] above user space pushes on.
+ * Hex digits that every user-space address of m (below m->p.task_size)
+ * needs, at least 8: the width of an address column; [vsyscall] above
+ * user space pushes on.
  */
 unsigned view_addr_width(const struct vma_model *m);
 

@@ -15,7 +15,7 @@ unsigned view_addr_width(const struct vma_model *m)
 	uint64_t top;
 	unsigned w = 1;
 
-	while (v && v->prev && v->start >= UINT64_C(0x800000000000))
+	while (v && v->prev && v->start >= m->p.task_size)	/* [vsyscall] */
 		v = v->prev;
 	top = v ? v->end - 1 : 0;
 	while (w < 16 && (top >> (4 * w)))
@@ -228,7 +228,7 @@ static void sort_items(struct view *vw, bool in_addr_order)
 	qsort_r(vw->items, vw->n, sizeof(*vw->items), item_cmp, vw);
 }
 
-/* The index of the item that starts at addr, or the nearest after; n if none. */
+/* The index of the item holding addr, else of the one starting nearest above it; n if none. */
 static size_t index_of_addr(const struct view *vw, uint64_t addr)
 {
 	size_t best = vw->n;
