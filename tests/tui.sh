@@ -127,10 +127,15 @@ ok 0 "a control character in a name is shown escaped"
 
 # help
 keys ?
-wait_until "help" has "keys (any key closes this"
+wait_until "help" has "vmatool tui: keys (Down, PgDn scroll"
 S=$(screen)
-for k in "PgUp, PgDn" "Home, End" "Tab" "/ " "g " "f " "s " "z, Z" "r " "q "; do
-	like "$S" "^  $k" "? lists the key '$k'"
+keys PgDn
+wait_until "help scrolled" has "  q                  quit"
+S="$S
+$(screen)"
+for k in "Up Down j k" "PgUp PgDn" "Home End" "Tab" "/ " "g " "f " "s " "a " "z Z" "r " "w " "S " ": " \
+	"p " "u U" "W " "q "; do
+	like "$S" "^  $k " "? lists the key '$k'"
 done
 keys x
 wait_until "help closed" has "-- detail"
@@ -193,6 +198,23 @@ ok 0 "u undoes the call"
 keys U
 wait_until "redone" has "redone: $((NW + 1)) VMAs"
 ok 0 "U redoes it"
+keys W "$TMPD/calls.sim" Enter
+wait_until "calls written" has "wrote 1 call to $TMPD/calls.sim"
+is "$(grep -v '^#' "$TMPD/calls.sim")" "mprotect(0x$WI, 4096, PROT_READ)" "W writes the calls as a sim script"
+run "$VMATOOL" sim --ops "$TMPD/calls.sim" "$CHILD_PID"
+like "$OUT" "mprotect\\(0x$WI, 4096, PROT_READ\\) = 0 +\\[VMAs $NW -> $((NW + 1))\\]" \
+	"the script runs in vmatool sim, with the same prediction"
+keys g "0x$WI" Enter
+wait_until "goto wi" has "$WI: in $WI-"
+keys p
+wait_until "the call menu" has "1 mprotect 2 munmap 3 madvise 4 mlock 5 mseal 6 mremap"
+keys 2
+wait_until "prefilled" has "call (sim language): munmap(0x$WI, 0x1000)"
+ok 0 "p: the menu fills in a call for the selection"
+keys Enter
+wait_until "menu preview" has "munmap(0x$WI, 0x1000) = 0"
+keys x
+wait_until "menu dropped" has "dropped: the model is unchanged"
 keys : "munmap(0x1001, 4096)" Enter
 wait_until "EINVAL preview" has "munmap(0x1001, 4096) = -1 EINVAL"
 keys x

@@ -171,14 +171,23 @@ static void tui_key_list(struct tui *t, int ch)
 static void tui_key(struct tui *t, int ch)
 {
 	t->msg[0] = 0;
-	if (t->help) {	/* any key closes the help; q also quits */
+	if (t->help) {	/* scroll it, or any other key closes it; q also quits */
+		if (ch == KEY_DOWN || ch == 'j' || ch == KEY_NPAGE || ch == ' ') {
+			t->help_top += ch == KEY_DOWN || ch == 'j' ? 1 : LINES - 2;
+			return;
+		}
+		if (ch == KEY_UP || ch == 'k' || ch == KEY_PPAGE) {
+			t->help_top -= ch == KEY_PPAGE ? LINES - 2 : 1;
+			t->help_top = t->help_top < 0 ? 0 : t->help_top;
+			return;
+		}
 		t->help = false;
 		t->quit = ch == 'q';
 		return;
 	}
 	switch (ch) {
 	case 'q': t->quit = true; return;
-	case '?': t->help = true; return;
+	case '?': t->help = true; t->help_top = 0; return;
 	case '\t': t->focus = t->focus == TUI_FOCUS_LIST ? TUI_FOCUS_DETAIL : TUI_FOCUS_LIST; return;
 	case '/': tui_search(t, true, 1); return;
 	case 'n': tui_search(t, false, 1); return;
@@ -193,6 +202,8 @@ static void tui_key(struct tui *t, int ch)
 	case 'w': tui_watch_toggle(t); return;
 	case 'S': tui_save(t); return;
 	case ':': tui_whatif(t); return;
+	case 'p': tui_whatif_menu(t); return;
+	case 'W': tui_whatif_save(t); return;
 	case 'u': tui_undo(t, false); return;
 	case 'U': tui_undo(t, true); return;
 	case KEY_RESIZE: t->strip_seq = UINT64_MAX; return;

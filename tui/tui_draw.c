@@ -327,14 +327,18 @@ static void draw_status(struct tui *t)
 	attrset(A_NORMAL);
 }
 
-static void draw_help(void)
+static void draw_help(struct tui *t)
 {
-	int y = 0;
+	int y = 0, n = 0;
 
+	while (tui_help_lines[n])
+		n++;
+	if (t->help_top > n - (LINES - 1))
+		t->help_top = n - (LINES - 1) > 0 ? n - (LINES - 1) : 0;
 	attron(A_BOLD);
-	put(y++, 0, "vmatool tui: keys (any key closes this, q quits)");
+	put(y++, 0, "vmatool tui: keys (Down, PgDn scroll; any other key closes, q quits)");
 	attroff(A_BOLD);
-	for (int i = 0; tui_help_lines[i] && y < LINES; i++)
+	for (int i = t->help_top; i < n && y < LINES; i++)
 		put(y++, 0, tui_help_lines[i]);
 }
 
@@ -345,7 +349,7 @@ void tui_draw(struct tui *t)
 
 	erase();
 	if (t->help) {
-		draw_help();
+		draw_help(t);
 		refresh();
 		return;
 	}

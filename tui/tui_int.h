@@ -67,12 +67,14 @@ struct tui {
 	int detail_rows;	/* height of the detail pane in the last frame */
 	int list_rows;		/* height of the list in the last frame */
 	bool help;		/* the help screen is up */
+	int help_top;		/* its first line shown */
 	bool watching;		/* w: re-read every o.interval_ns */
 	uint64_t *changed;	/* starts of the VMAs the last changes left, sorted */
 	size_t nchanged;
 	struct tui_lines log;	/* the changes seen while watching, oldest first */
 	struct tui_models undo, redo;	/* what-if: the models before each call */
 	int ncalls;		/* what-if calls applied to the model drawn */
+	struct tui_lines calls;	/* their text; past ncalls: the ones undone, for redo */
 	bool machine_set;	/* the model follows the running kernel's settings */
 	bool previewing;	/* the detail pane shows the preview */
 	struct tui_lines preview;	/* what the call typed would do */
@@ -110,9 +112,15 @@ void tui_watch_tick(struct tui *t);
 /* Whether the VMA starting at start changed in the last round with changes. */
 bool tui_changed(const struct tui *t, uint64_t start);
 void tui_save(struct tui *t);
+/* write_file_atomic, its message (if it fails) on the status line; an exit code. */
+int tui_write_file(struct tui *t, const char *path, const char *data, size_t len);
 
 /* tui_whatif.c: :, u and U */
 void tui_whatif(struct tui *t);
+/* p: a menu of calls for the selected VMA, then the : prompt holding it. */
+void tui_whatif_menu(struct tui *t);
+/* W: the calls applied so far, as a sim script, to a file. */
+void tui_whatif_save(struct tui *t);
 void tui_undo(struct tui *t, bool redo);
 /* Forget the what-if calls (a re-read shows the process as it is). */
 void tui_whatif_release(struct tui *t);
@@ -120,6 +128,8 @@ void tui_whatif_release(struct tui *t);
 /* tui_prompt.c: the keys that ask for a line of text */
 /* Read a line on the status row; false if cancelled (Escape). */
 bool tui_prompt(struct tui *t, const char *label, char *buf, size_t cap);
+/* The same, the line starting as init (which the user edits). */
+bool tui_prompt_init(struct tui *t, const char *label, const char *init, char *buf, size_t cap);
 void tui_search(struct tui *t, bool ask, int dir);
 void tui_goto(struct tui *t);
 void tui_filter(struct tui *t);

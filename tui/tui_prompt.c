@@ -12,41 +12,48 @@
 #include "tui/tui_int.h"
 
 const char *const tui_help_lines[] = {
+	"  Up Down j k        move the selection (in the detail pane: scroll it)",
+	"  PgUp PgDn Space    a page up or down",
+	"  Home End           the first or the last row",
+	"  Left Right h l     scroll the list's columns sideways",
+	"  Tab                switch between the list and the detail pane",
+	"  /                  search by name (a part of it); n next, N previous",
+	"  g                  go to an address (hex or decimal) or NAME+OFFSET",
+	"  f                  filter: kinds (heap text ...), perms (rw, r-x), a name",
+	"  s                  sort by address, size, RSS, PSS, swap in turn",
+	"  a                  show or hide the gap rows",
+	"  z Z                zoom the strip in around the selection, or out",
+	"  r                  read the process again",
+	"  w                  watch: read it every interval, changed rows highlighted,",
+	"                     the changes logged in place of the details; w stops",
+	"  S                  save a snapshot (the JSON of vmatool snapshot)",
+	"  :                  what-if: a call in the sim language, as",
+	"                     mprotect([heap]+0x1000, 4096, PROT_READ): the preview",
+	"                     shows its result, VMA count and effects; Enter applies",
+	"  p                  what-if: a call for the selected VMA from a menu",
+	"  u U                undo or redo the last what-if call",
+	"  W                  write the what-if calls as a sim script",
+	"  ?                  this help",
+	"  q                  quit",
 	"",
-	"  Up, Down, j, k       move the selection (in the detail pane: scroll it)",
-	"  PgUp, PgDn, Space    a page up or down",
-	"  Home, End            the first or the last row",
-	"  Left, Right, h, l    scroll the list's columns sideways",
-	"  Tab                  switch between the list and the detail pane",
-	"  /                    search by name (a part of it); n next, N previous",
-	"  g                    go to an address (hex or decimal) or NAME+OFFSET",
-	"  f                    filter: kinds (heap stack text ...), perms (rw, r-x), a name pattern",
-	"  s                    sort by address, size, RSS, PSS, swap (in turn)",
-	"  a                    show or hide the gap rows",
-	"  z, Z                 zoom the strip in around the selection, or back out",
-	"  r                    read the process again",
-	"  w                    watch: read it every interval, highlight the rows that",
-	"                       changed and log the changes in place of the details; w stops",
-	"  S                    save a snapshot (the JSON of vmatool snapshot) to a file",
-	"  :                    what-if: type a call in the sim language, e.g.",
-	"                       mprotect([heap]+0x1000, 4096, PROT_READ); the preview shows the",
-	"                       result, the VMA count and every split and merge; Enter applies it",
-	"  u, U                 undo or redo the last what-if call",
-	"  ?                    this help",
-	"  q                    quit",
-	"",
-	"  The strip: one letter a cell, the kind that fills most of it:",
-	"    t text  d data  b bss  H heap  S stack  f file  a anon  m shm  v special",
-	"    D deleted  # guard (PROT_NONE, guard pages)  . gap  ~ huge gap, its size written in",
-	"  the selected VMA is shown in reverse.",
+	"  The strip: a letter a cell, the kind filling most of it:",
+	"    t text  d data  b bss  H heap  S stack  f file  a anon  m shm",
+	"    v special  D deleted  # guard (PROT_NONE, guard pages)  . gap",
+	"    ~ huge gap with its size written in; the selection in reverse.",
 	NULL,
 };
 
 bool tui_prompt(struct tui *t, const char *label, char *buf, size_t cap)
 {
-	size_t n = 0;
+	return tui_prompt_init(t, label, "", buf, cap);
+}
 
-	buf[0] = 0;
+bool tui_prompt_init(struct tui *t, const char *label, const char *init, char *buf, size_t cap)
+{
+	size_t n;
+
+	snprintf(buf, cap, "%s", init);
+	n = strlen(buf);
 	curs_set(1);
 	for (;;) {
 		int ch;

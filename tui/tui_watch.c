@@ -237,11 +237,21 @@ void tui_watch_toggle(struct tui *t)
 
 /* ---- snapshot ----------------------------------------------------------------- */
 
+int tui_write_file(struct tui *t, const char *path, const char *data, size_t len)
+{
+	struct tui_catch c;
+	int rc;
+
+	catch_begin(&c);
+	rc = write_file_atomic(path, data, len);
+	catch_end(t, &c, rc != EXIT_FINE);
+	return rc;
+}
+
 void tui_save(struct tui *t)
 {
 	char path[TUI_TEXT_MAX], typed[TUI_TEXT_MAX], label[TUI_TEXT_MAX + 64], *buf = NULL;
 	size_t len = 0;
-	struct tui_catch c;
 	FILE *mem;
 	int rc;
 
@@ -257,9 +267,7 @@ void tui_save(struct tui *t)
 		tui_message(t, true, "out of memory");
 		return;
 	}
-	catch_begin(&c);
-	rc = write_file_atomic(path, buf, len);
-	catch_end(t, &c, rc != EXIT_FINE);
+	rc = tui_write_file(t, path, buf, len);
 	free(buf);
 	if (rc == EXIT_FINE)
 		tui_message(t, false, "saved %zu VMAs to %s", t->src.model.count, path);

@@ -47,6 +47,7 @@ void tui_whatif_release(struct tui *t)
 {
 	stack_drop(&t->undo);
 	stack_drop(&t->redo);
+	tui_lines_release(&t->calls);
 	t->ncalls = 0;
 }
 
@@ -176,15 +177,13 @@ static bool try_call(struct tui *t, const struct call *c, struct vma_model *m)
 	return done;
 }
 
-void tui_whatif(struct tui *t)
+/* Preview the call text; on Enter apply it, the text kept for W. */
+static void whatif_text(struct tui *t, const char *text)
 {
-	char text[TUI_TEXT_MAX];
 	struct vma_model m;
 	struct call c;
 	int ch;
 
-	if (!tui_prompt(t, "call (sim language): ", text, sizeof(text)) || !text[0])
-		return;
 	if (!t->machine_set && t->live)
 		source_use_machine(&t->src);	/* the engine models the running kernel */
 	t->machine_set = true;
@@ -213,7 +212,88 @@ void tui_whatif(struct tui *t)
 	}
 	stack_drop(&t->redo);
 	take_model(t, &m);
+	while (t->calls.n > (size_t)t->ncalls)	/* the undone calls are gone */
+		free(t->calls.line[--t->calls.n]);
+	if (tui_lines_add(&t->calls, text, strlen(text)) < 0)
+		tui_message(t, true, "out of memory");
 	t->ncalls++;
 	tui_message(t, false, "applied: %zu VMAs; %d what-if call%s (u undoes, r reads the process)",
 		    t->src.model.count, t->ncalls, t->ncalls == 1 ? "" : "s");
+}
+
+void tui_whatif(struct tui *t)
+{
+	char text[TUI_TEXT_MAX];
+
+	if (tui_prompt(t, "call (sim language): ", text, sizeof(text)) && text[0])
+		whatif_text(t, text);
+}
+
+/* ---- p: a call for the selection ---------------------------------------------------- */
+
+static const struct {
+	char key;
+	const char *fmt;	/* start, length (, length again) */
+} menu[] = {
+	{ '1', "mprotect(%#llx, %#llx, PROT_READ)" },
+	{ '2', "munmap(%#llx, %#llx)" },
+	{ '3', "madvise(%#llx, %#llx, MADV_DONTNEED)" },
+	{ '4', "mlock(%#llx, %#llx)" },
+	{ '5', "mseal(%#llx, %#llx, 0)" },
+	{ '6', "mremap(%#llx, %#llx, %#llx, MREMAP_MAYMOVE)" },
+};
+
+void tui_whatif_menu(struct tui *t)
+{
+	char init[TUI_TEXT_MAX], text[TUI_TEXT_MAX];
+	struct view_row r;
+	size_t i;
+	int ch;
+
+	if (!t->vw.n || (view_item_row(&t->vw, t->vw.sel, &r), !r.v)) {
+		tui_message(t, true, "select a VMA first");
+		return;
+	}
+	tui_message(t, false, "a call: 1 mprotect 2 munmap 3 madvise 4 mlock 5 mseal 6 mremap");
+	tui_draw(t);
+	ch = getch();
+	t->msg[0] = 0;
+	for (i = 0; i < sizeof(menu) / sizeof(menu[0]) && menu[i].key != ch; i++)
+		;
+	if (i == sizeof(menu) / sizeof(menu[0]))
+		return;
+	snprintf(init, sizeof(init), menu[i].fmt, (unsigned long long)r.start,
+		 (unsigned long long)r.size, (unsigned long long)(2 * r.size));
+	if (tui_prompt_init(t, "call (sim language): ", init, text, sizeof(text)) && text[0])
+		whatif_text(t, text);
+}
+
+/* ---- W: the calls as a sim script ---------------------------------------------------- */
+
+void tui_whatif_save(struct tui *t)
+{
+	char path[TUI_TEXT_MAX], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int rc;
+
+	if (!t->ncalls) {
+		tui_message(t, true, "no what-if call to write: : or p tries one");
+		return;
+	}
+	if (!tui_prompt(t, "write the calls as a sim script to: ", path, sizeof(path)) || !path[0])
+		return;
+	out = open_memstream(&buf, &len);
+	if (!out) {
+		tui_message(t, true, "out of memory");
+		return;
+	}
+	fprintf(out, "# what-if calls from vmatool tui: vmatool sim --ops FILE TARGET\n");
+	for (int i = 0; i < t->ncalls; i++)
+		fprintf(out, "%s\n", t->calls.line[i]);
+	fclose(out);
+	rc = tui_write_file(t, path, buf, len);
+	free(buf);
+	if (rc == EXIT_FINE)
+		tui_message(t, false, "wrote %d call%s to %s", t->ncalls, t->ncalls == 1 ? "" : "s", path);
 }
