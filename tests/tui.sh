@@ -262,6 +262,24 @@ keys q
 wait_until "quit vt100" has "tui-exit=0"
 ok 0 "quits on vt100"
 
+# a saved file opens the same way, and stays as it is
+cat "/proc/$CHILD_PID/maps" >"$TMPD/saved.maps"
+NF=$(grep -c . "$TMPD/saved.maps")
+NSRV=$((NSRV + 1))
+$T kill-server 2>/dev/null
+T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
+$T new-session -d -s t -x 80 -y 24 "'$VMATOOL' tui '$TMPD/saved.maps'; echo tui-exit=\$?; exec cat"
+wait_until "a saved file" has "saved.maps  VMAs $NF of vm.max_map_count"
+ok 0 "a saved maps file opens: its name and VMA count in the header"
+keys r
+wait_until "no re-read" has "a saved file does not change: nothing to re-read"
+ok 0 "r on a saved file says there is nothing to re-read"
+keys w
+wait_until "no watch" has "only a running process can be watched"
+ok 0 "w on a saved file is refused"
+keys q
+wait_until "quit saved" has "tui-exit=0"
+
 # no target: the process picker, filtered as you type, Enter opens one
 NSRV=$((NSRV + 1))
 $T kill-server 2>/dev/null

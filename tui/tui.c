@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/tui_int.h"
@@ -227,8 +228,39 @@ static void tui_release(struct tui *t)
 	source_release(&t->src);
 }
 
+/* ---- timing (VMATOOL_TUI_TIMES) ---------------------------------------------------- */
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * With VMATOOL_TUI_TIMES=FILE, one line a frame is appended to FILE: "start
+ * US" for the first screen (from the start of tui_run), then "KEY US" for
+ * the time from a key's arrival to its screen being handed to the terminal.
+ * What `make bench` reads (bench/tui-bench.sh); nothing else writes there.
+ */
+static void tui_time(struct tui *t, int key, uint64_t since)
+{
+	if (!t->times)
+		return;
+	if (key < 0)
+		fprintf(t->times, "start %llu\n", (unsigned long long)(now_us() - since));
+	else
+		fprintf(t->times, "%s %llu\n", keyname(key) ? keyname(key) : "?",
+			(unsigned long long)(now_us() - since));
+	fflush(t->times);
+}
+
 static int tui_loop(struct tui *t)
 {
+	int key = -1;
+	uint64_t since = t->started;
+
 	initscr();
 	cbreak();
 	noecho();
@@ -241,8 +273,11 @@ static int tui_loop(struct tui *t)
 		int ch;
 
 		tui_draw(t);
+		tui_time(t, key, since);
 		timeout(t->watching ? (int)(t->o.interval_ns / 1000000) : -1);
 		ch = getch();
+		since = now_us();
+		key = ch == ERR ? KEY_CODE_YES : ch;	/* a watch round */
 		if (ch == ERR && t->watching)
 			tui_watch_tick(t);
 		else if (ch != ERR)
@@ -260,6 +295,7 @@ int tui_run(const struct tui_opts *o)
 	if (!t)
 		return cli_error(EXIT_TARGET, "out of memory");
 	t->o = *o;
+	t->started = now_us();
 	setlocale(LC_ALL, "");
 	rc = tui_open(t, &t->src);
 	if (rc != EXIT_FINE) {
@@ -281,7 +317,11 @@ int tui_run(const struct tui_opts *o)
 		free(t);
 		return cli_error(EXIT_TARGET, "out of memory");
 	}
+	if (getenv("VMATOOL_TUI_TIMES") && *getenv("VMATOOL_TUI_TIMES"))
+		t->times = fopen(getenv("VMATOOL_TUI_TIMES"), "ae");
 	rc = tui_loop(t);
+	if (t->times)
+		fclose(t->times);
 	tui_release(t);
 	free(t);
 	return rc;

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/show.h"
@@ -79,6 +80,8 @@ struct tui {
 	bool previewing;	/* the detail pane shows the preview */
 	struct tui_lines preview;	/* what the call typed would do */
 	bool quit;
+	uint64_t started;	/* microseconds, when tui_run began */
+	FILE *times;		/* VMATOOL_TUI_TIMES: the time of each frame, or NULL */
 	char msg[TUI_TEXT_MAX];	/* the status line's message */
 	bool msg_err;
 	char search[TUI_TEXT_MAX];	/* last / text */
