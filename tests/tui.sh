@@ -176,6 +176,25 @@ run "$VMATOOL" show --format json "$TMPD/snap.json"
 is "$RC" 0 "S: the snapshot reads back"
 like "$OUT" '"schema": *"vmatool/1"' "S: the snapshot is a vmatool document"
 
+# d: the changes since the snapshot S saved (the mapping made since, added)
+send map since 8k rw
+SINCE=${REPLY#0x}
+keys r
+wait_until "re-read for d" hasre -- "re-read: [0-9]+ VMAs"
+keys d "$TMPD/snap.json" Enter
+wait_until "diff shown" has "-- diff (d closes it)"
+S=$(screen)
+like "$S" "^[0-9]+ changes? since $TMPD/snap.json" "d: the count of changes since the snapshot"
+like "$S" "^\\+ added +$SINCE-$(printf '%x' $((0x$SINCE + 8192))) rw-p" "d: the mapping made since is added"
+keys d
+wait_until "diff closed" has "-- detail"
+ok 0 "d again closes the diff"
+keys d Enter
+wait_until "diff since w" hasre -- "^[0-9]+ changes? since watching began"
+ok 0 "d with no file: the changes since watching began"
+keys d
+wait_until "diff since w closed" has "-- detail"
+
 # what-if: a call previewed, applied, undone, redone
 send map wi 16k rw
 WI=${REPLY#0x}
@@ -277,6 +296,9 @@ ok 0 "r on a saved file says there is nothing to re-read"
 keys w
 wait_until "no watch" has "only a running process can be watched"
 ok 0 "w on a saved file is refused"
+keys d Enter
+wait_until "no base" has "watching has not begun: name a file to compare with"
+ok 0 "d with no file before w: a clear message"
 keys q
 wait_until "quit saved" has "tui-exit=0"
 

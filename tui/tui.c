@@ -202,6 +202,7 @@ static void tui_key(struct tui *t, int ch)
 	case 'r': tui_reload(t); return;
 	case 'w': tui_watch_toggle(t); return;
 	case 'S': tui_save(t); return;
+	case 'd': tui_diff(t); return;
 	case ':': tui_whatif(t); return;
 	case 'p': tui_whatif_menu(t); return;
 	case 'W': tui_whatif_save(t); return;
@@ -219,6 +220,9 @@ static void tui_key(struct tui *t, int ch)
 
 static void tui_release(struct tui *t)
 {
+	if (t->have_base)
+		vma_model_release(&t->base);
+	tui_lines_release(&t->diff);
 	tui_whatif_release(t);
 	tui_lines_release(&t->preview);
 	tui_lines_release(&t->log);

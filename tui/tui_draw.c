@@ -369,6 +369,8 @@ void tui_draw(struct tui *t)
 	y += t->list_rows;
 	if (dh > 1 && t->previewing)
 		draw_lines(&t->preview, "-- what-if: the engine's prediction ", y, dh);
+	else if (dh > 1 && t->showing_diff)
+		draw_lines(&t->diff, "-- diff (d closes it) ", y, dh);
 	else if (dh > 1 && t->watching)
 		draw_log(t, y, dh);
 	else if (dh > 1)

@@ -73,6 +73,10 @@ struct tui {
 	uint64_t *changed;	/* starts of the VMAs the last changes left, sorted */
 	size_t nchanged;
 	struct tui_lines log;	/* the changes seen while watching, oldest first */
+	struct vma_model base;	/* the model when watching began (d compares), if have_base */
+	bool have_base;
+	bool showing_diff;	/* the detail pane shows the diff */
+	struct tui_lines diff;	/* d: the changes since a snapshot or since w began */
 	struct tui_models undo, redo;	/* what-if: the models before each call */
 	int ncalls;		/* what-if calls applied to the model drawn */
 	struct tui_lines calls;	/* their text; past ncalls: the ones undone, for redo */
@@ -115,6 +119,8 @@ void tui_watch_tick(struct tui *t);
 /* Whether the VMA starting at start changed in the last round with changes. */
 bool tui_changed(const struct tui *t, uint64_t start);
 void tui_save(struct tui *t);
+/* d: the changes since a snapshot file, or since watching began, in place of the details. */
+void tui_diff(struct tui *t);
 /* write_file_atomic, its message (if it fails) on the status line; an exit code. */
 int tui_write_file(struct tui *t, const char *path, const char *data, size_t len);
 

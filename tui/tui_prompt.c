@@ -27,6 +27,8 @@ const char *const tui_help_lines[] = {
 	"  w                  watch: read it every interval, changed rows highlighted,",
 	"                     the changes logged in place of the details; w stops",
 	"  S                  save a snapshot (the JSON of vmatool snapshot)",
+	"  d                  diff: the changes since a snapshot file, or since w",
+	"                     began, in place of the details, rows highlighted",
 	"  :                  what-if: a call in the sim language, as",
 	"                     mprotect([heap]+0x1000, 4096, PROT_READ): the preview",
 	"                     shows its result, VMA count and effects; Enter applies",

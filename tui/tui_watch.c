@@ -113,45 +113,25 @@ void tui_reload(struct tui *t)
 
 /* ---- watch ----------------------------------------------------------------------- */
 
-static int log_add(struct tui *t, const char *line, size_t len)
+/* Append a line to l, the oldest going first when l holds max lines. */
+static int lines_push(struct tui_lines *l, const char *line, size_t len, size_t max)
 {
-	char *s = strndup(line, len);
-
-	if (!s)
-		return -ENOMEM;
-	if (t->log.n == TUI_LOG_MAX) {	/* the oldest line goes */
-		free(t->log.line[0]);
-		memmove(t->log.line, t->log.line + 1, (t->log.n - 1) * sizeof(char *));
-		t->log.n--;
+	if (l->n && l->n >= max) {
+		free(l->line[0]);
+		memmove(l->line, l->line + 1, (l->n - 1) * sizeof(char *));
+		l->n--;
 	}
-	if (t->log.n == t->log.cap) {
-		size_t cap = t->log.cap ? t->log.cap * 2 : 64;
-		char **nl = realloc(t->log.line, cap * sizeof(*nl));
-
-		if (!nl) {
-			free(s);
-			return -ENOMEM;
-		}
-		t->log.line = nl;
-		t->log.cap = cap;
-	}
-	t->log.line[t->log.n++] = s;
-	return 0;
+	return tui_lines_add(l, line, len);
 }
 
-/* The changes of r as watch prints them, each line into the log. */
-static void log_changes(struct tui *t, const struct diff_result *r)
+/* The changes of r as watch prints them (each line after prefix) into dst. */
+static void lines_of_changes(const struct diff_result *r, const char *prefix,
+			     struct tui_lines *dst, size_t max)
 {
-	struct diff_style st = { .min_delta = UINT64_MAX };
-	struct timeval tv;
-	struct tm tm;
-	char ts[32], *buf = NULL;
+	struct diff_style st = { .min_delta = UINT64_MAX, .prefix = prefix };
+	char *buf = NULL;
 	size_t len = 0;
 
-	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S ", &tm);
-	st.prefix = ts;
 	st.out = open_memstream(&buf, &len);
 	if (!st.out)
 		return;
@@ -162,10 +142,23 @@ static void log_changes(struct tui *t, const struct diff_result *r)
 		nl = strchr(p, '\n');
 		if (!nl)
 			nl = p + strlen(p) - 1;
-		if (log_add(t, p, (size_t)(nl - p + (*nl != '\n'))) < 0)
+		if (lines_push(dst, p, (size_t)(nl - p + (*nl != '\n')), max) < 0)
 			break;
 	}
 	free(buf);
+}
+
+/* The changes of r, each line with the time, into the watch log. */
+static void log_changes(struct tui *t, const struct diff_result *r)
+{
+	struct timeval tv;
+	struct tm tm;
+	char ts[32];
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S ", &tm);
+	lines_of_changes(r, ts, &t->log, TUI_LOG_MAX);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -224,7 +217,10 @@ void tui_watch_toggle(struct tui *t)
 		return;
 	}
 	t->watching = !t->watching;
-	if (t->watching) {
+	if (t->watching) {	/* the moment watching began: what d compares with */
+		if (t->have_base)
+			vma_model_release(&t->base);
+		t->have_base = vma_model_copy(&t->base, &t->src.model) == 0;
 		tui_message(t, false, "watching every %llu ms: changed rows highlighted (w stops)",
 			    (unsigned long long)(t->o.interval_ns / 1000000));
 		return;
@@ -233,6 +229,64 @@ void tui_watch_toggle(struct tui *t)
 	t->changed = NULL;
 	t->nchanged = 0;
 	tui_message(t, false, "watching stopped");
+}
+
+/* ---- d: diff against a snapshot, or the moment watching began ------------------------ */
+
+/* The diff of base (before) and the model drawn (after) into the diff pane. */
+static void diff_show(struct tui *t, const struct vma_model *base, const char *what)
+{
+	struct diff_opts o = { .ignore_usage = true };
+	struct diff_result r;
+	char title[TUI_TEXT_MAX + 64];
+
+	diff_result_init(&r);
+	tui_lines_release(&t->diff);
+	if (diff_models(base, &t->src.model, &o, &r) < 0) {
+		diff_result_release(&r);
+		tui_message(t, true, "out of memory");
+		return;
+	}
+	snprintf(title, sizeof(title), "%zu change%s since %s", r.n, r.n == 1 ? "" : "s", what);
+	tui_lines_add(&t->diff, title, strlen(title));
+	lines_of_changes(&r, "", &t->diff, SIZE_MAX);
+	mark_changes(t, &r);
+	diff_result_release(&r);
+	t->showing_diff = true;
+	tui_message(t, false, "%s (d closes it)", title);
+}
+
+void tui_diff(struct tui *t)
+{
+	char path[TUI_TEXT_MAX], *esc;
+	struct source_opts so = { .smaps = false };
+	struct tui_catch c;
+	struct source s;
+	int rc;
+
+	if (t->showing_diff) {
+		t->showing_diff = false;
+		return;
+	}
+	if (!tui_prompt(t, "diff against (a snapshot or maps file; empty: when w began): ",
+			path, sizeof(path)))
+		return;
+	if (!path[0]) {
+		if (!t->have_base)
+			tui_message(t, true, "watching has not begun: name a file to compare with");
+		else
+			diff_show(t, &t->base, "watching began");
+		return;
+	}
+	catch_begin(&c);
+	rc = source_open(&s, path, &so);
+	catch_end(t, &c, rc != EXIT_FINE);
+	if (rc == EXIT_FINE) {
+		esc = str_escaped(path, strlen(path));
+		diff_show(t, &s.model, esc ? esc : "the file");
+		free(esc);
+	}
+	source_release(&s);
 }
 
 /* ---- snapshot ----------------------------------------------------------------- */
