@@ -104,6 +104,13 @@ ok 0 "g NAME+OFFSET selects the VMA"
 keys f tui-marker Enter
 wait_until "filter" has "1 VMAs pass the filter"
 ok 0 "f: a name filter keeps one row"
+keys f "rw-p anon" Enter
+wait_until "perms and kind filter" has "VMAs pass the filter"
+unlike "$(screen | sed -n '/^START-END/,/^-- detail/p' | sed '1d;$d')" " (r--p|r-xp|---p|rw-s) " \
+	"f rw-p anon: only private read-write rows"
+keys f "tui-marker extra" Enter
+wait_until "two names" has "one name pattern at most: 'tui-marker extra'"
+ok 0 "f: two name words are refused, the filter stays"
 keys f Enter
 wait_until "no filter" has "$NV VMAs pass the filter"
 keys s

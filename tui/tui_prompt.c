@@ -114,7 +114,9 @@ void tui_search(struct tui *t, bool ask, int dir)
 		if (row_has(&r, t->search)) {
 			view_select(&t->vw, i);
 			t->detail_top = 0;
-			tui_message(t, false, "/%s (n next, N previous)", t->search);
+			esc = str_escaped(t->search, strlen(t->search));
+			tui_message(t, false, "/%s (n next, N previous)", esc ? esc : "?");
+			free(esc);
 			return;
 		}
 	}
@@ -186,76 +188,87 @@ void tui_goto(struct tui *t)
 
 /* ---- filter -------------------------------------------------------------------- */
 
-/* "rw", "x", "r-x", "rw-p": perms; false if the word is not one. */
+/* "rw", "x", "r-x", "rw-p": perms into f; false (f unchanged) if the word is not one. */
 static bool parse_perms(const char *s, struct view_filter *f)
 {
 	static const char pos[] = "rwx";
 	static const unsigned bit[] = { VIEW_PERM_R, VIEW_PERM_W, VIEW_PERM_X };
+	unsigned set = 0, clear = 0;
 	size_t n = strlen(s);
 
-	if (strspn(s, "rwxsp-") != n || !n)
+	if (!n || strspn(s, "rwxsp-") != n)
 		return false;
-	if (!strchr(s, '-')) {
+	if (!strchr(s, '-')) {	/* letters that must all be set */
 		for (size_t i = 0; i < n; i++)
-			f->perms |= s[i] == 'r' ? VIEW_PERM_R : s[i] == 'w' ? VIEW_PERM_W :
-				    s[i] == 'x' ? VIEW_PERM_X : s[i] == 's' ? VIEW_PERM_S : VIEW_PERM_P;
-		return true;
-	}
-	if (n != 3 && n != 4)
-		return false;
-	for (size_t i = 0; i < 3; i++) {
-		if (s[i] == pos[i])
-			f->perms |= bit[i];
-		else if (s[i] == '-')
-			f->perms_absent |= bit[i];
-		else
+			set |= s[i] == 'r' ? VIEW_PERM_R : s[i] == 'w' ? VIEW_PERM_W :
+			       s[i] == 'x' ? VIEW_PERM_X : s[i] == 's' ? VIEW_PERM_S : VIEW_PERM_P;
+	} else {		/* positional: "r-x", "rw-p" */
+		if (n != 3 && n != 4)
 			return false;
+		for (size_t i = 0; i < 3; i++) {
+			if (s[i] == pos[i])
+				set |= bit[i];
+			else if (s[i] == '-')
+				clear |= bit[i];
+			else
+				return false;
+		}
+		if (n == 4 && s[3] != '-' && s[3] != 's' && s[3] != 'p')
+			return false;
+		if (n == 4 && s[3] != '-')
+			set |= s[3] == 's' ? VIEW_PERM_S : VIEW_PERM_P;
 	}
-	if (n == 4 && s[3] != '-')
-		f->perms |= s[3] == 's' ? VIEW_PERM_S : VIEW_PERM_P;
+	f->perms |= set;
+	f->perms_absent |= clear;
 	return true;
 }
 
-/* Words of text into f: kind names, perms, else one name pattern (a part of the name). */
-static bool parse_filter(struct tui *t, char *text, struct view_filter *f)
+/* Words of text into f: kind names, perms, else one name pattern (into glob). */
+static bool parse_filter(char *text, struct view_filter *f, char *glob, size_t cap)
 {
 	char *save = NULL, *w;
 
 	view_filter_init(f);
-	t->filter_glob[0] = 0;
+	glob[0] = 0;
 	for (w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		int k = vma_kind_parse(w);
 
 		if (k >= 0)
 			f->kinds |= 1u << k;
-		else if (!parse_perms(w, f) && !t->filter_glob[0])
-			snprintf(t->filter_glob, sizeof(t->filter_glob),
-				 strpbrk(w, "*?[") ? "%s" : "*%s*", w);
-		else if (!parse_perms(w, f))
+		else if (parse_perms(w, f))
+			continue;
+		else if (!glob[0])
+			snprintf(glob, cap, strpbrk(w, "*?[") ? "%s" : "*%s*", w);
+		else
 			return false;
 	}
-	f->path_glob = t->filter_glob[0] ? t->filter_glob : NULL;
 	return true;
 }
 
 void tui_filter(struct tui *t)
 {
-	char buf[TUI_TEXT_MAX], copy[TUI_TEXT_MAX];
+	char buf[TUI_TEXT_MAX], copy[TUI_TEXT_MAX], glob[TUI_TEXT_MAX], *esc;
 	struct view_filter f;
 
 	if (!tui_prompt(t, "filter (kinds, perms, name; empty: none): ", buf, sizeof(buf)))
 		return;
 	snprintf(copy, sizeof(copy), "%s", buf);
-	if (!parse_filter(t, copy, &f)) {
-		tui_message(t, true, "one name pattern at most: '%s'", buf);
+	if (!parse_filter(copy, &f, glob, sizeof(glob))) {
+		esc = str_escaped(buf, strlen(buf));
+		tui_message(t, true, "one name pattern at most: '%s'", esc ? esc : "?");
+		free(esc);
 		return;
 	}
+	memcpy(t->filter_glob, glob, sizeof(glob));
+	f.path_glob = t->filter_glob[0] ? t->filter_glob : NULL;
 	t->vw.filter = f;
 	if (view_refresh(&t->vw) < 0) {
 		tui_message(t, true, "out of memory");
 		return;
 	}
-	snprintf(t->filter_text, sizeof(t->filter_text), "%s", buf);
+	esc = str_escaped(buf, strlen(buf));	/* shown in the header */
+	snprintf(t->filter_text, sizeof(t->filter_text), "%s", esc ? esc : "?");
+	free(esc);
 	t->detail_top = 0;
 	tui_message(t, false, "%llu VMAs pass the filter", (unsigned long long)t->vw.totals.count);
 }

@@ -323,6 +323,10 @@ void tui_save(struct tui *t)
 	}
 	rc = tui_write_file(t, path, buf, len);
 	free(buf);
-	if (rc == EXIT_FINE)
-		tui_message(t, false, "saved %zu VMAs to %s", t->src.model.count, path);
+	if (rc == EXIT_FINE) {
+		char *esc = str_escaped(path, strlen(path));
+
+		tui_message(t, false, "saved %zu VMAs to %s", t->src.model.count, esc ? esc : "?");
+		free(esc);
+	}
 }

@@ -294,6 +294,11 @@ void tui_whatif_save(struct tui *t)
 	fclose(out);
 	rc = tui_write_file(t, path, buf, len);
 	free(buf);
-	if (rc == EXIT_FINE)
-		tui_message(t, false, "wrote %d call%s to %s", t->ncalls, t->ncalls == 1 ? "" : "s", path);
+	if (rc == EXIT_FINE) {
+		char *esc = str_escaped(path, strlen(path));
+
+		tui_message(t, false, "wrote %d call%s to %s", t->ncalls, t->ncalls == 1 ? "" : "s",
+			    esc ? esc : "?");
+		free(esc);
+	}
 }
