@@ -2,8 +2,8 @@
  * cmd-map.c - `vmatool map TARGET`: a picture of the address space.  Text: a
  * strip of one letter a cell that fits one screen, each row labelled with its
  * first address, the legend, and the huge gaps the strip collapsed; SVG
- * (cli/map-svg.c): regions by kind with a legend, for a report or a browser.
- * Both come from the view layer's strip layout, and -o writes the file
+ * (cli/map-svg.c): regions by kind with a legend, for a report or a browser;
+ * JSON: the layout itself, for tools that draw their own.  All come from the view layer's strip layout, and -o writes the file
  * atomically, as snapshot -o does.
  */
 #include <errno.h>
@@ -13,12 +13,13 @@
 
 #include "cli/ansi.h"
 #include "cli/cli.h"
+#include "cli/json.h"
 #include "cli/map.h"
 #include "view/view_strip.h"
 
 extern const struct cmd_entry cmd_map_entry;
 
-enum map_format { MAP_TEXT, MAP_SVG };
+enum map_format { MAP_TEXT, MAP_SVG, MAP_JSON };
 
 #define MAP_TEXT_ROWS 8
 
@@ -32,17 +33,18 @@ struct map_args {
 
 #define O(field) offsetof(struct map_args, field)
 static const struct cmd_option map_options[] = {
-	{ "format", 'f', CMD_ENUM, "FMT", "text (default: a strip that fits one screen) or svg",
-	  .offset = O(format), .values = (const char *const[]){ "text", "svg", NULL } },
+	{ "format", 'f', CMD_ENUM, "FMT",
+	  "text (default: a strip that fits one screen), svg, or json (the layout)",
+	  .offset = O(format), .values = (const char *const[]){ "text", "svg", "json", NULL } },
 	{ "output", 'o', CMD_FILE, "FILE", "write to FILE (atomically; '-' for standard output)",
 	  .offset = O(output), .flags = CMD_ONCE },
 	{ "width", 'w', CMD_COUNT, "N",
-	  "text: columns (default 80, at least 40); svg: pixels (default 1000, at least 400)",
+	  "text: columns (default 80, at least 40); svg, json: units (default 1000, at least 400)",
 	  .offset = O(width), .max = 100000 },
 	{ "color", 0, CMD_ENUM, "WHEN",
 	  "text colour: auto (default: on a terminal, unless NO_COLOR), always, never",
 	  .offset = O(color), .values = cmd_color_values },
-	{ "no-smaps", 0, CMD_FLAG, NULL, "svg: read only maps (faster; no RSS in the titles; the text reads only maps)",
+	{ "no-smaps", 0, CMD_FLAG, NULL, "svg: read only maps (faster; no RSS in the titles); text and json read only maps",
 	  .offset = O(no_smaps) },
 	{ .name = NULL },
 };
@@ -52,14 +54,15 @@ static int map_check(struct cmd_call *call)
 {
 	struct map_args *a = call->opts;
 
-	if (a->format == MAP_SVG && cmd_given(call, "color"))
+	if (a->format != MAP_TEXT && cmd_given(call, "color"))
 		return cli_usage_error("--color applies to --format text only");
 	if (a->format != MAP_SVG && a->no_smaps)
-		return cli_usage_error("--no-smaps applies to --format svg only (the text reads only maps)");
-	if (a->width && a->width < (a->format == MAP_SVG ? 400 : 40))
+		return cli_usage_error("--no-smaps applies to --format svg only (the others read only maps)");
+	if (a->width && a->width < (a->format != MAP_TEXT ? 400 : 40))
 		return cli_usage_error("--width %llu is too narrow: at least %d %s",
-				       (unsigned long long)a->width, a->format == MAP_SVG ? 400 : 40,
-				       a->format == MAP_SVG ? "pixels" : "columns");
+				       (unsigned long long)a->width, a->format != MAP_TEXT ? 400 : 40,
+				       a->format == MAP_SVG ? "pixels" : a->format == MAP_JSON ? "units" :
+				       "columns");
 	return EXIT_FINE;
 }
 
@@ -186,12 +189,77 @@ static int map_text(FILE *out, const struct source *s, const struct map_args *a,
 	return err;
 }
 
+/* ---- json: the layout, for tools that draw their own ---------------------------------- */
+
+static void json_piece(struct json_writer *w, const struct source *s,
+		       const struct view_strip_piece *p)
+{
+	jw_begin_object(w);
+	jw_kv_hex(w, "start", p->start);
+	jw_kv_hex(w, "end", p->end);
+	jw_key(w, "x");
+	jw_fixed(w, p->x);
+	jw_key(w, "w");
+	jw_fixed(w, p->w);
+	jw_kv_bool(w, "vma", p->v != NULL);
+	if (p->v) {
+		char perms[5];
+		size_t len = vma_name_len(&s->model, p->v->name);
+
+		vmf_perms(p->v->flags, perms);
+		jw_kv_string(w, "kind", view_kind(p->v->kind)->name);
+		jw_kv_string(w, "perms", perms);
+		jw_key(w, "name");
+		jw_string_len(w, vma_name(&s->model, p->v->name), len);
+		jw_kv_bool(w, "guard", p->guard);
+	} else {
+		jw_kv_bool(w, "collapsed", p->collapsed);
+		jw_kv_bool(w, "kernel", p->kernel);
+	}
+	jw_end_object(w);
+}
+
+/*
+ * {"schema": "vmatool-map/1", "pid", "units", "lo", "hi", "pieces": [...]}:
+ * the strip's pieces in address order, each with its place x and width w
+ * along a line of units (as the SVG lays them out, left to right).
+ */
+static int map_json(FILE *out, const struct source *s, const struct map_args *a)
+{
+	struct view_strip_opts so = { .units = a->width ? (double)a->width : 1000, .gap_units = 36,
+				      .min_units = 3 };
+	struct json_writer w;
+	struct view_strip st;
+	int err;
+
+	view_strip_init(&st);
+	err = view_strip_layout(&st, &s->model, 0, 0, &so);
+	if (err)
+		return err;
+	jw_init(&w, out, true);
+	jw_begin_object(&w);
+	jw_kv_string(&w, "schema", "vmatool-map/1");
+	jw_kv_i64(&w, "pid", s->meta.pid);
+	jw_key(&w, "units");
+	jw_fixed(&w, st.units);
+	jw_kv_hex(&w, "lo", st.lo);
+	jw_kv_hex(&w, "hi", st.hi);
+	jw_key(&w, "pieces");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < st.n; i++)
+		json_piece(&w, s, &st.p[i]);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	view_strip_release(&st);
+	return jw_finish(&w) ? -EIO : 0;
+}
+
 /* ---- the command ---------------------------------------------------------------- */
 
 static int map_exec(struct cmd_call *call)
 {
 	const struct map_args *a = call->opts;
-	/* only the SVG's titles show memory use: the text needs maps alone */
+	/* only the SVG's titles show memory use: the text and JSON need maps alone */
 	struct source_opts so = { .smaps = !a->no_smaps && a->format == MAP_SVG };
 	const char *path = a->output && strcmp(a->output, "-") ? a->output : NULL;
 	struct source s;
@@ -212,6 +280,8 @@ static int map_exec(struct cmd_call *call)
 	}
 	if (a->format == MAP_SVG)
 		err = map_write_svg(mem, &s, a->width ? (unsigned)a->width : 1000);
+	else if (a->format == MAP_JSON)
+		err = map_json(mem, &s, a);
 	else
 		err = map_text(mem, &s, a, !path && color_enabled(a->color, 1));
 	if (fclose(mem) || err)

@@ -75,6 +75,33 @@ fi
 run "$VMATOOL" map -f svg "$CHILD_PID"
 like "$(printf '%s\n' "$OUT" | head -n 1)" '^<\?xml version="1.0"' "svg: to standard output without -o"
 
+# ---- json: the layout --------------------------------------------------------------
+run "$VMATOOL" map --format json --width 500 "$CHILD_PID"
+is "$RC" 0 "json: exit 0"
+printf '%s\n' "$OUT" >"$TMPD/map.json"
+run python3 - "$TMPD/map.json" "/proc/$CHILD_PID/maps" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["pieces"]
+assert d["schema"] == "vmatool-map/1", d["schema"]
+assert d["units"] == 500, d["units"]
+x = 0.0
+for a, b in zip(p, p[1:]):
+    assert a["end"] == b["start"], (a, b)          # address order, no hole
+for q in p:
+    assert abs(q["x"] - x) < 0.01, (q, x)          # the pieces tile the line
+    x += q["w"]
+assert abs(x - 500) < 0.1, x
+starts = {q["start"] for q in p if q["vma"]}
+for line in open(sys.argv[2], encoding="latin-1"):
+    s = "0x" + line.split("-")[0].lstrip("0")
+    assert s in starts, s                         # every VMA has a piece
+assert any(q.get("collapsed") for q in p)
+assert any(q.get("guard") for q in p)
+print("ok", len(p))
+EOF
+like "$OUT$ERR" "^ok [0-9]+\$" "json: pieces in address order tile the line; every VMA has one; guards, collapsed gaps"
+
 # a saved file draws the same way
 cat "/proc/$CHILD_PID/maps" >"$TMPD/saved.maps"
 run "$VMATOOL" map --color=never "$TMPD/saved.maps"
