@@ -123,6 +123,8 @@ V="'$VMATOOL'"
 time_cmds maps "cat /proc/$pid/maps" "$V show --format maps $pid"
 time_cmds smaps "cat /proc/$pid/smaps" "$V show $pid" "$V show --format smaps $pid" \
 	"$V show --format json $pid" "pmap -x $pid" "pmap -X $pid"
+# ps reads every process's maps (this machine's, with the 65,000-VMA one among them)
+time_cmds ps "sh -c 'cat /proc/[0-9]*/maps'" "$V ps" "$V ps --format prometheus" "$V ps --memory"
 time_cmds diffmaps "diff '$tmp/a.maps' '$tmp/b.maps'" "$V diff '$tmp/a.maps' '$tmp/b.maps'"
 time_cmds diffjson "diff '$tmp/a.json' '$tmp/b.json'" "$V diff '$tmp/a.json' '$tmp/b.json'" \
 	"$V diff --format json '$tmp/a.json' '$tmp/b.json'"
@@ -140,6 +142,9 @@ row "show --format json" "cat /proc/PID/smaps" "-" smaps 1 4
 row "pmap -x (for scale)" "cat /proc/PID/smaps" "-" smaps 1 5
 row "pmap -X (for scale)" "cat /proc/PID/smaps" "-" smaps 1 6
 row "show (vs pmap -X)" "pmap -X PID" "<=1" smaps 6 2
+row "ps (every process)" "cat /proc/*/maps" "<=2" ps 1 2
+row "ps --format prometheus" "cat /proc/*/maps" "<=2" ps 1 3
+row "ps --memory (smaps_rollup)" "cat /proc/*/maps" "-" ps 1 4
 row "diff A.maps B.maps" "GNU diff A.maps B.maps" "<=1" diffmaps 1 2
 row "diff A.json B.json" "GNU diff A.json B.json" "-" diffjson 1 2
 row "diff --format json A B (json)" "GNU diff A.json B.json" "-" diffjson 1 3

@@ -27,6 +27,8 @@ static inline const char *ansi_color(enum view_color c)
 		[VIEW_COLOR_ADDED] = "\033[32m",	/* green, as git diff */
 		[VIEW_COLOR_REMOVED] = "\033[31m",	/* red */
 		[VIEW_COLOR_CHANGED] = "\033[36m",	/* cyan */
+		[VIEW_COLOR_WARN] = "\033[33m",	/* yellow */
+		[VIEW_COLOR_ALERT] = "\033[1;31m",	/* bold red */
 	};
 
 	return (unsigned)c < VIEW_COLOR_COUNT && seq[c] ? seq[c] : "";

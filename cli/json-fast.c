@@ -275,6 +275,10 @@ static bool source_object(struct fast *f)
 		if (!source_member(f, k))
 			return false;
 	} while (js_take(j, ','));
+	/* a machine of other pages than the snapshot's: the full loader words it */
+	if (f->s->has_machine && f->s->meta.page_size > 0 &&
+	    (uint64_t)f->s->meta.page_size != f->s->model.p.page_size)
+		return false;
 	return js_take(j, '}');
 }
 

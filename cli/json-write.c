@@ -289,3 +289,13 @@ void jw_kv_bool(struct json_writer *w, const char *key, bool v)
 	jw_key(w, key);
 	jw_bool(w, v);
 }
+
+void jw_kv_ratio(struct json_writer *w, const char *key, double v)
+{
+	char buf[48];
+	int n = snprintf(buf, sizeof(buf), "%.6f", v >= 0 && v < 1e12 ? v : 0.0);
+
+	jw_key(w, key);
+	jw_sep(w);
+	jw_put(w, buf, (size_t)n);
+}

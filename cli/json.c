@@ -367,6 +367,10 @@ static int load_machine(struct json_loader *l, json_t *src)
 		if (vma_model_set_setting(&l->s->model, (size_t)i, text, strlen(text)) < 0)
 			return load_error(l, "source.machine.%s: bad value", key);
 	}
+	if (l->s->meta.page_size > 0 && (uint64_t)l->s->meta.page_size != l->s->model.p.page_size)
+		return load_error(l, "source.machine.page_size: %llu, but the snapshot's pages are "
+				  "%ld bytes (source.page_size)",
+				  (unsigned long long)l->s->model.p.page_size, l->s->meta.page_size);
 	l->s->has_machine = true;
 	return EXIT_FINE;
 }

@@ -104,6 +104,8 @@ void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v);
 void jw_kv_i64(struct json_writer *w, const char *key, int64_t v);
 void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v);
 void jw_kv_bool(struct json_writer *w, const char *key, bool v);
+/* A ratio (0 to 1e12) with six decimals: "0.012345" (the C locale's point). */
+void jw_kv_ratio(struct json_writer *w, const char *key, double v);
 
 /* ---- vmatool/1 pieces ---------------------------------------------------- */
 /* One VMA object (see the schema above); m is the model v belongs to. */

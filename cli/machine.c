@@ -73,49 +73,221 @@ static void set_from_file(struct vma_params *p, const char *name, const char *pa
 	set_word(p, name, s, s ? strlen(s) : 0);
 }
 
-/* A THP mode file: the word in brackets, "always [madvise] never". */
+/* The word in brackets of a THP mode line, "always [madvise] never"; 0 if none. */
+static size_t bracketed(const char *line, const char **word)
+{
+	const char *open_b = line ? strchr(line, '[') : NULL;
+	const char *close_b = open_b ? strchr(open_b, ']') : NULL;
+
+	if (close_b == NULL)
+		return 0;
+	*word = open_b + 1;
+	return (size_t)(close_b - open_b - 1);
+}
+
+void machine_set_thp(struct vma_params *p, const char *enabled, const char *pmd_enabled)
+{
+	const char *w = NULL;
+	size_t n = bracketed(pmd_enabled, &w);
+
+	/* thp_vma_allowable_orders: the PMD size's own mode, unless it inherits */
+	if (n == 0 || (n == 7 && memcmp(w, "inherit", 7) == 0))
+		n = bracketed(enabled, &w);
+	set_word(p, "thp", n ? w : NULL, n);
+}
+
 static void set_bracketed(struct vma_params *p, const char *name, const char *path)
 {
-	char buf[256], *s = first_line(path, buf, sizeof(buf)), *open_b, *close_b;
+	char buf[256], *s = first_line(path, buf, sizeof(buf));
+	const char *w = NULL;
+	size_t n = bracketed(s, &w);
 
-	open_b = s ? strchr(s, '[') : NULL;
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (close_b == NULL) {
-		mark_unknown(name);
-		return;
+	set_word(p, name, n ? w : NULL, n);
+}
+
+/* Does the text of /proc/meminfo have an AnonHugePages line?  -1: unreadable. */
+static int meminfo_has_thp(const char *path)
+{
+	char line[128];
+	FILE *f = fopen(path, "re");
+	int has = 0;
+
+	if (f == NULL)
+		return -1;
+	while (!has && fgets(line, sizeof(line), f))
+		has = strncmp(line, "AnonHugePages:", 14) == 0;
+	fclose(f);
+	return has;
+}
+
+bool machine_probe_thp(struct vma_params *p, const char *sys_mm, const char *meminfo)
+{
+	char dir[256], path[320], global[256], pmd[256], size[32], *g, *s, *e = NULL;
+	unsigned long long bytes = 0;
+	int has;
+
+	snprintf(dir, sizeof(dir), "%s/transparent_hugepage", sys_mm);
+	if (access(dir, F_OK) != 0) {
+		/*
+		 * /sys/kernel/mm is there whenever sysfs is mounted; without it
+		 * (a sandbox with no /sys) only /proc/meminfo tells: its
+		 * AnonHugePages line is printed under CONFIG_TRANSPARENT_HUGEPAGE.
+		 */
+		has = access(sys_mm, F_OK) == 0 ? 0 : meminfo_has_thp(meminfo);
+		if (has != 0)
+			return false;	/* built in, or no telling: the mode is unknown */
+		p->thp = VMA_THP_ABSENT;
+		p->shmem_thp = VMA_SHMEM_THP_NEVER;
+		return true;
 	}
-	set_word(p, name, open_b + 1, (size_t)(close_b - open_b - 1));
+	snprintf(path, sizeof(path), "%s/enabled", dir);
+	g = first_line(path, global, sizeof(global));
+	snprintf(path, sizeof(path), "%s/hpage_pmd_size", dir);
+	s = first_line(path, size, sizeof(size));
+	if (s)
+		bytes = strtoull(s, &e, 10);
+	s = NULL;
+	if (bytes >= 1024 && e && *e == 0) {	/* per-size modes (mTHP, 6.8 and later) */
+		snprintf(path, sizeof(path), "%s/hugepages-%llukB/enabled", dir, bytes / 1024);
+		s = first_line(path, pmd, sizeof(pmd));
+	}
+	machine_set_thp(p, g, s);
+	snprintf(path, sizeof(path), "%s/shmem_enabled", dir);
+	set_bracketed(p, "shmem_thp", path);
+	return true;
 }
 
 static void probe_thp(struct vma_params *p)
 {
-	if (access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0) {
-		p->thp = VMA_THP_ABSENT;	/* CONFIG_TRANSPARENT_HUGEPAGE=n */
-		p->shmem_thp = VMA_SHMEM_THP_NEVER;
-		return;
+	if (!machine_probe_thp(p, "/sys/kernel/mm", "/proc/meminfo")) {
+		mark_unknown("thp");
+		mark_unknown("shmem_thp");
 	}
-	set_bracketed(p, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
-	set_bracketed(p, "shmem_thp", "/sys/kernel/mm/transparent_hugepage/shmem_enabled");
 }
 
-/* stack_guard_gap=N on the kernel command line, in pages. */
+/*
+ * The next word of a kernel command line as parse_args (kernel/params.c
+ * next_arg) splits it: at blanks outside double quotes.  *word, *len: the
+ * word, quotes included; returns where the rest starts, NULL at the end.
+ */
+static const char *next_word(const char *s, const char **word, size_t *len)
+{
+	bool quoted = false;
+	size_t i;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (*s == 0)
+		return NULL;
+	for (i = 0; s[i] && (quoted || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++)
+		if (s[i] == '"')
+			quoted = !quoted;
+	*word = s;
+	*len = i;
+	return s + i;
+}
+
+/* parameqn: the first n bytes of a and b equal, '-' and '_' alike. */
+static bool param_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+bool machine_cmdline_guard_gap(const char *cmdline, unsigned long long *pages)
+{
+	static const char key[] = "stack_guard_gap=";
+	const size_t klen = sizeof(key) - 1;
+	const char *w, *s = cmdline;
+	bool found = false;
+	size_t len;
+
+	while ((s = next_word(s, &w, &len)) != NULL) {
+		char val[32], *end;
+		size_t vlen;
+		const char *v;
+		unsigned long long n;
+
+		if (len && w[0] == '"') {	/* a quoted word loses its quotes */
+			w++;
+			len -= len > 1 && w[len - 2] == '"' ? 2 : 1;
+		}
+		if (len == 2 && w[0] == '-' && w[1] == '-')
+			break;		/* the rest is init's */
+		if (len < klen || !param_eq(w, key, klen))
+			continue;
+		v = w + klen;
+		vlen = len - klen;
+		if (vlen && v[0] == '"') {	/* next_arg drops the quotes */
+			v++;
+			vlen -= vlen > 1 && v[vlen - 2] == '"' ? 2 : 1;
+		}
+		if (vlen >= sizeof(val) || (vlen && (v[0] < '0' || v[0] > '9')))
+			continue;
+		memcpy(val, v, vlen);
+		val[vlen] = 0;
+		errno = 0;
+		n = vlen ? strtoull(val, &end, 10) : 0;
+		if (vlen && (errno || *end))	/* simple_strtoul, then !*endptr */
+			continue;
+		*pages = n;	/* each one sets it: the last valid one counts */
+		found = true;
+	}
+	return found;
+}
+
+/* stack_guard_gap=N on the kernel command line, in pages (mm/mmap.c). */
 static void probe_guard_gap(struct vma_params *p)
 {
-	char buf[4096], *s = first_line("/proc/cmdline", buf, sizeof(buf)), *g;
+	char buf[4096], *s = first_line("/proc/cmdline", buf, sizeof(buf));
 	unsigned long long pages;
+	char val[32];
 
 	p->stack_guard_gap = 256 * p->page_size;
 	if (s == NULL) {
 		mark_unknown("stack_guard_gap");
 		return;
 	}
-	for (g = strstr(s, "stack_guard_gap="); g; g = strstr(g + 1, "stack_guard_gap="))
-		if (g == s || g[-1] == ' ')
-			break;
-	if (g == NULL)
+	if (!machine_cmdline_guard_gap(s, &pages))
 		return;
-	pages = strtoull(g + 16, NULL, 10);	/* the kernel reads it in decimal */
-	p->stack_guard_gap = pages * p->page_size;
+	if (pages > (~0ULL) / p->page_size) {
+		mark_unknown("stack_guard_gap");
+		return;
+	}
+	snprintf(val, sizeof(val), "%llu", pages * p->page_size);
+	set_word(p, "stack_guard_gap", val, strlen(val));
+}
+
+bool machine_sysctl_flag(const char *text, bool *on)
+{
+	char *end;
+	long v;
+
+	if (text == NULL)
+		return false;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end)
+		return false;
+	*on = v != 0;
+	return true;
+}
+
+/* vm.legacy_va_layout: an int; any value but 0 gives the legacy layout. */
+static void probe_legacy(struct vma_params *p)
+{
+	char buf[64], *s = first_line("/proc/sys/vm/legacy_va_layout", buf, sizeof(buf));
+	bool on;
+
+	if (machine_sysctl_flag(s, &on))
+		p->legacy_layout = on;
+	else
+		mark_unknown("legacy_va_layout");
 }
 
 /*
@@ -166,6 +338,40 @@ static void probe_soft_dirty(struct vma_params *p, uintptr_t addr)
 		mark_unknown("soft_dirty");
 }
 
+void machine_set_lsm_min_addr(struct vma_params *p, uint64_t hinted)
+{
+	uint64_t dac = (p->mmap_min_addr + p->page_size - 1) & ~(p->page_size - 1);
+
+	if (hinted <= p->page_size || hinted <= dac)
+		p->lsm_mmap_min_addr = 0;	/* the sysctl's value is the kernel's */
+	else
+		p->lsm_mmap_min_addr = hinted;
+}
+
+/*
+ * The kernel's mmap_min_addr is the larger of the sysctl and
+ * CONFIG_LSM_MMAP_MIN_ADDR, which only the build configuration shows; but
+ * round_hint_to_min raises a hint of one page to it, and that place is free
+ * in vmatool's own address space.  A hint not taken (placed elsewhere) says
+ * nothing.
+ */
+static void probe_min_addr(struct vma_params *p)
+{
+	size_t len = p->page_size;
+	void *hint = (void *)(uintptr_t)p->page_size;
+	void *got = mmap(hint, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (got == MAP_FAILED) {
+		mark_unknown("lsm_mmap_min_addr");
+		return;
+	}
+	if ((uintptr_t)got < (1ULL << 32) && ((uintptr_t)got & (p->page_size - 1)) == 0)
+		machine_set_lsm_min_addr(p, (uintptr_t)got);
+	else
+		mark_unknown("lsm_mmap_min_addr");
+	munmap(got, len);
+}
+
 /* The probes that need a page of vmatool's own. */
 static void probe_with_page(struct vma_params *p)
 {
@@ -206,9 +412,10 @@ static void probe_all(struct vma_params *p)
 	if (ps > 0)
 		p->page_size = (uint64_t)ps;
 	set_from_file(p, "mmap_min_addr", "/proc/sys/vm/mmap_min_addr");
+	probe_min_addr(p);
 	set_from_file(p, "max_map_count", "/proc/sys/vm/max_map_count");
 	set_from_file(p, "overcommit_memory", "/proc/sys/vm/overcommit_memory");
-	set_from_file(p, "legacy_va_layout", "/proc/sys/vm/legacy_va_layout");
+	probe_legacy(p);
 	probe_thp(p);
 	probe_guard_gap(p);
 	probe_with_page(p);
@@ -228,12 +435,70 @@ uint32_t machine_probe(struct vma_params *p)
 	return unknown;
 }
 
+#define CAP_SYS_RAWIO_BIT 17
+
+bool machine_cap_sys_rawio(const char *status, const char *uid_map)
+{
+	const char *c = status ? strstr(status, "\nCapEff:") : NULL;
+	unsigned long long caps;
+	unsigned long a, b, n;
+	char *end;
+	int used = 0;
+
+	if (c == NULL || uid_map == NULL)
+		return false;
+	caps = strtoull(c + 8, &end, 16);
+	if (end == c + 8 || !(caps & (1ULL << CAP_SYS_RAWIO_BIT)))
+		return false;
+	/* cap_capable(.., &init_user_ns, ..): the initial namespace maps every id to itself */
+	if (sscanf(uid_map, " %lu %lu %lu %n", &a, &b, &n, &used) != 3)
+		return false;
+	return a == 0 && b == 0 && n == 4294967295UL && uid_map[used] == 0;
+}
+
+/* The text of a small /proc file (up to cap - 1 bytes); NULL if unreadable. */
+static char *small_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = 0;
+	return len ? buf : NULL;
+}
+
+/* Does a status text say "THP_enabled:\t0" (prctl PR_SET_THP_DISABLE)? */
+static bool thp_disabled(const char *status)
+{
+	const char *t = status ? strstr(status, "\nTHP_enabled:") : NULL;
+
+	return t != NULL && strtol(t + 13, NULL, 10) == 0;
+}
+
 void machine_probe_process(struct vma_params *p, pid_t pid)
 {
-	char path[64], buf[64], *s;
+	char path[64], buf[64], status[4096], map[256], *s, *st, *um;
 
 	snprintf(path, sizeof(path), "/proc/%d/personality", (int)pid);
 	s = first_line(path, buf, sizeof(buf));
 	if (s && (strtoul(s, NULL, 16) & PERSONALITY_ADDR_COMPAT_LAYOUT))
 		p->legacy_layout = true;
+	/*
+	 * MMF_DISABLE_THP_COMPLETELY (inherited by fork, kept by exec):
+	 * vma_thp_disabled refuses every huge fault of the process; the 2 MiB
+	 * placement of large mappings is the kernel's and stays.
+	 */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	st = small_file(path, status, sizeof(status));
+	if (p->thp != VMA_THP_ABSENT && thp_disabled(st))
+		p->thp = VMA_THP_NEVER;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	um = small_file(path, map, sizeof(map));
+	if (st != NULL)
+		p->cap_sys_rawio = machine_cap_sys_rawio(st, um);
 }

@@ -38,13 +38,22 @@ static const struct setting_field settings[] = {
 	{ { "mmap_min_addr", VMA_SETTING_UINT, NULL, "/proc/sys/vm/mmap_min_addr",
 	    "the lowest address mmap gives without CAP_SYS_RAWIO (mm/mmap.c)" },
 	  FIELD(mmap_min_addr), ~0ULL },
+	{ { "lsm_mmap_min_addr", VMA_SETTING_UINT, NULL,
+	    "a mmap hint of one page of vmatool's own: round_hint_to_min raises it to the "
+	    "kernel's mmap_min_addr; 0 where that is the sysctl's",
+	    "CONFIG_LSM_MMAP_MIN_ADDR where larger than vm.mmap_min_addr: hints below it are "
+	    "raised to it and searches stop at it (security/min_addr.c); MAP_FIXED there is "
+	    "still allowed" },
+	  FIELD(lsm_mmap_min_addr), ~0ULL },
 	{ { "max_map_count", VMA_SETTING_UINT, NULL, "/proc/sys/vm/max_map_count",
 	    "how many VMAs a process may have (mm/vma.c)" },
 	  FIELD(max_map_count), 0x7fffffff },
 	{ { "overcommit_memory", VMA_SETTING_UINT, NULL, "/proc/sys/vm/overcommit_memory",
 	    "2 ignores MAP_NORESERVE: no nr, and the mapping is accounted (mm/mmap.c do_mmap)" },
 	  FIELD(overcommit), 2 },
-	{ { "thp", VMA_SETTING_ENUM, thp_words, "/sys/kernel/mm/transparent_hugepage/enabled",
+	{ { "thp", VMA_SETTING_ENUM, thp_words,
+	    "/sys/kernel/mm/transparent_hugepage/enabled, or hugepages-2048kB/enabled where "
+	    "not inherit; never where the process's status says THP_enabled: 0",
 	    "which read faults map a huge zero page, which needs an anon_vma "
 	    "(mm/huge_memory.c do_huge_pmd_anonymous_page); absent: no 2 MiB placement of "
 	    "large anonymous mappings (mm/mmap.c __get_unmapped_area)" },
@@ -68,14 +77,22 @@ static const struct setting_field settings[] = {
 	    "protection keys: pkey_mprotect takes keys 1 to 15" },
 	  FIELD(pku), 1 },
 	{ { "stack_guard_gap", VMA_SETTING_UINT, NULL,
-	    "stack_guard_gap= in /proc/cmdline (pages), else 256 pages",
+	    "the last decimal stack_guard_gap= before any -- in /proc/cmdline (pages), "
+	    "else 256 pages",
 	    "the gap kept below a stack that grows down, in bytes (mm/mmap.c)" },
 	  FIELD(stack_guard_gap), 1ULL << 40 },
 	{ { "legacy_va_layout", VMA_SETTING_BOOL, NULL,
-	    "/proc/sys/vm/legacy_va_layout, or the ADDR_COMPAT_LAYOUT personality of the process",
+	    "/proc/sys/vm/legacy_va_layout (not 0), or the ADDR_COMPAT_LAYOUT personality of "
+	    "the process",
 	    "mmap places bottom-up from a third of the address space "
 	    "(arch/x86/mm/mmap.c arch_pick_mmap_layout)" },
 	  FIELD(legacy_layout), 1 },
+	{ { "cap_sys_rawio", VMA_SETTING_BOOL, NULL,
+	    "CapEff of /proc/PID/status (bit 17), for a process of the initial user namespace "
+	    "(/proc/PID/uid_map 0 0 4294967295)",
+	    "the process may map below mmap_min_addr (security/commoncap.c cap_mmap_addr: "
+	    "CAP_SYS_RAWIO in the initial user namespace); without it, EPERM" },
+	  FIELD(cap_sys_rawio), 1 },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

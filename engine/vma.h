@@ -151,6 +151,7 @@ struct vma_params {
 	/* ---- the machine (engine/machine.c lists each with its name) ---- */
 	uint64_t page_size;		/* 4096 */
 	uint64_t mmap_min_addr;		/* vm.mmap_min_addr: 4096 */
+	uint64_t lsm_mmap_min_addr;	/* CONFIG_LSM_MMAP_MIN_ADDR where it is larger: 0 */
 	uint64_t stack_guard_gap;	/* stack_guard_gap= boot option: 256 pages */
 	uint32_t max_map_count;		/* vm.max_map_count: 65530 */
 	uint8_t overcommit;		/* vm.overcommit_memory; 2 ignores MAP_NORESERVE */

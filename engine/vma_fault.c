@@ -7,11 +7,21 @@
  * below a stack grows it.  Touches (the program read or wrote), MAP_POPULATE,
  * mlock's populate and MADV_POPULATE_READ/WRITE all come here.
  */
+#include <string.h>
+
 #include "vma_ops.h"
 
 #define THP_SIZE	(2ULL << 20)
 
 /* ---- anon_vma and faults -------------------------------------------------- */
+
+bool ops_vma_is_anonymous(const struct vma_model *m, const struct vma *v)
+{
+	if (ops_is_anon(v))
+		return true;
+	return v->file != 0 && !(v->flags & VMF(MAYSHARE)) && !(v->bits & VMA_B_SHMEM) &&
+	       strcmp(vma_name(m, v->name), "/dev/zero") == 0;
+}
 
 /* anon_vma_compatible: could a and b (a below b) share an anon_vma? */
 static bool anon_vma_compatible(const struct vma_model *m, const struct vma *a, const struct vma *b)
@@ -63,7 +73,7 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
 {
 	uint64_t b = s & ~(THP_SIZE - 1), lo = (v->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
 
-	if (m->p.thp >= VMA_THP_NEVER || !ops_is_anon(v) ||
+	if (m->p.thp >= VMA_THP_NEVER || !ops_vma_is_anonymous(m, v) ||
 	    (v->flags & (VMF(SHARED) | VMF(NOHUGEPAGE))))
 		return false;
 	if (!(v->flags & VMF(HUGEPAGE)) && m->p.thp != VMA_THP_ALWAYS)
@@ -79,14 +89,15 @@ static bool thp_read_fault(const struct vma_model *m, const struct vma *v, uint6
  * (mm_forbids_zeropage, or a kernel booted without it): then it allocates a
  * page of its own, and an anon_vma with it.  A huge read fault always needs
  * one (do_huge_pmd_anonymous_page prepares it before looking at the huge
- * zero page).
+ * zero page), whether or not the VMA has VM_READ: x86 lets a write-only or
+ * execute-only VMA be read, and populate reads one with FOLL_FORCE.
  */
 static bool read_fault_needs_anon_vma(const struct vma_model *m, const struct vma *v,
 				      uint64_t s, uint64_t e)
 {
-	if (!m->p.zero_page && ops_is_anon(v) && !(v->flags & VMF(SHARED)))
+	if (!m->p.zero_page && ops_vma_is_anonymous(m, v) && !(v->flags & VMF(SHARED)))
 		return true;
-	return (v->flags & VMF(READ)) && thp_read_fault(m, v, s, e);
+	return thp_read_fault(m, v, s, e);
 }
 
 /* A fault of [s, e) inside v: what it does to the VMA. */
@@ -120,18 +131,20 @@ void ops_populate(struct vma_model *m, uint64_t start, uint64_t end, struct vma_
 /*
  * A fault in the hole below a VMA_GROWSDOWN VMA grows it down to the page
  * (expand_downwards), unless that comes within the guard gap of an
- * accessible VMA below.  The stack rlimit is not modelled.
+ * accessible VMA below.  Growing prepares an anon_vma first, whatever the
+ * access (a read too, zero page or not).  The stack rlimit is not modelled.
  */
 static bool grow_stack(struct vma_model *m, struct vma *v, uint64_t pos, struct vma_effects *fx)
 {
 	const struct vma *prev = v->prev;
 	uint64_t old_start = v->start;
 
-	if (!(v->flags & VMF(GROWSDOWN)) || pos < m->p.mmap_min_addr)
+	if (!(v->flags & VMF(GROWSDOWN)) || pos < ops_min_addr(m))
 		return false;
 	if (prev && !(prev->flags & VMF(GROWSDOWN)) && (prev->flags & VMF_ACCESS) &&
 	    pos - prev->end < m->p.stack_guard_gap)
 		return false;
+	ops_anon_vma_prepare(m, v, fx);		/* "We must make sure the anon_vma is allocated." */
 	v->pgoff -= ops_pages(m, old_start - pos);
 	vma_set_bounds(m, v, pos, v->end);
 	ops_refresh(m, v);

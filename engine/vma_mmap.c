@@ -51,7 +51,7 @@ static uint64_t start_gap(const struct vma_model *m, const struct vma *v)
 /* vm_unmapped_area, top-down: the highest start of len bytes below high. */
 static int64_t unmapped_topdown(struct vma_model *m, uint64_t len, uint64_t high)
 {
-	uint64_t low = m->p.page_size > m->p.mmap_min_addr ? m->p.page_size : m->p.mmap_min_addr;
+	uint64_t low = m->p.page_size > ops_min_addr(m) ? m->p.page_size : ops_min_addr(m);
 	uint64_t out;
 
 	if (vma_gap_highest(m, len, 0, low, high, &out) < 0)
@@ -79,6 +79,8 @@ static bool hint_free(struct vma_model *m, uint64_t addr, uint64_t len)
 	return v == NULL || addr + len <= start_gap(m, v);
 }
 
+#define MAP_32BIT_END	0x80000000ULL	/* find_start_end: MAP_32BIT stays below 2 GiB */
+
 /*
  * arch_get_unmapped_area_topdown of x86_64, or arch_get_unmapped_area for
  * the legacy layout (mm->mmap_base is then the bottom of the search).
@@ -91,8 +93,12 @@ static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int f
 		return -ENOMEM;
 	if (flags & VMA_MAP_FIXED)
 		return (int64_t)addr;
-	if (flags & VMA_MAP_32BIT)
-		return unmapped_bottomup(m, len, 0x40000000ULL, 0x80000000ULL);
+	if (flags & VMA_MAP_32BIT) {	/* arch_get_unmapped_area, the hint included */
+		addr &= ~(m->p.page_size - 1);
+		if (addr && len <= MAP_32BIT_END && addr <= MAP_32BIT_END - len && hint_free(m, addr, len))
+			return (int64_t)addr;
+		return unmapped_bottomup(m, len, 0x40000000ULL, MAP_32BIT_END);
+	}
 	if (addr) {
 		addr &= ~(m->p.page_size - 1);
 		if (hint_free(m, addr, len))
@@ -109,7 +115,9 @@ static int64_t arch_area(struct vma_model *m, uint64_t addr, uint64_t len, int f
 /*
  * __thp_get_unmapped_area: search for len + 2 MiB, then place the mapping
  * where its file offset and address agree modulo 2 MiB.  0 when it does
- * not apply (the caller then searches without padding).
+ * not apply (the caller then searches without padding).  A place that
+ * agrees already is moved up by 2 MiB only in the top-down layout
+ * (MMF_TOPDOWN, mm/huge_memory.c): bottom-up, it stays at the bottom.
  */
 static int64_t thp_area(struct vma_model *m, uint64_t addr, uint64_t len, uint64_t off, int flags)
 {
@@ -127,7 +135,7 @@ static int64_t thp_area(struct vma_model *m, uint64_t addr, uint64_t len, uint64
 	if ((uint64_t)r == addr)
 		return (int64_t)addr;
 	off_sub = (off - (uint64_t)r) & (THP_SIZE - 1);
-	if (off_sub == 0)
+	if (off_sub == 0 && !m->p.legacy_layout)
 		return r + (int64_t)THP_SIZE;
 	return r + (int64_t)off_sub;
 }
@@ -187,11 +195,17 @@ static int64_t shmem_area(struct vma_model *m, const struct vma_mapfile *file, u
 	return a > m->p.task_size - len ? r : (int64_t)a;
 }
 
+/* The character device /dev/zero (not a shmem object it made: "/dev/zero (deleted)"). */
+static bool is_dev_zero(const struct vma_model *m, const struct vma_mapfile *file)
+{
+	return file != NULL && !file->shmem && strcmp(vma_name(m, file->name), "/dev/zero") == 0;
+}
+
 int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *file,
 			      uint64_t addr, uint64_t len, uint64_t pgoff, int flags,
 			      vmf_t vm_flags)
 {
-	bool thp = m->p.thp != VMA_THP_ABSENT;
+	bool thp = m->p.thp != VMA_THP_ABSENT, zero = is_dev_zero(m, file);
 	int64_t r = 0;
 
 	(void)vm_flags;
@@ -199,7 +213,16 @@ int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *fil
 		return -ENOMEM;
 	if (file == NULL)
 		pgoff = 0;
-	if ((file != NULL && file->shmem) || (file == NULL && (flags & VMA_MAP_SHARED)))
+	/*
+	 * drivers/char/mem.c get_unmapped_area_zero: shared, the place of the
+	 * shmem object mmap_zero makes (shmem_get_unmapped_area with no file);
+	 * private, thp_get_unmapped_area, whatever the length.
+	 */
+	if (zero && (flags & VMA_MAP_SHARED))
+		r = shmem_area(m, NULL, addr, len, pgoff, flags);
+	else if (zero && thp && !(flags & VMA_MAP_FIXED))
+		r = thp_area(m, addr, len, pgoff << ops_shift(m), flags);
+	else if ((file != NULL && file->shmem) || (file == NULL && (flags & VMA_MAP_SHARED)))
 		r = shmem_area(m, file, addr, len, pgoff, flags);
 	else if (thp && file != NULL && file->thp_align && !(flags & VMA_MAP_FIXED))
 		r = thp_area(m, addr, len, pgoff << ops_shift(m), flags);
@@ -386,8 +409,8 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 		return -ENOMEM;
 	if (!(flags & VMA_MAP_FIXED)) {		/* round_hint_to_min, then to 2 MiB */
 		addr &= ~(m->p.page_size - 1);
-		if (addr != 0 && addr < m->p.mmap_min_addr)
-			addr = ops_page_align(m, m->p.mmap_min_addr);
+		if (addr != 0 && addr < ops_min_addr(m))
+			addr = ops_page_align(m, ops_min_addr(m));
 		hint = (addr + THP_SIZE - 1) & ~(THP_SIZE - 1);
 	}
 	if (flags & VMA_MAP_FIXED) {
@@ -399,8 +422,8 @@ static int mmap_hugetlb(struct vma_model *m, uint64_t addr, uint64_t len, int pr
 			return -EPERM;
 	} else if (hint >= addr && hint != 0 && hint_free(m, hint, len)) {
 		addr = hint;	/* a hint that rounds past the top is no hint */
-	} else if (vma_gap_highest(m, len, THP_SIZE, m->p.mmap_min_addr > m->p.page_size ?
-				   m->p.mmap_min_addr : m->p.page_size, m->p.mmap_base, &out) == 0) {
+	} else if (vma_gap_highest(m, len, THP_SIZE, ops_min_addr(m) > m->p.page_size ?
+				   ops_min_addr(m) : m->p.page_size, m->p.mmap_base, &out) == 0) {
 		addr = out;
 	} else {
 		return -ENOMEM;
@@ -450,8 +473,8 @@ int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int fla
 		flags |= VMA_MAP_FIXED;
 	if (!(flags & VMA_MAP_FIXED)) {
 		addr &= ~(m->p.page_size - 1);
-		if (addr != 0 && addr < m->p.mmap_min_addr)
-			addr = ops_page_align(m, m->p.mmap_min_addr);
+		if (addr != 0 && addr < ops_min_addr(m))
+			addr = ops_page_align(m, ops_min_addr(m));
 	}
 	len = ops_page_align(m, len);
 	if (len == 0)

@@ -108,7 +108,7 @@ static int prot_change(struct vma_model *m, struct vma *v, struct vma *want, con
 	if (nf & VMF(WRITE)) {
 		if (!(old & (VMF(ACCOUNT) | VMF(WRITE) | VMF(HUGETLB) | VMF(SHARED) | VMF(NORESERVE))))
 			nf |= VMF(ACCOUNT);
-	} else if ((old & VMF(ACCOUNT)) && ops_is_anon(v) && !v->anon_vma) {
+	} else if ((old & VMF(ACCOUNT)) && ops_vma_is_anonymous(m, v) && !v->anon_vma) {
 		nf &= ~VMF(ACCOUNT);
 	}
 	want->flags = nf;
@@ -412,7 +412,7 @@ static int madv_check(struct vma_model *m, struct vma *v, int advice, uint64_t s
 	case VMA_MADV_FREE:
 		if ((f & VMF(PFNMAP)) || (advice != VMA_MADV_DONTNEED_LOCKED && (f & VMF(LOCKED))))
 			return -EINVAL;
-		if (advice == VMA_MADV_FREE && !ops_is_anon(v))
+		if (advice == VMA_MADV_FREE && !ops_vma_is_anonymous(m, v))
 			return -EINVAL;
 		return 1;
 	case VMA_MADV_REMOVE:

@@ -86,7 +86,7 @@ static struct vma *copy_vma(struct vma_model *m, struct remap *r, struct vma_eff
 	want.start = r->new_addr;
 	want.end = r->new_addr + r->new_len;
 	want.pgoff = ops_pgoff_at(m, v, r->addr);
-	if (ops_is_anon(v) && !v->anon_vma)
+	if (ops_vma_is_anonymous(m, v) && !v->anon_vma)
 		want.pgoff = r->new_addr >> ops_shift(m);
 	if (v->file == 0 && v->inode == 0 && !(v->bits & VMA_B_ANON_NAME))
 		want.name = 0;		/* [heap]/[stack] go by position */

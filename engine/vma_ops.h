@@ -44,11 +44,32 @@ static inline bool ops_sealed(const struct vma *v)
 	return (v->flags & VMF(SEALED)) != 0;
 }
 
-/* Anonymous in the kernel's sense (vma_is_anonymous): no file, no vm_ops. */
+/*
+ * The kernel's mmap_min_addr (security/min_addr.c update_mmap_min_addr): the
+ * sysctl's dac_mmap_min_addr, or CONFIG_LSM_MMAP_MIN_ADDR where that is
+ * larger.  Hints are raised to it, searches and stacks stop at it; only the
+ * EPERM of cap_mmap_addr goes by the sysctl's value alone.
+ */
+static inline uint64_t ops_min_addr(const struct vma_model *m)
+{
+	return m->p.lsm_mmap_min_addr > m->p.mmap_min_addr ? m->p.lsm_mmap_min_addr
+							    : m->p.mmap_min_addr;
+}
+
+/* Anonymous memory: no file, no vm_ops. */
 static inline bool ops_is_anon(const struct vma *v)
 {
 	return v->file == 0 && v->inode == 0 && !(v->bits & (VMA_B_SHMEM | VMA_B_SPECIAL_NAME));
 }
+
+/*
+ * The kernel's vma_is_anonymous (no vm_ops): anonymous memory, and a private
+ * mapping of /dev/zero too (drivers/char/mem.c mmap_zero: vma_set_anonymous),
+ * which keeps its file.  The rules written with vma_is_anonymous use this:
+ * do_anonymous_page and huge anonymous faults, mprotect's VM_ACCOUNT,
+ * copy_vma's page offset, MADV_FREE.
+ */
+bool ops_vma_is_anonymous(const struct vma_model *m, const struct vma *v);
 
 /* ---- effects ---------------------------------------------------------- */
 void ops_ev(struct vma_effects *fx, enum vma_event_kind kind, uint64_t start, uint64_t end,

@@ -22,8 +22,8 @@ run "$V" snapshot -o "$TMPD/live.json" self
 is "$RC" 0 "snapshot of a live process: exit 0"
 like "$(cat "$TMPD/live.json")" '"machine":\{"zero_page":(true|false),"page_size":[0-9]+' \
 	"the snapshot records the machine"
-for name in zero_page page_size mmap_min_addr max_map_count overcommit_memory thp shmem_thp \
-	anon_vma_name mseal soft_dirty pku stack_guard_gap legacy_va_layout; do
+for name in zero_page page_size mmap_min_addr lsm_mmap_min_addr max_map_count overcommit_memory thp shmem_thp \
+	anon_vma_name mseal soft_dirty pku stack_guard_gap legacy_va_layout cap_sys_rawio; do
 	like "$(cat "$TMPD/live.json")" "\"$name\":" "the machine record has $name"
 	like "$(sed -n '/^\.Sh MACHINE SETTINGS/,/^\.Sh /p' "$top_srcdir/man/vmatool.1")" \
 		"^\\.It Li $name " "the man page documents $name"
@@ -81,6 +81,19 @@ is "$RC" 2 "a bad machine value in a snapshot: exit 2"
 like "$ERR" "cannot read '.*bad.json': source.machine.zero_page: bad value" "and says which"
 is "$OUT" "" "and prints nothing"
 
+# a machine of other pages than the snapshot's own would run the model over
+# VMAs it cannot have: refused by both loaders
+sed 's/"page_size":4096,"mmap_min_addr"/"page_size":16384,"mmap_min_addr"/' "$TMPD/live.json" > "$TMPD/p16.json"
+if [ "$(getconf PAGESIZE)" = 4096 ]; then
+	run "$V" show "$TMPD/p16.json"
+	is "$RC" 2 "a machine page size other than the snapshot's: exit 2"
+	like "$ERR" "source.machine.page_size: 16384, but the snapshot's pages are 4096 bytes" \
+		"and says which"
+	is "$OUT" "" "and prints nothing"
+else
+	skip_test "pages are not 4096 bytes here" "a machine page size other than the snapshot's"
+fi
+
 # ---- a process of the legacy layout (setarch -L): its placement predicted ----------
 # The child reserves each region with mmap(NULL, LEN + 2 pages, PROT_NONE) and
 # answers the address one page above: sim predicts that reservation.
@@ -99,6 +112,19 @@ if command -v setarch >/dev/null 2>&1 && setarch -L true 2>/dev/null && [ -x "$C
 	echo "map a 16k rw" >&3
 	read -r REPLY <&4
 	is "$REPLY" "$(printf '0x%x' $((pred + 4096)))" "sim predicted where the kernel placed it, bottom-up"
+	# reservations of 4 MiB are THP-padded; the second starts where the
+	# first (2 MiB aligned) ends, and bottom-up the kernel keeps it there
+	OUT=$("$V" sim "$CHILD_PID" -e 'mmap(NULL, 4194304, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)' \
+		-e 'mmap(NULL, 4194304, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)')
+	preds=$(printf '%s\n' "$OUT" | sed -n 's/^-e #[12]:1: mmap(.*) = \(0x[0-9a-f]*\) .*/\1/p' | tr '\n' ' ')
+	echo "map b 4186112 rw" >&3
+	read -r B <&4
+	echo "map c 4186112 rw" >&3
+	read -r C <&4
+	# shellcheck disable=SC2086 # two words
+	set -- $preds
+	is "$B $C" "$(printf '0x%x 0x%x' $(($1 + 4096)) $(($2 + 4096)))" \
+		"two 4 MiB reservations in the legacy layout: sim predicted both, 2 MiB aligned, bottom-up"
 	echo exit >&3
 	exec 3>&- 4<&-
 	wait "$CHILD_PID"

@@ -392,6 +392,105 @@ static void test_names(struct vma_model *m)
 	}
 }
 
+/* ---- processes (vmatool ps, the TUI's picker) ------------------------------ */
+static const char procs_maps[] =
+	"00400000-00401000 r-xp 00000000 fe:00 1 /bin/x\n"
+	"00401000-00402000 ---p 00000000 00:00 0 \n"
+	"00402000-00403000 rw-p 00000000 00:00 0 \n"
+	"00500000-00600000 ---s 00000000 00:00 0 \n"	/* gap 0xfd000 before it */
+	"7f0000000000-7f0000001000 rw-p 00000000 00:00 0 [stack]\n"	/* the largest gap */
+	"garbage line\n"
+	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]";	/* no newline */
+
+static void test_procs_scan(void)
+{
+	static const char rollup[] =
+		"00400000-7fff0000 ---p 00000000 00:00 0 [rollup]\n"
+		"Rss:                 100 kB\nPss:                  50 kB\n"
+		"Pss_Anon:             7 kB\nSwap:                 3 kB\nSwapPss: 9 kB\n";
+	struct view_proc p = { .pid = 1 };
+
+	view_proc_scan_maps(&p, procs_maps, strlen(procs_maps));
+	is_u64(p.vmas, 5, "procs: five VMAs ([vsyscall] and a bad line left out)");
+	is_u64(p.guards, 2, "procs: two PROT_NONE regions (private and shared)");
+	is_u64(p.largest_gap, 0x7f0000000000 - 0x600000, "procs: the largest gap between VMAs");
+	ok(!p.has_usage, "procs: no usage before smaps_rollup");
+	ok(view_proc_scan_rollup(&p, rollup, strlen(rollup)), "procs: smaps_rollup read");
+	is_u64(p.rss, 100 * 1024, "procs: Rss in bytes");
+	is_u64(p.pss, 50 * 1024, "procs: Pss, not Pss_Anon");
+	is_u64(p.swap, 3 * 1024, "procs: Swap, not SwapPss");
+	ok(view_proc_share_color(view_proc_share(&p, 10)) == VIEW_COLOR_WARN, "procs: 5/10: warn");
+	ok(view_proc_share_color(view_proc_share(&p, 6)) == VIEW_COLOR_ALERT, "procs: 5/6: alert");
+	ok(view_proc_share_color(view_proc_share(&p, 11)) == VIEW_COLOR_NONE, "procs: 5/11: plain");
+	ok(view_proc_share(&p, 0) == 0.0, "procs: no limit, no share");
+}
+
+static void procs_add(struct view_procs *vp, int pid, const char *user, unsigned uid,
+		      const char *comm, uint64_t vmas, uint64_t rss)
+{
+	struct view_proc p = { .pid = pid, .user = user, .uid = uid, .vmas = vmas, .rss = rss };
+
+	strcpy(p.comm, comm);
+	view_procs_add(vp, &p);
+}
+
+/* The PIDs of the shown rows, "3 1 2". */
+static const char *procs_order(const struct view_procs *vp)
+{
+	static char buf[128];
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < vp->n; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d", i ? " " : "",
+				      view_procs_row(vp, i)->pid);
+	return buf;
+}
+
+static void test_procs_list(void)
+{
+	struct view_procs vp;
+
+	view_procs_init(&vp, 65530);
+	procs_add(&vp, 10, "root", 0, "java", 500, 1);
+	procs_add(&vp, 3, "pg", 105, "postgres", 900, 3);
+	procs_add(&vp, 7, "pg", 105, "postmaster", 500, 2);
+	procs_add(&vp, 2, "root", 0, "init", 40, 9);
+	is_u64(vp.total_vmas, 1940, "procs list: total VMAs");
+	ok(view_procs_refresh(&vp) == 0, "procs list: refresh");
+	is_str(procs_order(&vp), "3 7 10 2", "procs list: most VMAs first, ties by PID");
+	vp.reverse = true;
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "2 7 10 3", "procs list: reversed");
+	vp.reverse = false;
+	vp.sort = VIEW_PROC_SORT_COMMAND;
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "2 10 3 7", "procs list: by command, A-Z");
+	vp.sort = VIEW_PROC_SORT_RSS;
+	vp.top = 2;
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "2 3", "procs list: by rss, top 2");
+	is_u64(vp.matched, 4, "procs list: four matched before the top");
+	vp.top = 0;
+	vp.sort = VIEW_PROC_SORT_VMAS;
+	vp.filter.user = "pg";
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "3 7", "procs list: user by name");
+	vp.filter.user = "0";
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "10 2", "procs list: user by uid");
+	vp.filter.user = NULL;
+	vp.filter.name_glob = "post*";
+	vp.filter.min_vmas = 600;
+	view_procs_refresh(&vp);
+	is_str(procs_order(&vp), "3", "procs list: name glob and --min-vmas");
+	for (int s = 0; s < VIEW_PROC_SORT_COUNT; s++)
+		is_u64((uint64_t)view_proc_sort_parse(view_proc_sort_name(s)), (uint64_t)s,
+		       "procs: sort name '%s' parses back", view_proc_sort_name(s));
+	ok(view_proc_sort_parse("nope") == -1, "procs: unknown sort name");
+	view_procs_release(&vp);
+}
+
 int main(void)
 {
 	struct vma_model m;
@@ -406,6 +505,8 @@ int main(void)
 	test_list(&m);
 	test_where(&m);
 	test_names(&m);
+	test_procs_scan();
+	test_procs_list();
 	vma_model_release(&m);
 	return tap_done();
 }

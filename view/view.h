@@ -68,6 +68,8 @@ enum view_color {
 	VIEW_COLOR_ADDED,	/* diff: new */
 	VIEW_COLOR_REMOVED,	/* diff: gone */
 	VIEW_COLOR_CHANGED,	/* diff: changed */
+	VIEW_COLOR_WARN,	/* ps: a share of vm.max_map_count worth a look */
+	VIEW_COLOR_ALERT,	/* ps: a share of vm.max_map_count close to the end */
 	VIEW_COLOR_COUNT
 };
 
@@ -263,5 +265,91 @@ struct view_where {
 void view_where(struct vma_model *m, uint64_t addr, struct view_where *w);
 /* The first VMA named name (view_name_is), or NULL. */
 const struct vma *view_find_named(const struct vma_model *m, const char *name);
+
+/* ---- processes: the machine ranked by VMAs (ps, the TUI's picker) ------------ */
+/*
+ * One row per process, filled from the text of its /proc files by the two
+ * scans below (the caller reads them: no I/O here).  The count is the
+ * kernel's for vm.max_map_count: a VMA above user space ([vsyscall], which
+ * the kernel prints but does not count) is left out of counts and gaps.
+ */
+#define VIEW_PROC_COMM_MAX 64	/* a comm is at most 15 bytes; room to spare */
+
+struct view_proc {
+	int pid;
+	unsigned uid;
+	const char *user;		/* the user's name, or NULL (borrowed from the caller) */
+	char comm[VIEW_PROC_COMM_MAX];	/* raw bytes as the kernel has them, NUL-terminated */
+	uint64_t vmas;			/* VMAs, as counted against vm.max_map_count */
+	uint64_t guards;		/* PROT_NONE regions ("---p", "---s") */
+	uint64_t largest_gap;		/* bytes: the largest unmapped gap between two VMAs */
+	bool has_usage;			/* rss, pss and swap were read (smaps_rollup) */
+	uint64_t rss, pss, swap;	/* bytes */
+};
+
+/* Add the VMAs of maps text (whole lines, as /proc/PID/maps gives them) to p. */
+void view_proc_scan_maps(struct view_proc *p, const char *text, size_t len);
+/* Take Rss, Pss and Swap from smaps_rollup text; false if none was found. */
+bool view_proc_scan_rollup(struct view_proc *p, const char *text, size_t len);
+
+/* p's share of limit (vm.max_map_count), 0 to 1 and above; 0 if limit is 0. */
+double view_proc_share(const struct view_proc *p, uint64_t limit);
+/* Thresholds of the share's colour: WARN from half of the limit, ALERT from 80%. */
+#define VIEW_PROC_WARN_SHARE 0.5
+#define VIEW_PROC_ALERT_SHARE 0.8
+enum view_color view_proc_share_color(double share);
+
+enum view_proc_sort {
+	VIEW_PROC_SORT_VMAS,		/* the default: most VMAs first */
+	VIEW_PROC_SORT_PID,
+	VIEW_PROC_SORT_USER,
+	VIEW_PROC_SORT_COMMAND,
+	VIEW_PROC_SORT_RSS,
+	VIEW_PROC_SORT_PSS,
+	VIEW_PROC_SORT_SWAP,
+	VIEW_PROC_SORT_GAP,
+	VIEW_PROC_SORT_GUARDS,
+	VIEW_PROC_SORT_COUNT
+};
+const char *view_proc_sort_name(enum view_proc_sort s);	/* "vmas", "pid", ... */
+int view_proc_sort_parse(const char *s);			/* -1 if unknown */
+/* Whether sorting by s needs the smaps_rollup values. */
+bool view_proc_sort_needs_usage(enum view_proc_sort s);
+
+struct view_procs_filter {
+	const char *user;		/* a user name or a numeric uid; NULL: any (borrowed) */
+	const char *name_glob;		/* fnmatch(3) against comm; NULL: any (borrowed) */
+	uint64_t min_vmas;		/* at least this many VMAs */
+};
+
+/*
+ * The list: every process added (all), and the rows to show (shown: the
+ * ones that pass the filter, sorted, at most top of them).  Numbers sort
+ * largest first and names A-Z; reverse turns either round; ties go by PID.
+ * Ownership: the list owns its arrays; rows borrow their user names.
+ */
+struct view_procs {
+	struct view_proc *all;		/* owned */
+	size_t nall, cap;
+	uint64_t limit;			/* vm.max_map_count; 0 if unknown */
+	uint64_t total_vmas;		/* of every process added */
+	struct view_procs_filter filter;	/* set, then view_procs_refresh */
+	enum view_proc_sort sort;
+	bool reverse;
+	size_t top;			/* at most this many rows; 0: all */
+	size_t *shown;			/* owned: indices into all */
+	size_t n;			/* rows shown */
+	size_t matched;			/* rows that pass the filter (n, before top) */
+};
+
+/* Lifecycle: view_procs_init (empty), view_procs_add each, view_procs_refresh, release. */
+void view_procs_init(struct view_procs *vp, uint64_t limit);
+void view_procs_release(struct view_procs *vp);
+int view_procs_add(struct view_procs *vp, const struct view_proc *p);	/* 0, -ENOMEM */
+bool view_procs_match(const struct view_procs_filter *f, const struct view_proc *p);
+/* Filter, sort and cut to top again: 0 or -ENOMEM. */
+int view_procs_refresh(struct view_procs *vp);
+/* Row i (< vp->n) of the shown list. */
+const struct view_proc *view_procs_row(const struct view_procs *vp, size_t i);
 
 #endif
