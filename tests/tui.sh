@@ -325,7 +325,7 @@ wait_until "picker filter" has "filter: ${CHILD_PID}_"
 like "$(screen | sed -n '3p')" "^ *$CHILD_PID [^ ]+ +[0-9]+ +[0-9.]+% .* child\$" "picker: the filter keeps the child"
 is "$(screen | grep -Ec '^ *[0-9]+ ')" 1 "picker: and only the child"
 keys Tab
-wait_until "picker sort" has "sort RSS"
+wait_until "picker sort" has "sort rss"
 keys Enter
 wait_until "picker opens" has "PID $CHILD_PID child"
 ok 0 "picker: Enter opens the process"
