@@ -2,9 +2,12 @@
  * cmd-sim.c - `vmatool sim`: what-if simulation and strace replay on the
  * engine.  The address space comes from a live process (read, never
  * changed), a snapshot, or nothing (empty); the calls from --ops files and
- * -e, in strace syntax (engine/calls.h).  Every input is parsed before
- * anything is applied, and everything is applied before anything is
- * printed, so that bad input gives one message and no partial output.
+ * -e, in strace syntax (engine/calls.h), read by cli/sim-input.c.  Calls
+ * are applied and printed a window at a time (memory flat in the log's
+ * length) into a spool that reaches standard output only at the end, so
+ * that bad input gives one message and no partial output.
+ * Each process of the log has its own address space (engine/calls_proc.c);
+ * --pid chooses the one printed, --snapshot PID=FILE gives one after execve.
  * Printing is in cli/sim-print.c.
  */
 #include <errno.h>
@@ -26,17 +29,17 @@ extern const struct cmd_entry cmd_sim_entry;
 /* ---- options ---------------------------------------------------------------- */
 
 struct sim_args {
-	const char *snapshot;
-	struct cmd_list ops, exprs, machine;
+	struct cmd_list snapshots, ops, exprs, machine;
 	int format;			/* enum sim_format */
-	bool strict;
-	uint64_t max_map_count;
+	bool strict, assume_written;
+	uint64_t max_map_count, pid;
 };
 
 #define O(field) offsetof(struct sim_args, field)
 static const struct cmd_option sim_options[] = {
-	{ "snapshot", 's', CMD_FILE, "FILE", "start from a saved maps, smaps or JSON snapshot",
-	  .offset = O(snapshot), .flags = CMD_ONCE },
+	{ "snapshot", 's', CMD_FILE, "[PID=]FILE", "start from a saved maps, smaps or JSON "
+	  "snapshot; PID=FILE: process PID's space after its execve (repeatable)",
+	  .offset = O(snapshots), .flags = CMD_REPEAT },
 	{ "ops", 'o', CMD_FILE, "FILE", "read calls from FILE, '-' for standard input (repeatable)",
 	  .offset = O(ops), .flags = CMD_REPEAT },
 	{ "expr", 'e', CMD_STRING, "CALL", "a call to simulate, e.g. 'munmap([heap], 4096)' (repeatable)",
@@ -44,8 +47,12 @@ static const struct cmd_option sim_options[] = {
 	{ "format", 'f', CMD_ENUM, "FMT", "output: text (default), json, maps or smaps",
 	  .offset = O(format),
 	  .values = (const char *const[]){ "text", "json", "maps", "smaps", NULL } },
-	{ "strict", 0, CMD_FLAG, NULL, "exit 1 if a prediction disagrees with a recorded result",
-	  .offset = O(strict) },
+	{ "strict", 0, CMD_FLAG, NULL, "exit 1 if a prediction disagrees with a recorded result; "
+	  "a log line sim does not understand is an error, not skipped", .offset = O(strict) },
+	{ "pid", 0, CMD_COUNT, "PID", "print the address space of process PID of the log "
+	  "(default: the first)", .offset = O(pid), .max = INT32_MAX },
+	{ "assume-written", 0, CMD_FLAG, NULL, "take private writable memory as written as soon "
+	  "as it is mapped (strace shows no page faults)", .offset = O(assume_written) },
 	{ "max-map-count", 0, CMD_COUNT, "N", "the vm.max_map_count to simulate",
 	  .offset = O(max_map_count),
 	  .max = UINT32_MAX },
@@ -56,18 +63,62 @@ static const struct cmd_option sim_options[] = {
 };
 #undef O
 
+/* "1234=FILE": the PID before '='. */
+static bool pid_prefix(const char *arg, uint64_t *pid)
+{
+	const char *eq = strchr(arg, '=');
+	char num[24];
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(num) || strspn(arg, "0123456789") !=
+	    (size_t)(eq - arg))
+		return false;
+	memcpy(num, arg, (size_t)(eq - arg));
+	num[eq - arg] = '\0';
+	return parse_u64(num, pid) == 0 && *pid <= INT32_MAX;
+}
+
+/* The --snapshot FILE without PID= (at most one), or NULL; a usage error in *rc. */
+static const char *plain_snapshot(const struct sim_args *a, int *rc)
+{
+	const char *plain = NULL;
+	uint64_t pid, other;
+
+	*rc = EXIT_FINE;
+	for (size_t i = 0; i < a->snapshots.n; i++) {
+		const char *f = a->snapshots.v[i];
+		if (!pid_prefix(f, &pid)) {
+			if (plain)
+				*rc = cli_usage_error("option '--snapshot' given twice");
+			plain = f;
+			continue;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (pid_prefix(a->snapshots.v[k], &other) && other == pid)
+				*rc = cli_usage_error("option '--snapshot' given twice for "
+						      "process %llu", (unsigned long long)pid);
+	}
+	return plain;
+}
+
 static int sim_check(struct cmd_call *call)
 {
 	const struct sim_args *a = call->opts;
 	size_t stdin_users = 0;
+	int rc;
+	const char *snapshot = plain_snapshot(a, &rc);
 
-	if (call->noperands && a->snapshot)
+	if (rc != EXIT_FINE)
+		return rc;
+	if (call->noperands && snapshot)
 		return cli_usage_error("give either TARGET or --snapshot, not both");
+	for (size_t k = 0; k < a->snapshots.n; k++)
+		stdin_users += a->snapshots.v[k] != snapshot &&
+			       !strcmp(strchr(a->snapshots.v[k], '=') + 1, "-");
 	for (size_t k = 0; k < a->ops.n; k++)
 		stdin_users += !strcmp(a->ops.v[k], "-");
 	if (call->noperands && !strcmp(call->operands[0], "-"))
 		stdin_users++;
-	if (a->snapshot && !strcmp(a->snapshot, "-"))
+	if (snapshot && !strcmp(snapshot, "-"))
 		stdin_users++;
 	if (stdin_users > 1)
 		return cli_usage_error("standard input can be read only once");
@@ -76,16 +127,40 @@ static int sim_check(struct cmd_call *call)
 	return EXIT_FINE;
 }
 
-/* The options into s, which takes the lists over. */
-static void sim_take_options(struct sim *s, struct cmd_call *call)
+/* --snapshot PID=FILE: that process's address space after its execve. */
+static int add_snap(struct sim *s, long pid, const char *path)
+{
+	struct sim_snap *n = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*n));
+
+	if (!n)
+		return cli_error(EXIT_TARGET, "out of memory");
+	s->snaps = n;
+	memset(&n[s->nsnaps], 0, sizeof(*n));
+	n[s->nsnaps].pid = pid;
+	n[s->nsnaps++].path = path;
+	return EXIT_FINE;
+}
+
+/* The options into s, which takes the lists over; an exit code. */
+static int sim_take_options(struct sim *s, struct cmd_call *call)
 {
 	struct sim_args *a = call->opts;
+	const char *snapshot;
+	uint64_t pid;
+	int rc;
 
 	s->format = (enum sim_format)a->format;
 	s->strict = a->strict;
+	s->assume_written = a->assume_written;
+	s->pid = (long)a->pid;
+	s->pid_given = a->pid != 0;
 	s->max_map_count_opt = a->max_map_count;
-	s->snapshot = a->snapshot != NULL;
-	s->target = a->snapshot ? a->snapshot : call->noperands ? call->operands[0] : NULL;
+	snapshot = plain_snapshot(a, &rc);
+	for (size_t i = 0; rc == EXIT_FINE && i < a->snapshots.n; i++)
+		if (a->snapshots.v[i] != snapshot && pid_prefix(a->snapshots.v[i], &pid))
+			rc = add_snap(s, (long)pid, strchr(a->snapshots.v[i], '=') + 1);
+	s->snapshot = snapshot != NULL;
+	s->target = snapshot ? snapshot : call->noperands ? call->operands[0] : NULL;
 	s->ops = a->ops.v;
 	s->nops = a->ops.n;
 	s->exprs = a->exprs.v;
@@ -95,9 +170,34 @@ static void sim_take_options(struct sim *s, struct cmd_call *call)
 	a->ops.v = NULL;
 	a->exprs.v = NULL;
 	a->machine.v = NULL;
+	return rc;
 }
 
 /* ---- the address space -------------------------------------------------------- */
+
+/* The --snapshot PID=FILE spaces. */
+static int load_snaps(struct sim *s, const struct source_opts *o)
+{
+	struct stat st;
+	int rc;
+
+	for (size_t i = 0; i < s->nsnaps; i++) {
+		struct sim_snap *n = &s->snaps[i];
+		if (strcmp(n->path, "-") && stat(n->path, &st) < 0)
+			return cli_error(EXIT_TARGET, "cannot read '%s': %s", n->path, strerror(errno));
+		if ((rc = source_open(&n->src, n->path, o)) != EXIT_FINE) {
+			source_release(&n->src);
+			return rc;
+		}
+		n->loaded = true;
+		source_use_machine(&n->src);	/* a snapshot's own machine, as the first's */
+		if (s->nmachine &&
+		    (rc = source_set_machine(&n->src.model, s->machine, s->nmachine)) != EXIT_FINE)
+			return rc;
+		vma_infer_hidden(&n->src.model);
+	}
+	return EXIT_FINE;
+}
 
 /* Was --machine NAME=... (or the bare word NAME) given? */
 static bool machine_arg_given(const struct sim *s, const char *name)
@@ -137,6 +237,7 @@ static int load_space(struct sim *s)
 		machine_probe(&p);
 		if (vma_model_init(&s->own, &p) < 0)
 			return cli_error(EXIT_TARGET, "out of memory");
+		s->have_own = true;
 		s->m = &s->own;
 		s->machine_from = "the running kernel";
 	}
@@ -150,7 +251,7 @@ static int load_space(struct sim *s)
 	}
 	if (!s->name_column)
 		s->name_column = 73;
-	return EXIT_FINE;
+	return load_snaps(s, &o);
 }
 
 /*
@@ -179,156 +280,8 @@ static void choose_max_map_count(struct sim *s)
 		s->max_map_count_from = "the default";
 	}
 	s->m->p.max_map_count = s->max_map_count;
-}
-
-/* ---- reading the calls ---------------------------------------------------------- */
-
-static int read_all(const char *name, char **buf, size_t *len)
-{
-	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
-	size_t cap = 1 << 16, n = 0;
-	char *b = NULL;
-
-	if (!f)
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(errno));
-	errno = 0;
-	for (;;) {
-		char *nb = realloc(b, cap + 1);
-		if (!nb) {
-			free(b);
-			if (f != stdin)
-				fclose(f);
-			return cli_error(EXIT_TARGET, "out of memory");
-		}
-		b = nb;
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	int bad = ferror(f) ? (errno ? errno : EIO) : 0;	/* "Is a directory", ... */
-	if (f != stdin)
-		fclose(f);
-	if (bad) {
-		free(b);
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s",
-				 strcmp(name, "-") ? name : "standard input", strerror(bad));
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return EXIT_FINE;
-}
-
-static int add_step(struct sim *s, struct call *c, size_t input)
-{
-	if (s->nsteps == s->capsteps) {
-		size_t cap = s->capsteps ? 2 * s->capsteps : 64;
-		struct sim_step *n = realloc(s->steps, cap * sizeof(*n));
-		if (!n)
-			return cli_error(EXIT_TARGET, "out of memory");
-		s->steps = n;
-		s->capsteps = cap;
-	}
-	struct sim_step *st = &s->steps[s->nsteps++];
-	memset(st, 0, sizeof(*st));
-	st->call = *c;		/* the step takes over c's strings */
-	st->input = input;
-	return EXIT_FINE;
-}
-
-/* Files are quoted in messages: "'log.txt': line 3, ...", "-e: line 1, ...". */
-static const char *input_for_message(struct sim *s, size_t input)
-{
-	static char buf[4200];
-
-	if (input >= s->nops || !strcmp(s->ops[input], "-"))
-		return s->inputs[input];
-	snprintf(buf, sizeof(buf), "'%.4096s'", s->inputs[input]);
-	return buf;
-}
-
-static void count_lines(struct sim *s, const struct calls_parser *p)
-{
-	s->n_blank += p->n_blank;
-	s->n_signal += p->n_signal;
-	s->n_exit += p->n_exit;
-	s->n_unfinished += p->n_unfinished;
-	s->n_dropped += p->n_dropped;
-	s->n_other += p->n_other;
-}
-
-/* Parse one input's text; calls (and closes and opens, for descriptors) become steps. */
-static int parse_text(struct sim *s, size_t input, const char *text, size_t len)
-{
-	struct calls_parser p;
-	const char *line = text, *end = text + len;
-	int rc = EXIT_FINE, r;
-
-	calls_parser_init(&p);
-	while (rc == EXIT_FINE && line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		struct call c;
-
-		r = calls_parse_line(&p, line, n, &c);
-		if (r == -EINVAL)
-			rc = cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, input), p.errmsg);
-		else if (r < 0)
-			rc = cli_error(EXIT_TARGET, "out of memory");
-		else if (r == 0 || c.result_fd >= 0 || c.kind == CALL_CLOSE)
-			rc = add_step(s, &c, input);
-		if (rc != EXIT_FINE || (r != 0 && c.result_fd < 0 && c.kind != CALL_CLOSE))
-			call_release(&c);
-		line += n + 1;
-	}
-	calls_parser_finish(&p);
-	count_lines(s, &p);
-	calls_parser_release(&p);
-	return rc;
-}
-
-static int add_input(struct sim *s, const char *fmt, const char *arg, size_t k)
-{
-	char name[64], **l = realloc(s->inputs, (s->ninputs + 1) * sizeof(*l));
-	char *esc;
-
-	if (!l)
-		return cli_error(EXIT_TARGET, "out of memory");
-	s->inputs = l;
-	if (fmt) {
-		snprintf(name, sizeof(name), fmt, k);
-		esc = strdup(name);
-	} else if (!strcmp(arg, "-")) {
-		esc = strdup("standard input");
-	} else {
-		esc = str_escaped(arg, strlen(arg));
-	}
-	if (!esc)
-		return cli_error(EXIT_TARGET, "out of memory");
-	s->inputs[s->ninputs++] = esc;
-	return EXIT_FINE;
-}
-
-static int read_calls(struct sim *s)
-{
-	int rc = EXIT_FINE;
-
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nops; i++) {
-		char *buf = NULL;
-		size_t len = 0;
-		if ((rc = add_input(s, NULL, s->ops[i], 0)) != EXIT_FINE ||
-		    (rc = read_all(s->ops[i], &buf, &len)) != EXIT_FINE)
-			break;
-		rc = parse_text(s, s->ninputs - 1, buf, len);
-		free(buf);
-	}
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nexprs; i++) {
-		if ((rc = add_input(s, s->nexprs > 1 ? "-e #%zu" : "-e", NULL, i + 1)) != EXIT_FINE)
-			break;
-		rc = parse_text(s, s->ninputs - 1, s->exprs[i], strlen(s->exprs[i]));
-	}
-	return rc;
+	for (size_t i = 0; i < s->nsnaps; i++)
+		s->snaps[i].src.model.p.max_map_count = s->max_map_count;
 }
 
 /* ---- applying -------------------------------------------------------------------- */
@@ -376,80 +329,185 @@ static void count_effects(struct sim *s, const struct sim_step *st)
 	s->limits += st->out.limit;
 }
 
-static int apply_step(struct sim *s, struct calls_ctx *ctx, struct sim_step *st)
+static int apply_step(struct sim *s, struct sim_step *st)
 {
 	struct vma_effects fx;
+	struct calls_proc *who;
 	int r;
 
 	vma_effects_init(&fx);
-	r = call_apply(ctx, s->m, &st->call, &st->out, &fx);
+	r = calls_procs_apply(&s->procs, &st->call, &st->out, &fx, &who);
 	if (r == 0) {
 		st->ev = fx.ev;	/* the step takes the events */
 		st->nev = fx.n;
 		fx.ev = NULL;
 	}
 	vma_effects_release(&fx);
+	st->task = who ? who->pid : st->call.pid;
+	if (r == 0)
+		sim_order_after(s, st);
 	if (r == -ENOENT)
-		return cli_error(EXIT_BADINPUT, "%s: %s", input_for_message(s, st->input), ctx->errmsg);
+		return cli_error(EXIT_BADINPUT, "%s: %s", sim_input_for_message(s, st->input),
+				 s->procs.errmsg);
 	if (r < 0)
 		return cli_error(EXIT_TARGET, "out of memory");
 	count_effects(s, st);
 	return EXIT_FINE;
 }
 
-static int apply_all(struct sim *s)
+static const struct vma_model *snapshot_of(void *arg, long pid)
 {
-	struct calls_ctx ctx;
-	int rc = EXIT_FINE;
+	struct sim *s = arg;
 
-	calls_ctx_init(&ctx);
-	ctx.stat = stat_path;
-	ctx.thp_file = thp_file_path;
+	for (size_t i = 0; i < s->nsnaps; i++)
+		if (s->snaps[i].pid == pid && s->snaps[i].loaded)
+			return &s->snaps[i].src.model;
+	return NULL;
+}
+
+/* The address space to print: --pid's (its last task of that number), else the first. */
+static int choose_shown(struct sim *s)
+{
+	const struct calls_procs *ps = &s->procs;
+
+	s->shown = ps->nprocs ? &ps->procs[0] : NULL;
+	if (s->pid_given) {
+		s->shown = NULL;
+		for (size_t i = ps->nprocs; i-- > 0 && !s->shown;)
+			if (ps->procs[i].pid == s->pid)
+				s->shown = &ps->procs[i];
+		if (!s->shown)
+			return cli_usage_error("--pid %ld: no such process in the calls", s->pid);
+	}
+	if (s->shown && calls_proc_model(s->shown))
+		s->m = calls_proc_model(s->shown);
+	else if (s->shown)	/* not kept: cannot happen (keep_pid), but never print another's */
+		return cli_error(EXIT_TARGET, "the address space of %ld was not kept", s->shown->pid);
+	return EXIT_FINE;
+}
+
+static void start_procs(struct sim *s)
+{
+	calls_procs_init(&s->procs, s->m);
+	s->procs.stat = stat_path;
+	s->procs.thp_file = thp_file_path;
+	s->procs.snapshot = snapshot_of;
+	s->procs.snapshot_arg = s;
+	s->procs.assume_written = s->assume_written;
+	s->procs.keep_pid = s->pid;
+	s->procs.keep_pid_given = s->pid_given;
 	s->vmas_before = s->m->count;
 	for (struct vma *v = s->m->first; v; v = v->next)
 		s->uncounted += v->start >= s->m->p.task_size;
-	for (size_t i = 0; rc == EXIT_FINE && i < s->nsteps; i++)
-		rc = apply_step(s, &ctx, &s->steps[i]);
-	calls_ctx_release(&ctx);
-	/* smaps values of the start are not predictions: print none */
+}
+
+static void step_release(struct sim_step *st)
+{
+	call_release(&st->call);
+	free(st->ev);
+}
+
+int sim_flush(struct sim *s, size_t n)
+{
+	int rc = EXIT_FINE;
+	size_t i;
+
+	for (i = 0; rc == EXIT_FINE && i < n; i++) {
+		size_t first = sim_order_before(s, i);
+		if (first < s->nsteps) {	/* a munmap that the results say came first */
+			rc = apply_step(s, &s->steps[first]);
+			s->steps[first].done = true;
+			s->steps[first].before_line = s->steps[i].call.lineno;
+			s->reordered++;
+		}
+		if (rc == EXIT_FINE && !s->steps[i].done)
+			rc = apply_step(s, &s->steps[i]);
+		s->steps[i].done = false;
+	}
+	for (i = 0; rc == EXIT_FINE && i < n; i++)
+		sim_print_step(s, &s->steps[i]);
+	for (i = 0; i < n; i++)
+		step_release(&s->steps[i]);
+	memmove(s->steps, s->steps + n, (s->nsteps - n) * sizeof(*s->steps));
+	s->nsteps -= n;
+	return rc;
+}
+
+/* After the last call: the space to print; its snapshot smaps values are no predictions. */
+static int finish_calls(struct sim *s)
+{
+	int rc = choose_shown(s);
+
 	for (struct vma *v = s->m->first; v; v = v->next)
 		vma_smaps_drop(s->m, v);
 	return rc;
+}
+
+/* Copy the spool to standard output: the whole output, or nothing before an error. */
+static int copy_spool(FILE *spool)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	if (fflush(spool) || fseek(spool, 0, SEEK_SET))
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			break;
+	if (ferror(spool) || fflush(stdout) || ferror(stdout))
+		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(errno));
+	return EXIT_FINE;
 }
 
 /* ---- the command ------------------------------------------------------------------ */
 
 static void sim_release(struct sim *s)
 {
-	for (size_t i = 0; i < s->nsteps; i++) {
-		call_release(&s->steps[i].call);
-		free(s->steps[i].ev);
-	}
+	for (size_t i = 0; i < s->nsteps; i++)
+		step_release(&s->steps[i]);
 	free(s->steps);
 	for (size_t i = 0; i < s->ninputs; i++)
 		free(s->inputs[i]);
 	free(s->inputs);
 	free(s->ops);
 	free(s->exprs);
+	calls_procs_release(&s->procs);
+	for (size_t i = 0; i < s->nsnaps; i++)
+		if (s->snaps[i].loaded)
+			source_release(&s->snaps[i].src);
+	free(s->snaps);
 	free(s->machine);
 	if (s->have_src)
 		source_release(&s->src);
-	else if (s->m == &s->own)
+	else if (s->have_own)
 		vma_model_release(&s->own);
 }
 
-static int sim_print(const struct sim *s)
+/*
+ * Text and JSON name every call: they go to a temporary spool as the calls
+ * are applied (memory stays flat in the log's length) and reach standard
+ * output only when everything went well.  maps and smaps print at the end.
+ */
+static int sim_run(struct sim *s)
 {
-	switch (s->format) {
-	case SIM_JSON:
-		return sim_print_json(s, stdout);
-	case SIM_MAPS:
-		return sim_print_maps(s, stdout, false);
-	case SIM_SMAPS:
-		return sim_print_maps(s, stdout, true);
-	default:
-		return sim_print_text(s, stdout);
-	}
+	bool spool = s->format == SIM_TEXT || s->format == SIM_JSON;
+	FILE *out = spool ? tmpfile() : stdout;
+	int rc;
+
+	if (!out)
+		return cli_error(EXIT_TARGET, "cannot make a temporary file: %s", strerror(errno));
+	start_procs(s);
+	sim_print_begin(s, out);
+	rc = sim_read_calls(s);
+	if (rc == EXIT_FINE)
+		rc = finish_calls(s);
+	if (rc == EXIT_FINE)
+		rc = sim_print_end(s);
+	if (rc == EXIT_FINE && spool)
+		rc = copy_spool(out);
+	if (spool)
+		fclose(out);
+	return rc;
 }
 
 static int sim_exec(struct cmd_call *call)
@@ -458,16 +516,13 @@ static int sim_exec(struct cmd_call *call)
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	sim_take_options(&s, call);
-	rc = read_calls(&s);
+	rc = sim_take_options(&s, call);
 	if (rc == EXIT_FINE)
 		rc = load_space(&s);
 	if (rc == EXIT_FINE) {
 		choose_max_map_count(&s);
-		rc = apply_all(&s);
+		rc = sim_run(&s);
 	}
-	if (rc == EXIT_FINE)
-		rc = sim_print(&s);
 	if (rc == EXIT_FINE && s.strict && s.disagreements)
 		rc = EXIT_DIFFER;
 	sim_release(&s);

@@ -158,6 +158,8 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 	const struct call_outcome *o = &st->out;
 
 	fprintf(out, "%s:%zu: ", s->inputs[st->input], c->lineno);
+	if (st->task)
+		fprintf(out, "[pid %ld] ", st->task);
 	fputs_escaped(c->text, strlen(c->text), out);
 	print_predicted(out, st);
 	if (o->vmas_after != o->vmas_before)
@@ -166,6 +168,9 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 		fprintf(out, "  [VMAs %zu]", o->vmas_after);
 	fputc('\n', out);
 	print_resolved(out, st);
+	if (st->before_line)
+		fprintf(out, "    applied before line %zu: that mmap's recorded address lies on "
+			"memory this call unmaps\n", st->before_line);
 	for (size_t i = 0; i < st->nev; i++)
 		print_event(out, &st->ev[i]);
 	if (o->disagree) {
@@ -180,6 +185,148 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 	else if (o->vmas_after - s->uncounted > s->max_map_count)
 		fprintf(out, "    warning: %zu VMAs exceed vm.max_map_count (%" PRIu32 ")\n",
 			o->vmas_after - s->uncounted, s->max_map_count);
+}
+
+/* One task of the log: "    1234: child of 1233 (a copy), 1 execve (/bin/ls), 12 calls". */
+static void print_task(const struct sim *s, const struct calls_proc *p, FILE *out)
+{
+	if (p->pid)
+		fprintf(out, "    %ld: ", p->pid);
+	else
+		fputs("    (no pid): ", out);	/* strace -f prints none for the first process */
+	if (p->leader != p->pid && p->leader)
+		fprintf(out, "thread of %ld", p->leader);
+	else if (p->leader != p->pid)
+		fputs("thread of the first process", out);
+	else if (p->parent >= 0)
+		fprintf(out, "child of %ld", p->parent);
+	else
+		fputs(p == &s->procs.procs[0] ? "first process" : "process", out);
+	if (p->guessed)
+		fputs(" (guessed: no clone line says)", out);
+	if (p->execs) {
+		fprintf(out, ", %u execve", p->execs);
+		if (p->exe) {
+			fputs(" (", out);
+			fputs_escaped(p->exe, strlen(p->exe), out);
+			fputs(")", out);
+		}
+	}
+	fprintf(out, ", %zu memory calls%s%s%s\n", p->calls,
+		calls_proc_partial(p) ? ", partial" : "", p->exited ? ", exited" : "",
+		p == s->shown ? ", shown" : "");
+}
+
+static void print_processes(const struct sim *s, FILE *out)
+{
+	const struct calls_procs *ps = &s->procs;
+
+	if (s->merged)
+		fprintf(out, "  inputs: %zu files merged by time (strace -ff)\n", s->nops);
+	if (ps->nprocs > 1) {
+		fprintf(out, "  tasks: %zu\n", ps->nprocs);
+		for (size_t i = 0; i < ps->nprocs; i++)
+			print_task(s, &ps->procs[i], out);
+	}
+	if (ps->nguessed)
+		fprintf(out, "  %zu tasks appear with no clone line: taken as threads of the first "
+			"(strace -e trace=%%memory,%%process shows how they began)\n", ps->nguessed);
+	if (s->shown && calls_proc_partial(s->shown))
+		fprintf(out, "  partial: %ld's address space was made by execve and no snapshot of it "
+			"was given (--snapshot %ld=FILE): the new image's own mappings are missing\n",
+			s->shown->pid, s->shown->pid);
+}
+
+/* ---- what no log shows ---------------------------------------------------------- */
+
+enum { UNSURE_ANON, UNSURE_STACK, UNSURE_FILE, UNSURE_ORDER, UNSURE_N };
+static const char *const unsure_why[UNSURE_N] = {
+	[UNSURE_ANON] = "whether it was written (no log shows writes) decides its VM_ACCOUNT "
+			"or merges",
+	[UNSURE_STACK] = "grows down by page faults no log shows",
+	[UNSURE_FILE] = "its file could not be stat'ed: device and inode unknown",
+	[UNSURE_ORDER] = "changed by calls of threads that overlapped in time",
+};
+static const char *const unsure_key[UNSURE_N] = { "anon_vma", "stack", "file", "order" };
+
+/* The reasons v of the shown space is uncertain, as a bit set; 0 if none. */
+static unsigned unsure(const struct sim *s, const struct vma *v)
+{
+	unsigned u = 0;
+
+	u |= (v->bits & VMA_B_UNSURE_ANON) ? 1u << UNSURE_ANON : 0;
+	u |= (v->bits & VMA_B_UNSURE_FILE) ? 1u << UNSURE_FILE : 0;
+	u |= (v->bits & VMA_B_UNSURE_ORDER) ? 1u << UNSURE_ORDER : 0;
+	if ((v->flags & VMF(GROWSDOWN)) && s->shown && s->shown->calls)
+		u |= 1u << UNSURE_STACK;
+	return u;
+}
+
+static size_t count_unsure(const struct sim *s)
+{
+	size_t n = 0;
+
+	for (const struct vma *v = s->m->first; v; v = v->next)
+		n += unsure(s, v) != 0;
+	return n;
+}
+
+static void print_unsure(const struct sim *s, FILE *out)
+{
+	size_t n = count_unsure(s);
+
+	if (s->assume_written)
+		fputs("  assumed: private writable memory is written as soon as it is mapped "
+		      "(--assume-written)\n", out);
+	if (s->reordered)
+		fprintf(out, "  order: %zu munmap calls of one thread applied before another's "
+			"overlapping mmap, as its recorded address requires\n", s->reordered);
+	if (s->overlapping)
+		fprintf(out, "  order: %zu calls overlapped another thread's in time\n",
+			s->overlapping);
+	if (!n)
+		return;
+	fprintf(out, "  uncertain: %zu VMAs depend on what no log shows\n", n);
+	for (const struct vma *v = s->m->first; v; v = v->next) {
+		unsigned u = unsure(s, v);
+		const char *name = vma_name(s->m, v->name);
+		if (!u)
+			continue;
+		fprintf(out, "    %" PRIx64 "-%" PRIx64 "%s", v->start, v->end, *name ? " " : "");
+		fputs_escaped(name, strlen(name), out);
+		for (unsigned k = 0, first = 1; k < UNSURE_N; k++)
+			if (u & (1u << k)) {
+				fprintf(out, "%s%s", first ? ": " : "; ", unsure_why[k]);
+				first = 0;
+			}
+		fputc('\n', out);
+	}
+}
+
+static void json_unsure(struct json_writer *w, const struct sim *s)
+{
+	jw_kv_u64(w, "uncertain_vmas", count_unsure(s));
+	jw_kv_bool(w, "assume_written", s->assume_written);
+	jw_kv_u64(w, "overlapping_calls", s->overlapping);
+	jw_kv_u64(w, "reordered_calls", s->reordered);
+	jw_key(w, "uncertain");
+	jw_begin_array(w);
+	for (const struct vma *v = s->m->first; v; v = v->next) {
+		unsigned u = unsure(s, v);
+		if (!u)
+			continue;
+		jw_begin_object(w);
+		jw_kv_hex(w, "start", v->start);
+		jw_kv_hex(w, "end", v->end);
+		jw_key(w, "why");
+		jw_begin_array(w);
+		for (unsigned k = 0; k < UNSURE_N; k++)
+			if (u & (1u << k))
+				jw_string(w, unsure_key[k]);
+		jw_end_array(w);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
 }
 
 /* The machine simulated, when it is not upstream Linux's defaults. */
@@ -224,13 +371,15 @@ static void print_summary(const struct sim *s, FILE *out)
 	fprintf(out, "  skipped: %zu non-memory calls, %zu signal lines, %zu exit lines, "
 		"%zu unfinished calls never resumed\n", s->n_other, s->n_signal, s->n_exit,
 		s->n_dropped);
+	if (s->nlines_skipped)
+		fprintf(out, "  lines not understood, skipped (not memory calls): %zu, the first %s:%zu\n",
+			s->nlines_skipped, s->inputs[s->first_skipped_input], s->first_skipped);
+	print_processes(s, out);
+	print_unsure(s, out);
 }
 
-int sim_print_text(const struct sim *s, FILE *out)
+static int print_text_end(const struct sim *s, FILE *out)
 {
-	for (size_t i = 0; i < s->nsteps; i++)
-		if (s->steps[i].out.applied)
-			print_step(s, &s->steps[i], out);
 	print_summary(s, out);
 	return finish(out);
 }
@@ -335,6 +484,25 @@ static void json_step(struct json_writer *w, const struct sim *s, const struct s
 	jw_end_object(w);
 }
 
+static void json_task(struct json_writer *w, const struct calls_proc *p)
+{
+	jw_begin_object(w);
+	jw_kv_i64(w, "pid", p->pid);
+	jw_key(w, "parent");
+	if (p->parent >= 0)
+		jw_i64(w, p->parent);
+	else
+		jw_null(w);
+	jw_kv_i64(w, "leader", p->leader);
+	jw_kv_u64(w, "execs", p->execs);
+	jw_kv_string(w, "exe", p->exe);
+	jw_kv_u64(w, "calls", p->calls);
+	jw_kv_bool(w, "partial", calls_proc_partial(p));
+	jw_kv_bool(w, "guessed", p->guessed);
+	jw_kv_bool(w, "exited", p->exited);
+	jw_end_object(w);
+}
+
 static void json_summary(struct json_writer *w, const struct sim *s)
 {
 	jw_begin_object(w);
@@ -364,43 +532,59 @@ static void json_summary(struct json_writer *w, const struct sim *s)
 	jw_kv_u64(w, "signal_lines", s->n_signal);
 	jw_kv_u64(w, "exit_lines", s->n_exit);
 	jw_kv_u64(w, "unfinished_dropped", s->n_dropped);
+	jw_kv_u64(w, "lines_skipped", s->nlines_skipped);
+	jw_key(w, "shown_pid");
+	if (s->shown)
+		jw_i64(w, s->shown->pid);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "partial", s->shown && calls_proc_partial(s->shown));
+	json_unsure(w, s);
+	jw_key(w, "tasks");
+	jw_begin_array(w);
+	for (size_t i = 0; i < s->procs.nprocs; i++)
+		json_task(w, &s->procs.procs[i]);
+	jw_end_array(w);
 	jw_end_object(w);
 }
 
-int sim_print_json(const struct sim *s, FILE *out)
+static void json_begin(struct sim *s, FILE *out)
 {
-	struct json_writer w;
+	struct json_writer *w = &s->jw;
 
-	jw_init(&w, out, true);
-	jw_begin_object(&w);
-	jw_kv_string(&w, "schema", JSON_SCHEMA);
-	jw_key(&w, "source");
+	jw_init(w, out, true);
+	jw_begin_object(w);
+	jw_kv_string(w, "schema", JSON_SCHEMA);
+	jw_key(w, "source");
 	if (s->have_src)
-		json_source_meta(&w, &s->src);
+		json_source_meta(w, &s->src);
 	else
-		jw_null(&w);
-	jw_key(&w, "calls");
-	jw_begin_array(&w);
-	for (size_t i = 0; i < s->nsteps; i++)
-		if (s->steps[i].out.applied)
-			json_step(&w, s, &s->steps[i]);
-	jw_end_array(&w);
-	jw_key(&w, "summary");
-	json_summary(&w, s);
-	jw_key(&w, "vmas");
-	jw_begin_array(&w);
+		jw_null(w);
+	jw_key(w, "calls");
+	jw_begin_array(w);
+}
+
+static int json_end(struct sim *s)
+{
+	struct json_writer *w = &s->jw;
+
+	jw_end_array(w);
+	jw_key(w, "summary");
+	json_summary(w, s);
+	jw_key(w, "vmas");
+	jw_begin_array(w);
 	for (const struct vma *v = s->m->first; v; v = v->next)
-		json_vma(&w, s->m, v);
-	jw_end_array(&w);
-	jw_end_object(&w);
-	if (jw_finish(&w) < 0)
+		json_vma(w, s->m, v);
+	jw_end_array(w);
+	jw_end_object(w);
+	if (jw_finish(w) < 0)
 		return cli_error(EXIT_TARGET, "cannot write the output: %s", strerror(EIO));
 	return EXIT_FINE;
 }
 
 /* ---- maps and smaps ------------------------------------------------------------ */
 
-int sim_print_maps(const struct sim *s, FILE *out, bool smaps)
+static int print_maps(const struct sim *s, FILE *out, bool smaps)
 {
 	char *buf = NULL;
 	size_t cap = 0;
@@ -422,4 +606,37 @@ int sim_print_maps(const struct sim *s, FILE *out, bool smaps)
 	}
 	free(buf);
 	return rc == EXIT_FINE ? finish(out) : rc;
+}
+
+/* ---- streaming: the steps as they are applied, then the end ---------------------- */
+
+void sim_print_begin(struct sim *s, FILE *out)
+{
+	s->out = out;
+	if (s->format == SIM_JSON)
+		json_begin(s, out);
+}
+
+void sim_print_step(struct sim *s, const struct sim_step *st)
+{
+	if (!st->out.applied)
+		return;
+	if (s->format == SIM_TEXT)
+		print_step(s, st, s->out);
+	else if (s->format == SIM_JSON)
+		json_step(&s->jw, s, st);
+}
+
+int sim_print_end(struct sim *s)
+{
+	switch (s->format) {
+	case SIM_JSON:
+		return json_end(s);
+	case SIM_MAPS:
+		return print_maps(s, s->out, false);
+	case SIM_SMAPS:
+		return print_maps(s, s->out, true);
+	default:
+		return print_text_end(s, s->out);
+	}
 }

@@ -29,6 +29,9 @@ static const char *const kind_names[CALL_KIND_COUNT] = {
 	[CALL_PRCTL_ANON_NAME] = "prctl",
 	[CALL_TOUCH] = "touch",
 	[CALL_CLOSE] = "close",
+	[CALL_FORK] = "clone",
+	[CALL_EXEC] = "execve",
+	[CALL_EXIT] = "exit",
 	[CALL_OTHER] = "other",
 };
 

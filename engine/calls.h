@@ -56,6 +56,9 @@ enum call_kind {
 	CALL_PRCTL_ANON_NAME,	/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, a, l, "n") */
 	CALL_TOUCH,		/* our own event: the program wrote (or, PROT_READ, read) [a, a+l) */
 	CALL_CLOSE,		/* close(fd): ends that descriptor's open */
+	CALL_FORK,		/* clone, clone3, fork, vfork: clone_flags, result = child */
+	CALL_EXEC,		/* execve, execveat: str = the program */
+	CALL_EXIT,		/* "+++ exited with 0 +++", "+++ killed by ... +++" */
 	CALL_OTHER,		/* any other call: not applied, counted */
 	CALL_KIND_COUNT
 };
@@ -107,9 +110,16 @@ struct call {
 	int result_fd;		/* `= 3</path>` of an open: the new descriptor, else -1 */
 	char *result_path;	/* its path (owned), or NULL */
 
+	/* CALL_FORK: the clone flags (fork: SIGCHLD, vfork: CLONE_VM|CLONE_VFORK|SIGCHLD) */
+	uint64_t clone_flags;
+	bool unfinished;	/* CALL_FORK: its "<unfinished ...>" half (the child may act first) */
+
 	/* Where it came from. */
 	size_t lineno;		/* line of the call (of its first part if resumed) */
+	size_t endline;		/* line of its result (its second part if resumed) */
 	long pid;		/* strace's PID prefix or [pid N], 0 if none */
+	bool has_time;		/* -t, -tt, -ttt, --timestamps: when the call began */
+	uint64_t time_ns;	/* of the day (-t, -tt) or since the epoch (-ttt) */
 	char *text;		/* the call as written, without decorations (owned) */
 };
 
@@ -138,6 +148,7 @@ struct calls_parser {
 	/* set when calls_parse_line returns -EINVAL */
 	size_t errline;
 	unsigned errcol;
+	bool errfatal;		/* the failing line names a memory call */
 	char errmsg[200];	/* "line 4, column 17: expected ',' after length" */
 };
 
@@ -147,10 +158,14 @@ void calls_parser_release(struct calls_parser *p);
 /*
  * Parse one line (len bytes, no '\n' needed; a trailing "\n" or "\r\n" is
  * ignored).  Returns 0 and fills *out (caller calls call_release later), or
- * 1 when the line is nothing to apply (blank, comment, signal or exit line,
- * the first half of an unfinished call, a call of kind CALL_OTHER -- then
- * *out is filled too, so that close/open bookkeeping can use it; the caller
- * must still call_release it), or -EINVAL with p->errmsg, -ENOMEM.
+ * 1 when the line is nothing to apply to a model (blank, comment, signal
+ * line, the first half of an unfinished call, a call of kind CALL_OTHER,
+ * and the process events CALL_FORK -- also its unfinished first half, with
+ * out->unfinished --, CALL_EXEC and CALL_EXIT -- then *out is filled too, so
+ * that descriptor and process bookkeeping can use it; the caller must still
+ * call_release it), or -EINVAL with p->errmsg, -ENOMEM.  p->errfatal tells
+ * whether the line that failed is a memory call (whose loss changes the
+ * result) rather than a line sim does not need.
  * The line counter advances on every call.
  */
 int calls_parse_line(struct calls_parser *p, const char *line, size_t len, struct call *out);
@@ -180,7 +195,7 @@ typedef int (*calls_stat_fn)(void *arg, const char *path, uint32_t *dev, uint64_
  */
 typedef bool (*calls_thp_file_fn)(void *arg, const char *path);
 
-struct calls_fd;		/* descriptor -> open-file identity */
+struct calls_fdtab;		/* descriptor -> open-file identity (calls_fd.c) */
 
 struct calls_ctx {
 	/* Set by the caller before the first call_apply (calls_ctx_init zeroes). */
@@ -188,10 +203,15 @@ struct calls_ctx {
 	calls_thp_file_fn thp_file;	/* NULL: no file mapping is THP aligned */
 	void *stat_arg;		/* for both */
 	bool follow_recorded;	/* default true: after a disagreement, follow the log */
+	/*
+	 * Take private writable memory as written as soon as it is mapped or
+	 * made writable (it gets an anon_vma).  Without it, VMAs whose VM_ACCOUNT
+	 * depends on such writes get VMA_B_UNSURE_ANON.
+	 */
+	bool assume_written;
 
 	/* Bookkeeping (private). */
-	struct calls_fd *fds;
-	size_t nfds, capfds;
+	struct calls_fdtab *fds;	/* NULL until the first descriptor */
 	/*
 	 * From the first call with a recorded result on (follow_recorded):
 	 * the model one call behind, to undo a call the kernel did otherwise.
@@ -234,5 +254,71 @@ struct call_outcome {
  */
 int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 	       struct call_outcome *out, struct vma_effects *fx);
+
+/* ---- processes (engine/calls_proc.c) -------------------------------------- */
+
+struct calls_mm;		/* one address space, shared by its threads */
+
+/* One task of the log: a process, or a thread (leader != pid). */
+struct calls_proc {
+	long pid;		/* as the log names it; 0: the first process, unnumbered */
+	long parent;		/* the task whose clone made it; -1 if no line says */
+	long leader;		/* its thread group's first task (itself for a process) */
+	struct calls_mm *mm;
+	struct calls_fdtab *fds;
+	size_t calls;		/* memory calls applied for it */
+	unsigned execs;		/* successful execve calls */
+	char *exe;		/* the program of the last execve (or the parent's), or NULL */
+	size_t first_line;	/* of its first line */
+	bool exited;
+	bool guessed;		/* its origin is a guess: no clone line, or two in flight */
+	bool was_partial;	/* calls_proc_partial of an exited task whose space is gone */
+	bool fork_inflight;	/* its clone/fork is between <unfinished> and resumed */
+	uint64_t fork_flags;
+	size_t fork_line;
+};
+
+/* A model of pid taken at its execve (or the first process's start), or NULL. */
+typedef const struct vma_model *(*calls_snapshot_fn)(void *arg, long pid);
+
+struct calls_procs {
+	/* Set by the caller before the first call (calls_procs_init: none, follow). */
+	calls_stat_fn stat;
+	calls_thp_file_fn thp_file;
+	void *stat_arg;
+	bool follow_recorded;
+	bool assume_written;
+	long keep_pid;		/* keep this task's space after it exits (and the first's) */
+	bool keep_pid_given;
+	calls_snapshot_fn snapshot;
+	void *snapshot_arg;
+
+	/* The tasks in the order they appeared (private but readable). */
+	struct calls_proc *procs;
+	size_t nprocs, cap, last;
+	size_t nguessed;	/* tasks taken as threads of the first: no clone line */
+	struct vma_model *first_model;	/* the caller's, borrowed */
+	char errmsg[200];	/* set when calls_procs_apply returns -ENOENT */
+};
+
+/* first: the first process's model (borrowed: its changes are made in it). */
+void calls_procs_init(struct calls_procs *ps, struct vma_model *first);
+void calls_procs_release(struct calls_procs *ps);
+
+/*
+ * Apply c to the address space of the task c->pid (made known first if
+ * new; see calls_proc.c for how); fork, exec and exit lines change the
+ * tasks.  *who is that task (valid until the next call), NULL for the exit
+ * of an unknown one.  Returns what call_apply returns (-ENOENT with
+ * ps->errmsg), or -ENOMEM.
+ */
+int calls_procs_apply(struct calls_procs *ps, const struct call *c, struct call_outcome *out,
+		      struct vma_effects *fx, struct calls_proc **who);
+struct calls_proc *calls_procs_find(struct calls_procs *ps, long pid);
+/* NULL once the task exited, unless it is the first or keep_pid. */
+struct vma_model *calls_proc_model(const struct calls_proc *p);
+/* Made by an execve without a snapshot: the image's own mappings are missing. */
+bool calls_proc_partial(const struct calls_proc *p);
+bool calls_proc_same_space(const struct calls_proc *a, const struct calls_proc *b);
 
 #endif

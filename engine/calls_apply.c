@@ -12,16 +12,8 @@
 
 #include "abi.h"
 #include "calls.h"
+#include "calls_int.h"
 #include "maps.h"
-
-/* A descriptor of the calls: one open of one file. */
-struct calls_fd {
-	int fd;
-	char *path;
-	struct vma_mapfile file;
-	bool path_only;		/* O_PATH: mmap gives EBADF */
-	bool mode_assumed;	/* no open seen: taken as O_RDWR until the log says more */
-};
 
 void calls_ctx_init(struct calls_ctx *ctx)
 {
@@ -31,11 +23,8 @@ void calls_ctx_init(struct calls_ctx *ctx)
 
 void calls_ctx_release(struct calls_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->nfds; i++)
-		free(ctx->fds[i].path);
-	free(ctx->fds);
+	fdtab_put(ctx->fds);
 	ctx->fds = NULL;
-	ctx->nfds = ctx->capfds = 0;
 	if (ctx->have_shadow)
 		vma_model_release(&ctx->shadow);
 	ctx->have_shadow = false;
@@ -62,19 +51,13 @@ static int ctx_error(struct calls_ctx *ctx, const struct call *c, unsigned col, 
 
 static struct calls_fd *fd_find(struct calls_ctx *ctx, int fd)
 {
-	for (size_t i = 0; i < ctx->nfds; i++)
-		if (ctx->fds[i].fd == fd)
-			return &ctx->fds[i];
-	return NULL;
+	return ctx->fds ? fdtab_find(ctx->fds, fd) : NULL;
 }
 
 static void fd_close(struct calls_ctx *ctx, int fd)
 {
-	struct calls_fd *f = fd_find(ctx, fd);
-	if (!f)
-		return;
-	free(f->path);
-	*f = ctx->fds[--ctx->nfds];
+	if (ctx->fds)
+		fdtab_remove(ctx->fds, fd);
 }
 
 static bool starts_with(const char *s, const char *w)
@@ -82,19 +65,35 @@ static bool starts_with(const char *s, const char *w)
 	return strncmp(s, w, strlen(w)) == 0;
 }
 
-/* Device and inode of path: from a snapshot mapping of it, else stat(). */
-static void file_identity(struct calls_ctx *ctx, struct vma_model *m, struct vma_mapfile *mf,
-			  const char *path)
+/* The name of f's file in m (interned there now: each model has its own names). */
+static int fd_name(struct vma_model *m, const struct calls_fd *f, uint32_t *id)
 {
+	return vma_intern_checked(m, f->esc, strlen(f->esc), id);
+}
+
+/* Is v a mapping of f's file (by name: nothing is interned for opens never mapped)? */
+static bool maps_file(const struct vma_model *m, const struct vma *v, const struct calls_fd *f)
+{
+	size_t n = strlen(f->esc);
+
+	return v->name && vma_name_len(m, v->name) == n && !memcmp(vma_name(m, v->name), f->esc, n);
+}
+
+/* Device and inode of path: from a snapshot mapping of it, else stat(). */
+static void file_identity(struct calls_ctx *ctx, struct vma_model *m, struct calls_fd *f)
+{
+	struct vma_mapfile *mf = &f->file;
+
 	for (struct vma *v = m->first; v; v = v->next)
-		if (v->name == mf->name && (v->inode || v->dev)) {
+		if (maps_file(m, v, f) && (v->inode || v->dev)) {
 			mf->dev = v->dev;
 			mf->inode = v->inode;
 			return;
 		}
-	if (ctx->stat && ctx->stat(ctx->stat_arg, path, &mf->dev, &mf->inode) < 0) {
+	if (ctx->stat && ctx->stat(ctx->stat_arg, f->path, &mf->dev, &mf->inode) < 0) {
 		mf->dev = 0;
 		mf->inode = 0;
+		f->stat_failed = true;
 	}
 }
 
@@ -106,37 +105,25 @@ static struct calls_fd *fd_open(struct calls_ctx *ctx, struct vma_model *m, int 
 	char *esc = malloc(4 * (copy ? strlen(copy) : 0) + 1);
 	struct calls_fd *f;
 
-	if (!copy || !esc)
-		goto oom;
-	fd_close(ctx, fd);
-	if (ctx->nfds == ctx->capfds) {
-		size_t cap = ctx->capfds ? 2 * ctx->capfds : 8;
-		struct calls_fd *n = realloc(ctx->fds, cap * sizeof(*n));
-		if (!n)
-			goto oom;
-		ctx->fds = n;
-		ctx->capfds = cap;
+	if (!copy || !esc || (!ctx->fds && !(ctx->fds = fdtab_new())) ||
+	    !(f = fdtab_add(ctx->fds, fd))) {
+		free(copy);
+		free(esc);
+		return NULL;
 	}
-	f = &ctx->fds[ctx->nfds++];
-	memset(f, 0, sizeof(*f));
-	f->fd = fd;
 	f->path = copy;
+	f->esc = esc;
+	esc[maps_escape_name(copy, strlen(copy), esc)] = '\0';
 	f->file.file = vma_file_open(m);
 	if (ctx->have_shadow && m != &ctx->shadow)
 		vma_file_open(&ctx->shadow);	/* keep the shadow's counter in step */
-	f->file.name = vma_intern(m, esc, maps_escape_name(copy, strlen(copy), esc));
 	f->file.shmem = starts_with(copy, "/memfd:") || starts_with(copy, "/dev/shm/") ||
 			starts_with(copy, "/SYSV");
-	free(esc);
 	if (*copy)
-		file_identity(ctx, m, &f->file, copy);
+		file_identity(ctx, m, f);
 	if (*copy && ctx->thp_file && !f->file.shmem)
 		f->file.thp_align = ctx->thp_file(ctx->stat_arg, copy);
 	return f;
-oom:
-	free(copy);
-	free(esc);
-	return NULL;
 }
 
 /* ---- open modes ------------------------------------------------------------- */
@@ -253,6 +240,22 @@ static enum open_mode open_mode_of(const struct call *c)
 	return OPEN_UNKNOWN;
 }
 
+/* Is the new descriptor closed by execve (O_CLOEXEC, MFD_CLOEXEC, F_DUPFD_CLOEXEC)? */
+static bool open_cloexec(const struct call *c)
+{
+	const char *a;
+	size_t len;
+
+	if (!c->text || !(a = strchr(c->text, '(')))
+		return false;
+	if (strstr(a, "O_CLOEXEC") || strstr(a, "MFD_CLOEXEC") || strstr(a, "F_DUPFD_CLOEXEC"))
+		return true;
+	if (!strcmp(c->name, "openat") && text_arg(c->text, 2, &a, &len) && a[0] >= '0' &&
+	    a[0] <= '9')
+		return (strtoull(a, NULL, 0) & 02000000) != 0;
+	return false;
+}
+
 static void fd_set_mode(struct calls_fd *f, enum open_mode mode)
 {
 	f->mode_assumed = mode == OPEN_UNKNOWN;
@@ -272,7 +275,7 @@ static void fd_assume_mode(struct vma_model *m, struct calls_fd *f)
 {
 	fd_set_mode(f, OPEN_UNKNOWN);
 	for (struct vma *v = m->first; v; v = v->next)
-		if (v->name == f->file.name && (v->flags & VMF(MAYSHARE)) &&
+		if (maps_file(m, v, f) && (v->flags & VMF(MAYSHARE)) &&
 		    !(v->flags & VMF(MAYWRITE)) && !(v->bits & VMA_B_FLAGS_INFERRED)) {
 			f->file.readonly = true;
 			return;
@@ -288,8 +291,24 @@ static struct calls_fd *fd_get(struct calls_ctx *ctx, struct vma_model *m, int f
 			       const char *path)
 {
 	struct calls_fd *f = fd_find(ctx, fd);
+	size_t n = f ? strlen(f->path) : 0;
+
 	if (f && (!path || strcmp(path, f->path) == 0))
 		return f;
+	if (f && !strncmp(path, f->path, n) && !strcmp(path + n, " (deleted)")) {
+		char *p = strdup(path), *e = malloc(4 * strlen(path) + 1);	/* unlinked since */
+		if (!p || !e) {
+			free(p);
+			free(e);
+			return NULL;
+		}
+		e[maps_escape_name(p, strlen(p), e)] = '\0';
+		free(f->path);
+		free(f->esc);
+		f->path = p;
+		f->esc = e;
+		return f;
+	}
 	if ((f = fd_open(ctx, m, fd, path)))
 		fd_assume_mode(m, f);
 	return f;
@@ -318,25 +337,25 @@ static int dup_source(const struct call *c)
 /* newfd becomes another descriptor of old's open (one struct file: merges). */
 static void fd_dup(struct calls_ctx *ctx, int old, int newfd)
 {
-	struct calls_fd *f, copy;
+	struct calls_fd *f, *n;
+	char *path, *esc;
 
-	if (old == newfd || !fd_find(ctx, old))
+	if (old == newfd || !(f = fd_find(ctx, old)))
 		return;
+	path = strdup(f->path);
+	esc = strdup(f->esc);
 	fd_close(ctx, newfd);
-	f = fd_find(ctx, old);
-	copy = *f;
-	if (ctx->nfds == ctx->capfds) {
-		size_t cap = ctx->capfds ? 2 * ctx->capfds : 8;
-		struct calls_fd *n = realloc(ctx->fds, cap * sizeof(*n));
-		if (!n)
-			return;
-		ctx->fds = n;
-		ctx->capfds = cap;
-	}
-	if (!(copy.path = strdup(copy.path)))
+	if (!path || !esc || !(f = fd_find(ctx, old)) || !(n = fdtab_add(ctx->fds, newfd))) {
+		free(path);
+		free(esc);
 		return;
-	copy.fd = newfd;
-	ctx->fds[ctx->nfds++] = copy;
+	}
+	f = fd_find(ctx, old);	/* the add may have moved it */
+	*n = *f;
+	n->fd = newfd;
+	n->path = path;
+	n->esc = esc;
+	n->cloexec = false;
 }
 
 /* ---- address expressions ---------------------------------------------------- */
@@ -372,11 +391,11 @@ static int resolve(struct calls_ctx *ctx, struct vma_model *m, const struct call
 
 /* ---- running one call ----------------------------------------------------------- */
 
-/* Run c with resolved arguments x on m; returns 0 or -errno, *res the value. */
-static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
-		    const uint64_t *x, uint64_t *res, struct vma_effects *fx)
+/* The call itself, on the engine. */
+static int run_op(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		  const uint64_t *x, uint64_t *res, struct vma_effects *fx, bool *stat_failed)
 {
-	const struct vma_mapfile *file = NULL;
+	struct vma_mapfile mf, *file = NULL;
 
 	*res = 0;
 	switch (c->kind) {
@@ -393,7 +412,11 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 				return -ENOMEM;
 			if (f->path_only)
 				return -EBADF;
-			file = &f->file;
+			mf = f->file;
+			*stat_failed = f->stat_failed;
+			if (fd_name(m, f, &mf.name) < 0)
+				return -ENOMEM;
+			file = &mf;
 		}
 		return vma_mmap(m, x[0], x[1], (int)x[2], (int)x[3], file, x[5], res, fx);
 	case CALL_MUNMAP:
@@ -427,6 +450,33 @@ static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct cal
 	default:
 		return 0;
 	}
+}
+
+/* Run c with resolved arguments x on m; returns 0 or -errno, *res the value. */
+static int run_call(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
+		    const uint64_t *x, uint64_t *res, struct vma_effects *fx)
+{
+	bool unsure = false, stat_failed = false;
+	uint64_t old_brk = m->p.brk;
+	struct vma_effects local;
+	size_t first;
+	int r;
+
+	if (!fx) {
+		vma_effects_init(&local);
+		fx = &local;
+	}
+	first = fx->n;
+	if ((c->kind == CALL_MPROTECT || c->kind == CALL_PKEY_MPROTECT) && !ctx->assume_written)
+		unsure = calls_account_unsure(m, x[0], x[1], (int)x[2]);
+	r = run_op(ctx, m, c, x, res, fx, &stat_failed);
+	if (r == 0)
+		calls_unseen(ctx, m, c, x, *res, old_brk, unsure, stat_failed);
+	if (r == 0 && !ctx->assume_written)
+		calls_unsure_merges(m, c, fx, first);
+	if (fx == &local)
+		vma_effects_release(&local);
+	return r;
 }
 
 static bool returns_address(enum call_kind k)
@@ -571,6 +621,7 @@ static void track_descriptors(struct calls_ctx *ctx, struct vma_model *m, const 
 	}
 	if ((f = fd_open(ctx, m, c->result_fd, c->result_path))) {
 		fd_set_mode(f, open_mode_of(c));
+		f->cloexec = open_cloexec(c);
 		if (f->mode_assumed)
 			fd_assume_mode(m, f);
 	}
@@ -642,7 +693,8 @@ int call_apply(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 
 	memset(out, 0, sizeof(*out));
 	out->vmas_before = out->vmas_after = m->count;
-	if (c->kind == CALL_OTHER || c->kind == CALL_CLOSE) {
+	if (c->kind == CALL_OTHER || c->kind == CALL_CLOSE || c->kind == CALL_FORK ||
+	    c->kind == CALL_EXEC || c->kind == CALL_EXIT) {
 		track_descriptors(ctx, m, c);
 		return 0;
 	}

@@ -58,6 +58,10 @@ int vma_kind_parse(const char *s);		/* -1 if unknown */
 #define VMA_B_SHMEM		0x0080	/* backed by shmem (shared anon, memfd, SysV) */
 #define VMA_B_HIDDEN		0x0100	/* inferred: differs from a neighbour in unseen state */
 #define VMA_B_THP_FILE		0x0200	/* its file's get_unmapped_area aligns to 2 MiB */
+/* Set by sim (engine/calls_apply.c): what no log shows decides part of the VMA. */
+#define VMA_B_UNSURE_ANON	0x0400	/* VM_ACCOUNT kept only if written (anon_vma) */
+#define VMA_B_UNSURE_FILE	0x0800	/* its file could not be stat'ed: dev, inode 0 */
+#define VMA_B_UNSURE_ORDER	0x1000	/* changed by thread calls that overlapped in time */
 
 /*
  * One VMA.  112 bytes on 64-bit; names and smaps values live in the model.

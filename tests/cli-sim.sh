@@ -163,6 +163,192 @@ is "$RC" 2 "unknown format: exit 2"
 run "$VMATOOL" sim $REC --snapshot whatif.smaps whatif.smaps -e 'brk(NULL)'
 is "$RC" 2 "TARGET and --snapshot together: exit 2"
 
+# ---- strace forms that used to abort the replay; names after a followed call ----
+cat >"$TMPD/forms.log" <<'EOF'
+20859 1796221621.813628 (+     0.000061) openat(AT_FDCWD</tmp>, "/dev/shm/x", O_RDONLY|O_CLOEXEC) = 3</dev/shm/x>
+20859 1796221621.813773 (+     0.000039) unlink("/dev/shm/x") = 0
+20859 1796221621.813814 (+     0.000040) mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3</dev/shm/x>(deleted), 0) = 0x600000000000
+20859 1796221621.813868 (+     0.000052) openat(AT_FDCWD</tmp>, "/dev/zero", O_RDONLY) = 4</dev/zero<char 1:5>>
+20859 1796221621.813928 (+     0.000060) mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 4</dev/zero<char 1:5>>, 0) = 0x610000000000
+20859<prog> 1796221621.815400 (+     0.000010) mmap(0, 0x1000, 0x1, 0x22, 0xffffffff, 0) = 0x620000000000
+20859 1796221621.815417 (+     0.000056) <... exit_group resumed>) = ?
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/forms.log" --format smaps
+is "$RC" 0 "-ttt -r prefixes, (deleted) descriptors, -yy devices, a lone resumed exit_group: exit 0"
+like "$OUT" '^600000000000-600000001000 r--s 00000000 00:00 0 +/dev/shm/x \(deleted\)$' \
+	"a descriptor of an unlinked file maps under the name /proc gives it"
+unlike "$(sed -n '/^600000000000-/,/^VmFlags/p' "$TMPD/out" | grep VmFlags)" ' mw' \
+	"the (deleted) descriptor is the O_RDONLY open: no VM_MAYWRITE"
+like "$OUT" '^610000000000-610000002000 r--p 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/dev/zero$' \
+	"strace -yy's <char M:N> is not part of the file name"
+like "$OUT" '^620000000000-620000001000 r--p 00000000 00:00 0 $' \
+	"strace -Y's PID<comm> and -e raw=all's descriptor 0xffffffff (-1) are read"
+printf 'mmap(NULL,\000 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>\n<... mmap resumed>) = 0x1000\n' >"$TMPD/nul.log"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/nul.log"
+is "$RC:$OUT" "2:" "a NUL byte inside an unfinished call: exit 2, no output"
+like "$ERR" "nul.log': line 1, column 11: expected a number, found byte 0x00\$" \
+	"a NUL byte inside an unfinished call: named where it is"
+if command -v valgrind >/dev/null 2>&1 && ! grep -q __asan_init "$VMATOOL" 2>/dev/null; then
+	valgrind -q --error-exitcode=99 "$VMATOOL" sim --ops "$TMPD/nul.log" >/dev/null 2>&1
+	is "$?" 2 "a NUL byte inside an unfinished call: no read past the copied half (valgrind)"
+fi
+# unlink: mappings and descriptors of the file are "(deleted)" from then on
+cat >"$TMPD/unlink.log" <<'EOF'
+openat(AT_FDCWD, "/tmp/vmatool-unlinked-a", O_RDWR|O_CREAT, 0600) = 3</tmp/vmatool-unlinked-a>
+mmap(0x600000000000, 4096, PROT_READ, MAP_SHARED, 3</tmp/vmatool-unlinked-a>, 0) = 0x600000000000
+unlinkat(AT_FDCWD</tmp>, "vmatool-unlinked-a", 0) = 0
+mmap(0x610000000000, 4096, PROT_READ, MAP_SHARED, 3</tmp/vmatool-unlinked-a>(deleted), 0) = 0x610000000000
+openat(AT_FDCWD, "/tmp/vmatool-unlinked-b", O_RDONLY) = 4</tmp/vmatool-unlinked-b>
+mmap(0x620000000000, 4096, PROT_READ, MAP_PRIVATE, 4</tmp/vmatool-unlinked-b>, 0) = 0x620000000000
+unlink("/tmp/vmatool-unlinked-b") = -1 ENOENT (No such file or directory)
+EOF
+run "$VMATOOL" sim --ops "$TMPD/unlink.log" --format maps
+like "$OUT" '^600000000000-600000001000 r--s .* /tmp/vmatool-unlinked-a \(deleted\)$' \
+	"unlinkat(): a mapping of the file is then named '(deleted)'"
+like "$OUT" '^610000000000-610000001000 r--s .* /tmp/vmatool-unlinked-a \(deleted\)$' \
+	"unlinkat(): its descriptor is the same open, of the deleted file"
+like "$OUT" '^620000000000-620000001000 r--p .* /tmp/vmatool-unlinked-b$' \
+	"an unlink() that failed renames nothing"
+# names interned after the log was first followed survive the next follow
+cat >"$TMPD/names.log" <<'EOF'
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3</etc/hostname>
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</etc/hostname>, 0) = 0x610000000000
+openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 4</etc/passwd>
+mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</etc/passwd>, 0) = 0x620000000000
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/names.log" --format maps
+ino=$(stat -L -c %i /etc/hostname)
+like "$OUT" "^610000000000-610000001000 r--p 00000000 [0-9a-f:]+ $ino +/etc/hostname\$" \
+	"a file mapped where the log says keeps its name and inode"
+ino=$(stat -L -c %i /etc/passwd)
+like "$OUT" "^620000000000-620000001000 r--p 00000000 [0-9a-f:]+ $ino +/etc/passwd\$" \
+	"a second file keeps its own name and inode"
+
+# ---- processes: one address space each ------------------------------------------
+cat >"$TMPD/procs.log" <<'EOF'
+100 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+100 madvise(0x600000000000, 16384, MADV_POPULATE_WRITE) = 0
+100 madvise(0x600000000000, 4096, MADV_DONTFORK) = 0
+100 madvise(0x600000001000, 4096, MADV_WIPEONFORK) = 0
+100 mlock(0x600000002000, 4096) = 0
+100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f0000000a10 <unfinished ...>
+101 mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x610000000000
+100 <... clone resumed>) = 101
+100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, child_tid=0x7f00, parent_tid=0x7f00, exit_signal=0, stack=0x7f00, stack_size=0x7fff00, tls=0x7f00} => {parent_tid=[102]}, 88) = 102
+102 mmap(0x620000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x620000000000
+100 vfork() = 103
+103 mmap(0x630000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x630000000000
+103 execve("/bin/true", ["true"], 0x7ffc /* 3 vars */) = 0
+103 mmap(0x640000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x640000000000
+103 +++ exited with 0 +++
+101 +++ exited with 0 +++
+EOF
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format maps
+is "$RC" 0 "a log of four tasks: exit 0"
+like "$OUT" '^620000000000-' "a CLONE_VM thread maps into its process's space"
+like "$OUT" '^630000000000-' "a vfork child runs on its parent's space until execve"
+unlike "$OUT" '^6[14]0000000000-' "neither a forked child's nor an exec'd image's calls reach the parent"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format smaps --pid 101
+is "$RC" 0 "--pid chooses a forked child"
+like "$OUT" '^610000000000-' "the child's own calls are in its space"
+unlike "$OUT" '^600000000000-' "MADV_DONTFORK: the child has no copy"
+unlike "$OUT" '^6[23]0000000000-' "what the parent did after the fork is not in the child"
+unlike "$(grep VmFlags "$TMPD/out")" ' lo' "locks are not inherited"
+like "$(grep -A30 '^600000001000-' "$TMPD/out" | grep -m1 VmFlags)" ' wf' \
+	"MADV_WIPEONFORK: the child keeps the VMA"
+like "$OUT" '^600000001000-600000002000 rw-p ' \
+	"a wiped VMA has no anon_vma: it does not merge with its fork-child neighbour"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --format maps --pid 103
+like "$OUT" '^640000000000-' "after execve: the new image's calls"
+unlike "$OUT" '^6[0-3]0000000000-' "after execve: nothing of the old image"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --pid 103
+like "$OUT" "partial: 103's address space was made by execve and no snapshot of it was given" \
+	"an exec'd space without a snapshot is said to be partial"
+like "$OUT" '^    101: child of 100, 1 memory calls, exited$' "the summary lists each task and its parent"
+like "$OUT" '^    102: thread of 100, 1 memory calls$' "threads are listed as such"
+like "$OUT" '^    103: child of 100, 1 execve \(/bin/true\), 2 memory calls, partial, exited, shown$' \
+	"execs and the program are listed"
+like "$OUT" 'procs.log:7: \[pid 101\] mmap' "each call names its task"
+printf '7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n' >"$TMPD/103.maps"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --snapshot "103=$TMPD/103.maps" --pid 103 --format json
+like "$OUT" '"partial": ?false' "--snapshot PID=FILE: the exec'd space is not partial"
+like "$OUT" '"start": ?"0x7ffd00000000"' "--snapshot PID=FILE: the snapshot is the image after execve"
+like "$OUT" '"shown_pid": ?103' "json names the task shown"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" -s "103=$TMPD/103.maps" -s "103=$TMPD/103.maps"
+is "$RC:$OUT" "2:" "--snapshot PID=FILE twice for one PID: exit 2, no output"
+like "$ERR" "option '--snapshot' given twice for process 103" "--snapshot PID= twice: the message"
+run "$VMATOOL" sim --ops "$TMPD/procs.log" --pid 999
+is "$RC" 2 "--pid of no task in the log: exit 2"
+like "$ERR" "^vmatool: sim: --pid 999: no such process in the calls\$" "--pid of no task: the message"
+# lines it does not understand are skipped and counted, unless --strict
+printf '100 ????( <unfinished ...>\n100 weird line\n100 brk(NULL) = 0x1000\n' >"$TMPD/weird.log"
+run "$VMATOOL" sim --ops "$TMPD/weird.log"
+is "$RC" 0 "a line sim does not understand (not a memory call): skipped"
+like "$OUT" 'lines not understood, skipped \(not memory calls\): 1, the first .*weird.log:2$' \
+	"skipped lines are counted and the first one named"
+run "$VMATOOL" sim --ops "$TMPD/weird.log" --strict
+is "$RC" 2 "--strict: a line sim does not understand is an error"
+
+# ---- what no log shows: marked, counted, or assumed --------------------------------
+cat >"$TMPD/unsure.log" <<'EOF'
+mmap(0x600000000000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x600000000000
+mprotect(0x600000000000, 4096, PROT_NONE) = 0
+mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</nonexistent/perf-data>, 0) = 0x610000000000
+EOF
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log"
+like "$OUT" '^  uncertain: 3 VMAs depend on what no log shows$' "uncertain VMAs are counted"
+like "$OUT" '^    600000000000-600000001000: whether it was written \(no log shows writes\) decides its VM_ACCOUNT' \
+	"mprotect(PROT_NONE) of memory that may have been written: marked"
+like "$OUT" "^    610000000000-610000001000 /nonexistent/perf-data: its file could not be stat'ed" \
+	"a file that cannot be stat'ed: marked, not silently 00:00 0"
+like "$OUT" '^    7ffffffde000-7ffffffff000 \[stack\]: grows down by page faults' \
+	"the stack, which faults grow: marked"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --format json
+like "$OUT" '"uncertain_vmas": ?3' "json counts the uncertain VMAs"
+like "$OUT" '\{"start": ?"0x600000000000", ?"end": ?"0x600000001000", ?"why": ?\["anon_vma"\]\}' \
+	"json names why each one is uncertain"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --assume-written
+like "$OUT" 'assumed: private writable memory is written as soon as it is mapped' \
+	"--assume-written is stated"
+like "$OUT" '^  uncertain: 2 VMAs' "--assume-written: VM_ACCOUNT is no longer uncertain"
+run "$VMATOOL" sim --snapshot whatif.smaps --ops "$TMPD/unsure.log" --assume-written --format smaps
+like "$(grep -A20 '^600000000000-' "$TMPD/out" | grep -m1 VmFlags)" ' ac' \
+	"--assume-written: written memory keeps VM_ACCOUNT through PROT_NONE"
+# threads: a munmap in flight while another thread's mmap lands on its memory came first
+cat >"$TMPD/order.log" <<'EOF'
+100 mmap(0x600000000000, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x600000000000
+101 munmap(0x600000000000, 8192 <unfinished ...>
+100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x600000000000
+101 <... munmap resumed>) = 0
+101 mprotect(0x600000000000, 4096, PROT_READ <unfinished ...>
+100 mmap(0x610000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x610000000000
+101 <... mprotect resumed>) = 0
+EOF
+run "$VMATOOL" sim --ops "$TMPD/order.log" --format maps
+like "$OUT" '^600000001000-600000002000 rw-p ' \
+	"the munmap in flight is applied before the mmap its result lies on"
+run "$VMATOOL" sim --ops "$TMPD/order.log"
+like "$OUT" 'order: 1 munmap calls of one thread applied before' "the decided order is said"
+like "$OUT" 'applied before line 3: that mmap.s recorded address lies on memory this call unmaps' \
+	"the call applied first says so"
+like "$OUT" 'order: 2 calls overlapped another thread' "overlapping calls are counted"
+like "$OUT" '^    610000000000-610000001000: changed by calls of threads that overlapped in time$' \
+	"a VMA that overlapping calls changed: marked"
+
+# ---- memory flat in the log's length ----------------------------------------------
+# 400,000 lines need about 800 MB when every call is kept to the end; applied and
+# printed as they come, they fit in 60 MB of address space (not under a sanitizer,
+# whose shadow memory no limit allows)
+if ! grep -q __asan_init "$VMATOOL" 2>/dev/null; then
+	awk 'BEGIN { for (i = 0; i < 200000; i++) { a = sprintf("0x6000%08x", (i % 64) * 65536)
+		printf "mmap(%s, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = %s\nmunmap(%s, 8192) = 0\n", a, a, a } }' >"$TMPD/flat.log"
+	(ulimit -v 60000 && exec "$VMATOOL" sim --ops "$TMPD/flat.log" >"$TMPD/flat.out" 2>&1)
+	is "$?" 0 "400,000 calls replay in 60 MB"
+	like "$(tail -8 "$TMPD/flat.out")" 'calls: 400000 \(mmap 200000, munmap 200000\)' \
+		"every call of the long log is counted"
+fi
+
 # ---- saved strace logs with every decoration ----------------------------------
 for d in t tt ttt r T i f n; do
 	run "$VMATOOL" sim $REC --snapshot anon.before.smaps --ops "anon-$d.log" --format smaps --strict
@@ -183,7 +369,7 @@ for f in thread-pid.log thread-unfinished.log; do
 done
 run "$VMATOOL" sim $REC $MMC --snapshot thread.before.smaps --ops thread-unfinished.log
 golden sim-thread-unfinished.txt "$TMPD/out"
-like "$OUT" 'thread-unfinished.log:7: mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
+like "$OUT" 'thread-unfinished.log:7: \[pid 27350\] mmap\(NULL, 16384, PROT_READ, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x7ffff7fbc000' \
 	"unfinished and resumed halves are joined"
 like "$OUT" '1 signal lines, 2 exit lines, 1 unfinished calls never resumed' \
 	"signal, exit and cut-off lines are counted"
@@ -293,6 +479,73 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null && 
 		[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
 		cat "$TMPD/$sc.err" | sed 's/^/# /'
 	done
+	# fork: each process replays on its own space (strace -f with the process calls)
+	record fork %memory,%process fork
+	# the clone line may be split (<unfinished ...>, <... clone resumed>) when the child runs first
+	child=$(grep -E ' (clone\(|<\.\.\. clone resumed>).* = [0-9]+$' "$TMPD/fork.log" | head -1 |
+		sed 's/.* = //')
+	"$VMATOOL" sim --snapshot "$TMPD/fork.before" --ops "$TMPD/fork.cut" --format smaps \
+		--strict >"$TMPD/fork.pred" 2>"$TMPD/fork.err" &&
+		same_space "$TMPD/fork.pred" "$TMPD/fork.after"
+	ok $? "recorded fork: the parent's space equals the kernel's"
+	"$VMATOOL" sim --snapshot "$TMPD/fork.before" --ops "$TMPD/fork.cut" --format smaps \
+		--strict --pid "${child:-0}" >"$TMPD/fork.pred" 2>"$TMPD/fork.err" &&
+		same_space "$TMPD/fork.pred" "$TMPD/fork.after.child"
+	ok $? "recorded fork: the child's space (dup_mmap: no DONTFORK, no locks, wiped, fork-child anon_vmas) equals the kernel's"
+	[ -s "$TMPD/space.diff" ] && sed 's/^/# /' "$TMPD/space.diff" | head -20
+	sed 's/^/# /' "$TMPD/fork.err"
+	# every strace option that changes how lines look, alone and combined: each log is
+	# understood whole (no line skipped), and the framed part replays both processes exactly
+	n_opt=0
+	for opts in "-y" "-yy" "-t" "-tt" "-ttt" "-r" "-T" "-i" "-k" "-X raw" "-X verbose" \
+		"--seccomp-bpf" "-Y" "-e raw=all" "-n" "-x" "-xx" "-v" "-z" "-ttt -r" \
+		"-tt -r -T -i -yy -X verbose -k" "-t -r -Y -X raw -y" "-ttt -T -e raw=all -yy -n"; do
+		n_opt=$((n_opt + 1))
+		# shellcheck disable=SC2086
+		strace -f $opts -e trace=%memory,%process -o "$TMPD/opt$n_opt.log" \
+			"$PROG" fork "$TMPD/opt$n_opt.before" "$TMPD/opt$n_opt.after" 1 2>/dev/null ||
+			{ diag "strace $opts cannot run here: skipped"; continue; }
+		sed -En '/madvise\((NULL|0), 0, (MADV_NORMAL|0)( \/\*.*\*\/)?\)/,$p' \
+			"$TMPD/opt$n_opt.log" >"$TMPD/opt$n_opt.cut"
+		run "$VMATOOL" sim --ops "$TMPD/opt$n_opt.log"
+		is "$RC" 0 "strace -f $opts: the whole log is read"
+		unlike "$OUT" 'lines not understood' "strace -f $opts: no line of it is skipped"
+		child=$(sed -En 's/.* (clone\(|<\.\.\. clone resumed>).* = ((0x)?[0-9a-f]+).*/\2/p' \
+			"$TMPD/opt$n_opt.log" | head -1)
+		"$VMATOOL" sim --snapshot "$TMPD/opt$n_opt.before" --ops "$TMPD/opt$n_opt.cut" \
+			--format smaps --strict >"$TMPD/p.smaps" 2>&1 &&
+			same_space "$TMPD/p.smaps" "$TMPD/opt$n_opt.after" &&
+			"$VMATOOL" sim --snapshot "$TMPD/opt$n_opt.before" --ops "$TMPD/opt$n_opt.cut" \
+				--format smaps --strict --pid $((child)) >"$TMPD/c.smaps" 2>&1 &&
+			same_space "$TMPD/c.smaps" "$TMPD/opt$n_opt.after.child"
+		r=$?
+		ok $r "strace -f $opts: parent and child replay exactly"
+		[ $r -eq 0 ] || { sed 's/^/# /' "$TMPD/space.diff" | head -20
+			grep -v '^ ' "$TMPD/opt$n_opt.cut" | tail -12 | sed 's/^/# /'; }
+	done
+	# -ff: one file per process, merged by their times; given child first
+	mkdir "$TMPD/ff"
+	strace -ff -tt -y -o "$TMPD/ff/log" "$PROG" fork "$TMPD/ff.before" "$TMPD/ff.after" 1
+	set -- "$TMPD"/ff/log.*
+	parent=${1##*.} child=${2##*.}
+	sed -En '/madvise\(NULL, 0, MADV_NORMAL\)/,$p' "$1" >"$TMPD/ff/cut.$parent"
+	cp "$2" "$TMPD/ff/cut.$child"
+	run "$VMATOOL" sim --snapshot "$TMPD/ff.before" --ops "$TMPD/ff/cut.$child" \
+		--ops "$TMPD/ff/cut.$parent"
+	like "$OUT" "inputs: 2 files merged by time" "strace -ff files are merged by time"
+	like "$OUT" "^    $child: child of $parent, " "-ff: the PID comes from the file name"
+	"$VMATOOL" sim --snapshot "$TMPD/ff.before" --ops "$TMPD/ff/cut.$child" \
+		--ops "$TMPD/ff/cut.$parent" --format smaps --strict --pid "$child" >"$TMPD/c.smaps" &&
+		same_space "$TMPD/c.smaps" "$TMPD/ff.after.child"
+	ok $? "strace -ff -tt: the child replays exactly"
+	# a write strace does not show keeps VM_ACCOUNT: --assume-written predicts it
+	record written memory written
+	"$VMATOOL" sim --snapshot "$TMPD/written.before" --ops "$TMPD/written.cut" --format smaps \
+		--strict --assume-written >"$TMPD/written.pred" &&
+		same_space "$TMPD/written.pred" "$TMPD/written.after"
+	ok $? "recorded write then PROT_NONE: --assume-written equals the kernel"
+	run "$VMATOOL" sim --snapshot "$TMPD/written.before" --ops "$TMPD/written.cut"
+	like "$OUT" 'whether it was written \(no log shows writes\) decides its VM_ACCOUNT' "without it, the VMA is marked uncertain"
 	# descriptors: with close() in the log, two opens of one file stay apart
 	record file-close memory,close file
 	replay file-close

@@ -6,7 +6,9 @@
  *
  *   sim-prog SCENARIO BEFORE AFTER [SEED] [FILE]
  *
- * Scenarios: anon, file, mremap, lock, seal, brk, errors, thread,
+ * Scenarios: anon, file, mremap, lock, seal, brk, errors, thread, written
+ * (memory written, which strace does not show, then made PROT_NONE), fork
+ * (the child saves its own smaps as AFTER.child before it exits),
  * random (seeded random calls in a private window, no writes to memory),
  * random-touch (the same with writes, which strace does not see).
  * FILE is a file of at least 64 KiB for the file mappings.
@@ -28,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE 4096ul
@@ -225,6 +228,48 @@ static void scenario_thread(void)
 		die("thread");
 }
 
+/* A write strace cannot see keeps VM_ACCOUNT through mprotect(PROT_NONE). */
+static void scenario_written(void)
+{
+	char *p = anon_at(window(16) + 4 * PAGE, 8, PROT_READ | PROT_WRITE);	/* no neighbours */
+
+	p[0] = 1;
+	mprotect(p, 8 * PAGE, PROT_NONE);
+}
+
+static const char *after_path;
+
+/* fork: what the child inherits (dup_mmap), then calls on each side. */
+static void scenario_fork(void)
+{
+	char *p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *q = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char child_after[4096];
+	pid_t pid;
+
+	madvise(p, 16 * PAGE, MADV_POPULATE_WRITE);	/* an anon_vma the log shows */
+	madvise(p, 2 * PAGE, MADV_DONTFORK);
+	madvise(p + 4 * PAGE, 2 * PAGE, MADV_WIPEONFORK);
+	mlock(p + 8 * PAGE, 2 * PAGE);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		mprotect(p + 12 * PAGE, PAGE, PROT_READ);
+		mprotect(p + 12 * PAGE, PAGE, PROT_READ | PROT_WRITE);	/* no merge back: a fork child's */
+		mprotect(q, PAGE, PROT_READ);
+		mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		snprintf(child_after, sizeof(child_after), "%s.child", after_path);
+		save_smaps(child_after);
+		_exit(0);
+	}
+	if (waitpid(pid, NULL, 0) != pid)
+		die("waitpid");
+	munmap(p + 14 * PAGE, PAGE);
+	mprotect(p + 12 * PAGE, PAGE, PROT_READ);
+	mprotect(p + 12 * PAGE, PAGE, PROT_READ | PROT_WRITE);	/* merges back in the parent */
+}
+
 /* One random call inside the window. */
 static void random_call(char *w, int fd, int touch)
 {
@@ -289,7 +334,8 @@ static const struct {
 } scenarios[] = {
 	{ "anon", scenario_anon }, { "file", scenario_file }, { "mremap", scenario_mremap },
 	{ "lock", scenario_lock }, { "seal", scenario_seal }, { "brk", scenario_brk },
-	{ "errors", scenario_errors }, { "thread", scenario_thread },
+	{ "errors", scenario_errors }, { "thread", scenario_thread }, { "fork", scenario_fork },
+	{ "written", scenario_written },
 };
 
 int main(int argc, char **argv)
@@ -302,6 +348,7 @@ int main(int argc, char **argv)
 	}
 	rng_state = argc > 4 ? strtoull(argv[4], NULL, 0) * 2654435761u + 1 : 1;
 	file_path = argc > 5 ? argv[5] : "/proc/self/exe";
+	after_path = argv[3];
 	memset(stack, 1, sizeof(stack));	/* grow the stack before the snapshot */
 	memset(smaps_buf, 0, sizeof(smaps_buf));
 	save_smaps(argv[2]);
