@@ -5,16 +5,13 @@
  * that explain it (--explain).  Exit 0 when nothing differs, 1 when
  * something does, 2 on bad input, 3 on target trouble: as diff(1).
  */
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/diff-print.h"
-#include "cli/json-fast.h"
 #include "cli/json.h"
 #include "engine/diff.h"
 
@@ -185,41 +182,6 @@ static int diff_run(const struct diff_cmd *d, struct source *src)
 	return rc;
 }
 
-/*
- * A saved file whose first bytes show it is not JSON (maps or smaps text):
- * read it once, in chunks, rather than whole first to look for JSON.
- */
-static bool surely_text_file(const char *target)
-{
-	char buf[4096];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* only regular files: a pipe's bytes must be left for the reader */
-	if (!strcmp(target, "-") || !target_is_file(target) || stat(target, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
-		return false;
-	fd = open(target, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;	/* source_open_fast words the error */
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r')
-			continue;
-		return buf[i] != '{';
-	}
-	return false;
-}
-
-static int open_target(struct source *s, const char *target, const struct source_opts *o)
-{
-	if (surely_text_file(target))
-		return source_open(s, target, o);
-	return source_open_fast(s, target, o);
-}
-
 static int diff_exec(struct cmd_call *call)
 {
 	const struct diff_cmd d = *(const struct diff_cmd *)call->opts;
@@ -228,9 +190,9 @@ static int diff_exec(struct cmd_call *call)
 	int rc;
 
 	so.smaps = d.smaps;
-	rc = open_target(&src[0], d.target[0], &so);
+	rc = source_open(&src[0], d.target[0], &so);
 	if (rc == EXIT_FINE) {
-		rc = open_target(&src[1], d.target[1], &so);
+		rc = source_open(&src[1], d.target[1], &so);
 		if (rc == EXIT_FINE)
 			rc = diff_run(&d, src);
 		source_release(&src[1]);

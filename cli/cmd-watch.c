@@ -209,30 +209,17 @@ static void print_round(const struct watch_cmd *wc, const struct source *s,
 /* ---- the loop ---------------------------------------------------------------------- */
 
 /*
- * Read the process again.  Its messages are held back: when the read failed
- * because the process exited meanwhile, that is the normal end of watching,
- * not an error to print.
+ * Read the process again, into a whole new source.  The error is kept as a
+ * value: when the read failed because the process exited meanwhile, that is
+ * the normal end of watching, not an error to print.
  */
-static int watch_read(const struct watch_cmd *wc, pid_t pid, struct source *s)
+static int watch_read(const struct source *old, pid_t pid, struct source *fresh)
 {
-	struct source_opts so = { .smaps = wc->smaps };
-	FILE *real_stderr = stderr, *held;
-	char target[32], *msg = NULL;
-	size_t len = 0;
-	int rc;
+	struct source_err e;
+	int rc = source_reload(old, fresh, &e);
 
-	snprintf(target, sizeof(target), "%d", (int)pid);
-	held = open_memstream(&msg, &len);
-	if (held)
-		stderr = held;
-	rc = source_open(s, target, &so);
-	if (held) {
-		stderr = real_stderr;
-		fclose(held);
-	}
-	if (rc != EXIT_FINE && msg && !process_gone(pid))
-		fputs(msg, stderr);
-	free(msg);
+	if (rc != EXIT_FINE && !process_gone(pid))
+		source_err_print(&e);
 	return rc;
 }
 
@@ -275,7 +262,7 @@ static int watch_loop(const struct watch_cmd *wc, pid_t pid, struct source *src,
 		}
 		if (process_gone(pid))
 			return watch_exited(wc, pid);
-		rc = watch_read(wc, pid, &src[next]);
+		rc = watch_read(&src[*cur], pid, &src[next]);
 		if (rc != EXIT_FINE) {
 			source_release(&src[next]);
 			return process_gone(pid) ? watch_exited(wc, pid) : rc;

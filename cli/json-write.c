@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/json-read.h"
 #include "cli/json.h"
 
 /* ---- the writer ----------------------------------------------------------- */
@@ -111,38 +112,10 @@ void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
 void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
 void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /*
  * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
- * written as U+00XX: the document stays valid JSON.
+ * written as \udcXX, which the reader turns back into the same byte
+ * (json-read.h, man/vmatool.1): names round-trip byte for byte.
  */
 void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
@@ -160,7 +133,7 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len)
 			i++;	/* printable ASCII: the common case */
 			continue;
 		}
-		n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
+		n = c >= 0x80 ? json_utf8_len(u + i, len - i) : 0;
 		if (n) {
 			i += n;
 			continue;
@@ -172,7 +145,10 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len)
 		case '\n': jw_put(w, "\\n", 2); break;
 		case '\t': jw_put(w, "\\t", 2); break;
 		case '\r': jw_put(w, "\\r", 2); break;
-		default: jw_put(w, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04x", c)); break;
+		default:	/* a control character, or a byte that is not UTF-8 */
+			jw_put(w, esc, (size_t)snprintf(esc, sizeof(esc), c >= 0x80 ? "\\udc%02x" :
+							"\\u%04x", c));
+			break;
 		}
 		run = ++i;
 	}

@@ -1,8 +1,8 @@
 /*
  * json.h - vmatool's JSON: a streaming writer for documents of schema
  * vmatool/1 (show --format json, snapshot, diff, sim, watch's jsonl), the
- * rendering of VMAs, process metadata and summaries, and the loader that
- * turns a vmatool/1 document back into a source.
+ * rendering of VMAs, process metadata and summaries.  The reader that turns
+ * a vmatool/1 document back into a source is json-load.h.
  *
  * The writer streams to a FILE (stdout, or an open_memstream buffer for
  * write_file_atomic): nothing is built in memory, so output of 65,000 VMAs
@@ -18,7 +18,8 @@
  *	jw_end_object(&w);
  *	if (jw_finish(&w)) ... write error ...
  *
- * Only cli/json.c includes jansson (for loading).
+ * Strings of any bytes are written losslessly: bytes that are not UTF-8 as
+ * \udcXX (json-read.h, man/vmatool.1).
  *
  * Document schema vmatool/1 (documented in man/vmatool.1):
  *   {"schema":"vmatool/1",
@@ -120,19 +121,5 @@ void json_vmflags(struct json_writer *w, vmf_t flags);
 void json_machine(struct json_writer *w, const struct vma_params *p);
 /* The "source" object value: metadata of s (live or loaded). */
 void json_source_meta(struct json_writer *w, const struct source *s);
-
-/*
- * Load a vmatool/1 document (buf, len) into s->model and s->meta; name is
- * the file for messages.  On failure the message is printed ("cannot read
- * 'x.json': line 3: ...") and EXIT_BADINPUT returned; EXIT_FINE on success.
- * s->model must be initialised by the caller; s->raw gets the parsed
- * document (freed by json_source_free_raw, called by source_release).
- */
-int json_load_source(struct source *s, const char *name, const char *buf, size_t len);
-void json_source_free_raw(struct source *s);
-/* True if buf looks like a JSON document (first non-space byte is '{'). */
-bool json_sniff(const char *buf, size_t len);
-/* Members of a vmatool/1 VMA object that are not smaps fields ("start", "vmflags", ...). */
-bool json_vma_structural_key(const char *k);
 
 #endif

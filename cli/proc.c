@@ -124,65 +124,111 @@ static char *proc_raw_comm(pid_t pid)
 	return s;
 }
 
-/* /proc/PID/cmdline with its NULs as spaces; NULL if empty. */
-static char *proc_raw_cmdline(pid_t pid)
+/* Field n (1-based, n >= 3) of /proc/PID/stat as a number; 0 if unknown. */
+static unsigned long long stat_field(const char *after_comm, int n)
 {
-	char path[64], *s;
-	size_t n, i;
+	const char *p = after_comm;
+	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	s = proc_read_small(path, &n);
+	for (i = 3; i < n && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+int proc_stat_read(pid_t pid, struct proc_stat *st)
+{
+	char path[64], *s, *open, *close;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->state = 'X';
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	s = proc_read_small(path, NULL);
 	if (!s)
+		return (err = errno) ? -err : -ENOENT;
+	open = strchr(s, '(');
+	close = strrchr(s, ')');
+	if (!open || !close || close < open || close[1] != ' ' || !close[2]) {
+		free(s);
+		return -EINVAL;
+	}
+	st->comm = strndup(open + 1, (size_t)(close - open - 1));
+	st->state = close[2];
+	st->flags = (unsigned long)stat_field(close + 2, 9);
+	st->start_ticks = stat_field(close + 2, 22);
+	st->start_brk = stat_field(close + 2, 47);
+	free(s);
+	return 0;
+}
+
+void proc_stat_release(struct proc_stat *st)
+{
+	free(st->comm);
+	memset(st, 0, sizeof(*st));
+}
+
+/* argv joined by spaces; NULL if empty. */
+static char *join_argv(char **argv)
+{
+	size_t n = 0, i;
+	char *s, *p;
+
+	for (i = 0; argv && argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	if (!n || !(s = malloc(n)))
 		return NULL;
-	while (n && s[n - 1] == 0)
-		n--;
-	for (i = 0; i < n; i++)
-		if (!s[i])
-			s[i] = ' ';
-	s[n] = 0;
-	if (!n) {
+	for (p = s, i = 0; argv[i]; i++) {
+		size_t k = strlen(argv[i]);
+
+		memcpy(p, argv[i], k);
+		p += k;
+		*p++ = ' ';
+	}
+	p[-1] = 0;
+	if (!*s) {
 		free(s);
 		return NULL;
 	}
 	return s;
 }
 
-static enum pids_item meta_items[] = {
-	PIDS_CMD, PIDS_CMDLINE, PIDS_EXE, PIDS_ID_EUSER, PIDS_STATE, PIDS_TIME_START,
-};
-enum { MI_CMD, MI_CMDLINE, MI_EXE, MI_USER, MI_STATE, MI_START };
+/*
+ * libproc2 gives the user (status), the executable (a link) and the raw
+ * arguments (cmdline, read once); state, start time and comm come from the
+ * stat the caller read (libproc2 would read it a second time).
+ */
+static enum pids_item meta_items[] = { PIDS_ID_EUSER, PIDS_EXE, PIDS_CMDLINE_V };
+enum { MI_USER, MI_EXE, MI_ARGV };
 
-int proc_meta_read(pid_t pid, struct proc_meta *meta)
+int proc_meta_read(pid_t pid, const struct proc_stat *st, struct proc_meta *meta)
 {
 	struct pids_info *info = NULL;
 	struct pids_fetch *f;
 	unsigned one = (unsigned)pid;
+	long hz = sysconf(_SC_CLK_TCK);
 	int err = 0;
 
 	memset(meta, 0, sizeof(*meta));
 	meta->pid = pid;
 	meta->time = time(NULL);
 	proc_meta_system(meta);
+	meta->comm = st->comm ? strdup(st->comm) : NULL;
+	meta->state = st->state != 'X' || st->comm ? st->state : 0;
+	if (st->comm && hz > 0)
+		meta->start_time = boot_time() + (time_t)(st->start_ticks / (unsigned long long)hz);
 	if (procps_pids_new(&info, meta_items, sizeof(meta_items) / sizeof(meta_items[0])) < 0)
 		return -ENOMEM;
 	f = procps_pids_select(info, &one, 1, PIDS_SELECT_PID);
 	if (f && f->counts->total == 1) {
-		struct pids_stack *st = f->stacks[0];
-		const char *cl = PIDS_VAL(MI_CMDLINE, str, st, info);
-		const char *exe = PIDS_VAL(MI_EXE, str, st, info);
+		struct pids_stack *stk = f->stacks[0];
+		const char *exe = PIDS_VAL(MI_EXE, str, stk, info);
 
-		/* libproc2 turns control characters into '.': take the raw bytes */
-		meta->comm = proc_raw_comm(pid);
-		if (!meta->comm)
-			meta->comm = strdup(PIDS_VAL(MI_CMD, str, st, info));
-		meta->cmdline = proc_raw_cmdline(pid);
-		/* libproc2 shows "-" or "[comm]" for an empty command line */
-		if (!meta->cmdline && cl && *cl && cl[0] != '[' && strcmp(cl, "-"))
-			meta->cmdline = strdup(cl);
+		meta->cmdline = join_argv(PIDS_VAL(MI_ARGV, strv, stk, info));
 		meta->exe = exe && *exe && strcmp(exe, "-") ? strdup(exe) : NULL;
-		meta->user = strdup(PIDS_VAL(MI_USER, str, st, info));
-		meta->state = PIDS_VAL(MI_STATE, s_ch, st, info);
-		meta->start_time = boot_time() + (time_t)PIDS_VAL(MI_START, real, st, info);
+		meta->user = strdup(PIDS_VAL(MI_USER, str, stk, info));
 	} else {
 		err = -ESRCH;
 	}
@@ -252,53 +298,64 @@ static bool task_matches(const char *name, pid_t p, const char *comm, char **arg
 	return match;
 }
 
-static void print_candidate(pid_t pid, const char *cmdline)
+/* "\n  PID  cmdline" of a candidate, appended to e->msg while it fits. */
+static void add_candidate(struct source_err *e, pid_t pid, const char *cmdline)
 {
-	fprintf(stderr, "  %7d  ", (int)pid);
-	fputs_escaped(cmdline, strlen(cmdline), stderr);
-	fputc('\n', stderr);
+	size_t used = strlen(e->msg);
+	char *esc = str_escaped(cmdline, strlen(cmdline));
+
+	if (used + 32 < sizeof(e->msg))
+		snprintf(e->msg + used, sizeof(e->msg) - used, "\n  %7d  %s", (int)pid,
+			 esc ? esc : "?");
+	free(esc);
 }
 
-int proc_find_by_name(const char *name, pid_t *pid)
+/* The processes called name: how many, and the last one in *pid. */
+static int count_matches(struct pids_info *info, struct pids_fetch *f, const char *name,
+			 pid_t *pid, struct source_err *list)
 {
-	struct pids_info *info = NULL;
-	struct pids_fetch *f;
 	pid_t self = getpid();
-	int i, n = 0, total;
-	struct stat sb;
-	char *esc;
+	int i, n = 0, total = f ? f->counts->total : 0;
 
-	if (procps_pids_new(&info, find_items, sizeof(find_items) / sizeof(find_items[0])) < 0)
-		return cli_error(EXIT_TARGET, "cannot list processes");
-	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
-	total = f ? f->counts->total : 0;
 	for (i = 0; i < total; i++) {
 		struct pids_stack *st = f->stacks[i];
 		pid_t p = PIDS_VAL(FI_PID, s_int, st, info);
 
-		if (p != self && task_matches(name, p, PIDS_VAL(FI_CMD, str, st, info),
-					      PIDS_VAL(FI_ARGV, strv, st, info))) {
-			*pid = p;
-			n++;
-		}
+		if (p == self || !task_matches(name, p, PIDS_VAL(FI_CMD, str, st, info),
+					       PIDS_VAL(FI_ARGV, strv, st, info)))
+			continue;
+		*pid = p;
+		n++;
+		if (list)
+			add_candidate(list, p, PIDS_VAL(FI_CMDLINE, str, st, info));
 	}
+	return n;
+}
+
+int proc_find_by_name(const char *name, pid_t *pid, struct source_err *e)
+{
+	struct pids_info *info = NULL;
+	struct pids_fetch *f;
+	struct stat sb;
+	char *esc;
+	int n;
+
+	if (procps_pids_new(&info, find_items, sizeof(find_items) / sizeof(find_items[0])) < 0)
+		return source_err_set(e, EXIT_TARGET, "cannot list processes");
+	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	n = count_matches(info, f, name, pid, NULL);
 	esc = str_escaped(name, strlen(name));
 	if (n == 0 && stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		cli_error(EXIT_TARGET, "cannot read '%s': %s", esc ? esc : "?", strerror(EISDIR));
+		source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", esc ? esc : "?",
+			       strerror(EISDIR));
 	} else if (n == 0) {
-		cli_error(EXIT_TARGET, "no process or file named '%s'", esc ? esc : "?");
+		source_err_set(e, EXIT_TARGET, "no process or file named '%s'", esc ? esc : "?");
 	} else if (n > 1) {
-		cli_error(EXIT_BADINPUT, "'%s' matches %d processes; give a PID:", esc ? esc : "?", n);
-		for (i = 0; i < total; i++) {
-			struct pids_stack *st = f->stacks[i];
-			pid_t p = PIDS_VAL(FI_PID, s_int, st, info);
-
-			if (p != self && task_matches(name, p, PIDS_VAL(FI_CMD, str, st, info),
-						      PIDS_VAL(FI_ARGV, strv, st, info)))
-				print_candidate(p, PIDS_VAL(FI_CMDLINE, str, st, info));
-		}
+		source_err_set(e, EXIT_BADINPUT, "'%s' matches %d processes; give a PID:",
+			       esc ? esc : "?", n);
+		count_matches(info, f, name, pid, e);
 	}
 	free(esc);
 	procps_pids_unref(&info);
-	return n == 1 ? EXIT_FINE : n == 0 ? EXIT_TARGET : EXIT_BADINPUT;
+	return n == 1 ? EXIT_FINE : e->code;
 }

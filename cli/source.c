@@ -1,32 +1,61 @@
 /*
- * source.c - targets: a live process (PID, "self", a name) or a saved file
- * (maps text, smaps text, vmatool JSON, told apart by their contents), read
- * into an engine model.
+ * source.c - the one way to open a target (source.h): a live process (PID,
+ * "self", a name) or a saved file (maps text, smaps text, vmatool JSON,
+ * told apart once, by the first bytes), read once into an engine model.
  *
  * /proc files are read in large read() calls into one buffer that grows only
  * when a single line does not fit; the complete lines are handed to the
  * parser as they arrive, so the memory used does not grow with the text
- * (a 70 MB smaps is never held whole).  Every failure prints one message and
- * returns an exit code before anything is written to standard output.
+ * (a 70 MB smaps is never held whole).  A JSON document is read whole, in
+ * one buffer of the file's size, and walked once (json-load.c).  Failures
+ * are values (struct source_err) with an exit code; nothing is printed here
+ * but by the printing wrappers the commands call.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/json-load.h"
 #include "cli/machine.h"
 #include "engine/machine.h"
-#include "cli/json-fast.h"
-#include "cli/json.h"
 #include "engine/maps.h"
 
 #define READ_CHUNK	(1u << 20)	/* first buffer; the kernel fills it whole */
 #define READ_CHUNK_FILE	(1u << 17)	/* saved files: fewer fresh pages to fault in */
 #define PF_KTHREAD	0x00200000u	/* task flag in /proc/PID/stat field 9 */
+
+/* ---- errors as values ------------------------------------------------------ */
+
+int source_err_set(struct source_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int source_err_print(const struct source_err *e)
+{
+	const char *nl = strchr(e->msg, '\n');
+
+	if (!nl)
+		return cli_error(e->code, "%s", e->msg);
+	cli_error(e->code, "%.*s", (int)(nl - e->msg), e->msg);
+	fputs(nl + 1, stderr);	/* detail lines, escaped when made */
+	fputc('\n', stderr);
+	return e->code;
+}
+
+/* ---- targets ---------------------------------------------------------------- */
 
 static bool all_digits(const char *s)
 {
@@ -46,7 +75,7 @@ static bool pid_exists(pid_t pid)
 	return access(path, F_OK) == 0;
 }
 
-int target_pid(const char *target, pid_t *pid)
+static int target_pid_e(const char *target, pid_t *pid, struct source_err *e)
 {
 	if (!strcmp(target, "self")) {
 		*pid = getpid();
@@ -56,16 +85,35 @@ int target_pid(const char *target, pid_t *pid)
 		long v = strlen(target) > 10 ? -1 : strtol(target, NULL, 10);
 
 		if (v <= 0 || v > INT_MAX || !pid_exists((pid_t)v))
-			return cli_error(EXIT_TARGET, "no such process '%s'", target);
+			return source_err_set(e, EXIT_TARGET, "no such process '%s'", target);
 		*pid = (pid_t)v;
 		return EXIT_FINE;
 	}
-	return proc_find_by_name(target, pid);
+	return proc_find_by_name(target, pid, e);
+}
+
+int target_pid(const char *target, pid_t *pid)
+{
+	struct source_err e;
+
+	return target_pid_e(target, pid, &e) ? source_err_print(&e) : EXIT_FINE;
 }
 
 pid_t source_pid(const struct source *s)
 {
 	return s->kind == SOURCE_LIVE ? s->meta.pid : -1;
+}
+
+/* A target names a file when it has a '/', is "-", or is an existing file. */
+bool target_is_file(const char *target)
+{
+	struct stat st;
+
+	if (!strcmp(target, "-") || strchr(target, '/'))
+		return true;
+	if (!strcmp(target, "self") || all_digits(target))
+		return false;
+	return stat(target, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 /* ---- reading text into the parser ----------------------------------------- */
@@ -77,19 +125,18 @@ struct text_reader {
 	int read_errno;		/* errno of a failed read(), 0 if none */
 };
 
-/* Open /proc/PID/FILE for reading in READ_CHUNK pieces; an exit code. */
-static int reader_open_proc(struct text_reader *r, pid_t pid, const char *path)
+/* Grow r's buffer to cap bytes; false (read_errno ENOMEM) if it cannot. */
+static bool reader_grow(struct text_reader *r, size_t cap)
 {
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0)
-		return source_open_failed(pid, path, errno);
-	r->cap = READ_CHUNK;
-	r->buf = malloc(r->cap);
-	if (!r->buf) {
-		close(r->fd);
-		return cli_error(EXIT_TARGET, "out of memory");
+	char *nb = realloc(r->buf, cap);
+
+	if (!nb) {
+		r->read_errno = ENOMEM;
+		return false;
 	}
-	return EXIT_FINE;
+	r->buf = nb;
+	r->cap = cap;
+	return true;
 }
 
 /* One read() into the free part of the buffer; grows it when it is full. */
@@ -97,16 +144,8 @@ static ssize_t reader_fill(struct text_reader *r)
 {
 	ssize_t n;
 
-	if (r->len == r->cap) {
-		char *nb = realloc(r->buf, r->cap * 2);
-
-		if (!nb) {
-			r->read_errno = ENOMEM;
-			return -1;
-		}
-		r->buf = nb;
-		r->cap *= 2;
-	}
+	if (r->len == r->cap && !reader_grow(r, r->cap * 2))
+		return -1;
 	do
 		n = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (n < 0 && errno == EINTR);
@@ -139,87 +178,74 @@ static int reader_parse(struct text_reader *r, struct maps_parser *p)
 	}
 }
 
-static int parse_failed(struct source *s, struct maps_parser *p, int err, const char *name)
+static int parse_failed(struct maps_parser *p, int err, const char *name, struct source_err *e)
 {
 	if (err == -ENOMEM)
-		return cli_error(EXIT_TARGET, "out of memory reading '%s'", name);
+		return source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
 	if (p->errline)
-		return cli_error(EXIT_BADINPUT, "cannot read '%s': line %zu: %s", name, p->errline,
-				 p->errmsg + p->errprefix);
-	return cli_error(EXIT_BADINPUT, "cannot read '%s': %s", name, p->errmsg);
+		return source_err_set(e, EXIT_BADINPUT, "cannot read '%s': line %zu: %s", name,
+				      p->errline, p->errmsg + p->errprefix);
+	return source_err_set(e, EXIT_BADINPUT, "cannot read '%s': %s", name, p->errmsg);
 }
 
 /* ---- live processes ------------------------------------------------------- */
 
-/* Fields of /proc/PID/stat after the command name; NULL if unreadable. */
-static char *stat_fields(pid_t pid, char **after_comm)
+/*
+ * Why a live process gave no VMAs, or exited while being read, from its stat
+ * read after the maps (st; state 'X' when it could not be read).
+ */
+static int live_vanished(const struct proc_stat *st, pid_t pid, bool empty,
+			 struct source_err *e)
 {
-	char path[64], *s, *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	s = proc_read_small(path, NULL);
-	if (!s)
-		return NULL;
-	p = strrchr(s, ')');
-	if (!p || p[1] != ' ') {
-		free(s);
-		return NULL;
+	if (st->state == 'X' || st->state == 'Z') {
+		if (empty && st->state == 'Z')
+			return source_err_set(e, EXIT_TARGET, "process %d has exited (zombie): "
+					      "it has no address space", (int)pid);
+		return source_err_set(e, EXIT_TARGET, "process %d exited while being read", (int)pid);
 	}
-	*after_comm = p + 2;	/* field 3, the state */
-	return s;
-}
-
-/* Field n (1-based, n >= 3) of /proc/PID/stat as a number; 0 if unknown. */
-static unsigned long long stat_field(const char *after_comm, int n)
-{
-	const char *p = after_comm;
-	int i;
-
-	for (i = 3; i < n && p; i++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	return p ? strtoull(p, NULL, 10) : 0;
-}
-
-/* Why a live process gave no VMAs, or exited while being read. */
-static int live_vanished(struct source *s, pid_t pid, bool empty)
-{
-	char *after, *st = stat_fields(pid, &after);
-	char state = st ? after[0] : 'X';
-	unsigned long long flags = st ? stat_field(after, 9) : 0;
-
-	free(st);
-	if (state == 'X' || state == 'Z') {
-		if (empty && state == 'Z')
-			return cli_error(EXIT_TARGET, "process %d has exited (zombie): "
-					 "it has no address space", (int)pid);
-		return cli_error(EXIT_TARGET, "process %d exited while being read", (int)pid);
-	}
-	if (empty && (flags & PF_KTHREAD))
-		return cli_error(EXIT_TARGET, "process %d is a kernel thread: it has no address space",
-				 (int)pid);
+	if (empty && (st->flags & PF_KTHREAD))
+		return source_err_set(e, EXIT_TARGET, "process %d is a kernel thread: it has no "
+				      "address space", (int)pid);
 	if (empty)
-		return cli_error(EXIT_TARGET, "process %d has no address space", (int)pid);
+		return source_err_set(e, EXIT_TARGET, "process %d has no address space", (int)pid);
 	return EXIT_FINE;
+}
+
+/* The process's state after a read: vanished or not, as above. */
+static int live_check(pid_t pid, bool empty, struct source_err *e)
+{
+	struct proc_stat st;
+	int rc;
+
+	proc_stat_read(pid, &st);
+	rc = live_vanished(&st, pid, empty, e);
+	proc_stat_release(&st);
+	return rc;
+}
+
+static int open_failed(pid_t pid, const char *path, int err, struct source_err *e)
+{
+	if (err == ENOENT || err == ESRCH)
+		return source_err_set(e, EXIT_TARGET, "no such process '%d'", (int)pid);
+	if (err == EACCES || err == EPERM)
+		return source_err_set(e, EXIT_TARGET,
+				      "cannot read '%s': permission denied: reading another "
+				      "process's maps needs ptrace read access (run as the "
+				      "process's user, if it is dumpable, or as root / with "
+				      "CAP_SYS_PTRACE)", path);
+	return source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", path, strerror(err));
 }
 
 int source_open_failed(pid_t pid, const char *path, int err)
 {
-	if (err == ENOENT || err == ESRCH)
-		return cli_error(EXIT_TARGET, "no such process '%d'", (int)pid);
-	if (err == EACCES || err == EPERM)
-		return cli_error(EXIT_TARGET,
-				 "cannot read '%s': permission denied: reading another process's "
-				 "maps needs ptrace read access (run as the process's user, if it "
-				 "is dumpable, or as root / with CAP_SYS_PTRACE)", path);
-	return cli_error(EXIT_TARGET, "cannot read '%s': %s", path, strerror(err));
+	struct source_err e;
+
+	open_failed(pid, path, err, &e);
+	return source_err_print(&e);
 }
 
-static void params_live(struct source *s, pid_t pid)
+static void params_live(struct source *s, const struct proc_stat *st)
 {
-	char *after, *st = stat_fields(pid, &after);
 	long mmc = s->meta.max_map_count;
 
 	s->model.p.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -227,17 +253,11 @@ static void params_live(struct source *s, pid_t pid)
 		mmc = sysctl_max_map_count();
 	if (mmc > 0)
 		s->model.p.max_map_count = (uint32_t)mmc;
-	if (st) {
-		/* field 47 start_brk: 0 unless we may read the process */
-		uint64_t start_brk = stat_field(after, 47);
+	if (st->start_brk) {	/* 0 unless we may read the process */
+		struct vma *heap = vma_lookup(&s->model, st->start_brk);
 
-		if (start_brk) {
-			struct vma *heap = vma_lookup(&s->model, start_brk);
-
-			s->model.p.start_brk = start_brk;
-			s->model.p.brk = heap ? heap->end : start_brk;
-		}
-		free(st);
+		s->model.p.start_brk = st->start_brk;
+		s->model.p.brk = heap ? heap->end : st->start_brk;
 	}
 }
 
@@ -281,43 +301,67 @@ static void read_rollup(struct source *s, pid_t pid)
 	free(text);
 }
 
-static int read_live(struct source *s, pid_t pid, const struct source_opts *o)
+/* The maps or smaps text of pid into s->model; an exit code. */
+static int read_live_vmas(struct source *s, pid_t pid, struct source_err *e)
 {
 	struct text_reader r = { .fd = -1 };
 	struct maps_parser p;
-	char path[64];
-	int err, rc;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, o->smaps ? "smaps" : "maps");
-	s->kind = SOURCE_LIVE;
-	s->path = strdup(path);
-	if (o->no_meta)
-		s->meta.page_size = sysconf(_SC_PAGESIZE);
-	else
-		proc_meta_read(pid, &s->meta);
-	s->meta.pid = pid;
-	if ((rc = reader_open_proc(&r, pid, path)) != EXIT_FINE)
-		return rc;
-	s->meta.time = time(NULL);
+	r.fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0)
+		return open_failed(pid, s->path, errno, e);
+	r.cap = READ_CHUNK;
+	if (!(r.buf = malloc(r.cap))) {
+		close(r.fd);
+		return source_err_set(e, EXIT_TARGET, "out of memory");
+	}
 	maps_parser_init(&p, &s->model);
 	err = reader_parse(&r, &p);
 	close(r.fd);
 	free(r.buf);
 	if (err == -EIO)
-		return r.read_errno == ESRCH ? live_vanished(s, pid, false)
-					     : source_open_failed(pid, path, r.read_errno);
+		return r.read_errno == ESRCH ? live_check(pid, false, e)
+					     : open_failed(pid, s->path, r.read_errno, e);
 	if (err)
-		return parse_failed(s, &p, err, path);
-	rc = live_vanished(s, pid, s->model.count == 0);
+		return parse_failed(&p, err, s->path, e);
+	s->name_column = p.name_column;
+	return EXIT_FINE;
+}
+
+/* The VMAs, then /proc/PID/stat once (did it exit meanwhile? its start_brk). */
+static int read_live(struct source *s, pid_t pid, const struct source_opts *o,
+		     struct source_err *e)
+{
+	struct proc_stat st;
+	time_t when = time(NULL);
+	char path[64];
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, o->smaps ? "smaps" : "maps");
+	s->kind = SOURCE_LIVE;
+	if (!(s->path = strdup(path)))
+		return source_err_set(e, EXIT_TARGET, "out of memory");
+	rc = read_live_vmas(s, pid, e);
 	if (rc)
 		return rc;
-	s->name_column = p.name_column;
-	s->has_smaps = o->smaps;
-	vma_infer_params(&s->model);
-	params_live(s, pid);
-	if (o->rollup)
-		read_rollup(s, pid);
-	return EXIT_FINE;
+	proc_stat_read(pid, &st);
+	rc = live_vanished(&st, pid, s->model.count == 0, e);
+	if (!rc) {
+		if (o->no_meta)
+			s->meta.page_size = sysconf(_SC_PAGESIZE);
+		else
+			proc_meta_read(pid, &st, &s->meta);
+		s->meta.pid = pid;
+		s->meta.time = when;
+		s->has_smaps = o->smaps;
+		vma_infer_params(&s->model);
+		params_live(s, &st);
+		if (o->rollup)
+			read_rollup(s, pid);
+	}
+	proc_stat_release(&st);
+	return rc;
 }
 
 /*
@@ -326,7 +370,7 @@ static int read_live(struct source *s, pid_t pid, const struct source_opts *o)
  * text is kept (it is smaller than the model would be) so that nothing is
  * printed when the process turns out to have exited during the read.
  */
-int source_read_raw_maps(const char *target, char **text, size_t *len)
+static int read_raw_maps(const char *target, char **text, size_t *len, struct source_err *e)
 {
 	struct text_reader r = { .fd = -1 };
 	char path[64];
@@ -334,22 +378,25 @@ int source_read_raw_maps(const char *target, char **text, size_t *len)
 	ssize_t n;
 	int rc;
 
-	*text = NULL;
-	*len = 0;
-	rc = target_pid(target, &pid);
-	if (rc)
+	if ((rc = target_pid_e(target, &pid, e)))
 		return rc;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	if ((rc = reader_open_proc(&r, pid, path)) != EXIT_FINE)
-		return rc;
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0)
+		return open_failed(pid, path, errno, e);
+	r.cap = READ_CHUNK;
+	if (!(r.buf = malloc(r.cap))) {
+		close(r.fd);
+		return source_err_set(e, EXIT_TARGET, "out of memory");
+	}
 	while ((n = reader_fill(&r)) > 0)
 		;
 	close(r.fd);
 	if (n < 0)
-		rc = r.read_errno == ESRCH ? live_vanished(NULL, pid, false)
-					   : source_open_failed(pid, path, r.read_errno);
+		rc = r.read_errno == ESRCH ? live_check(pid, false, e)
+					   : open_failed(pid, path, r.read_errno, e);
 	if (!rc)
-		rc = live_vanished(NULL, pid, r.len == 0);
+		rc = live_check(pid, r.len == 0, e);
 	if (rc) {
 		free(r.buf);
 		return rc;
@@ -359,53 +406,53 @@ int source_read_raw_maps(const char *target, char **text, size_t *len)
 	return EXIT_FINE;
 }
 
+int source_read_raw_maps(const char *target, char **text, size_t *len)
+{
+	struct source_err e;
+
+	*text = NULL;
+	*len = 0;
+	return read_raw_maps(target, text, len, &e) ? source_err_print(&e) : EXIT_FINE;
+}
+
 /* ---- saved files ---------------------------------------------------------- */
 
 /* Read until at least want bytes (or end of file) are in r; -1 on error. */
-static int reader_fill_to(struct text_reader *r, size_t want, bool *eof)
+static int reader_fill_to(struct text_reader *r, size_t want)
 {
-	*eof = false;
 	while (r->len < want) {
 		ssize_t n = reader_fill(r);
 
 		if (n < 0)
 			return -1;
-		if (n == 0) {
-			*eof = true;
+		if (n == 0)
 			break;
-		}
 	}
 	return 0;
 }
 
-static int read_json_file(struct source *s, struct text_reader *r, const char *name)
+/* The rest of a JSON document, into one buffer of the file's size when known. */
+static int read_json_file(struct source *s, struct text_reader *r, const char *name,
+			  struct source_err *e)
 {
-	struct vma_params params;
+	struct stat st;
 	ssize_t n;
-	int rc;
 
+	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size + 1 > r->cap &&
+	    !reader_grow(r, (size_t)st.st_size + 1))
+		return source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
 	while ((n = reader_fill(r)) > 0)
-		;	/* the whole document: jansson parses it in one piece */
+		;
 	if (n < 0)
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(r->read_errno));
-	s->kind = SOURCE_JSON_FILE;
-	rc = json_load_fast(s, r->buf, r->len);
-	if (rc != JSON_FAST_FALLBACK)
-		return rc;
-	/* not in the shape vmatool writes: the full parser reads it and words errors */
-	vma_model_release(&s->model);
-	proc_meta_release(&s->meta);
-	vma_params_default(&params);
-	if (vma_model_init(&s->model, &params) < 0)
-		return cli_error(EXIT_TARGET, "out of memory");
-	s->kind = SOURCE_JSON_FILE;
-	s->has_smaps = false;
-	s->name_column = 0;
-	return json_load_source(s, name, r->buf, r->len);
+		return r->read_errno == ENOMEM
+			? source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name)
+			: source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", name,
+					 strerror(r->read_errno));
+	return json_load(s, name, r->buf, r->len, e);
 }
 
 static int read_text_file(struct source *s, struct text_reader *r, const char *name,
-			  enum maps_format fmt)
+			  enum maps_format fmt, struct source_err *e)
 {
 	struct maps_parser p;
 	int err;
@@ -414,48 +461,53 @@ static int read_text_file(struct source *s, struct text_reader *r, const char *n
 	maps_parser_init(&p, &s->model);
 	err = reader_parse(r, &p);
 	if (err == -EIO)
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(r->read_errno));
+		return source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", name,
+				      strerror(r->read_errno));
 	if (err)
-		return parse_failed(s, &p, err, name);
+		return parse_failed(&p, err, name, e);
 	s->name_column = p.name_column;
 	s->has_smaps = p.format == MAPS_FORMAT_SMAPS;
-	vma_infer_params(&s->model);
+	s->meta.page_size = sysconf(_SC_PAGESIZE);
 	return EXIT_FINE;
 }
 
-static int read_file(struct source *s, const char *path)
+/* Which kind of file it is, from its first bytes, and the reader for it. */
+static int read_file_kind(struct source *s, struct text_reader *r, const char *name,
+			  struct source_err *e)
+{
+	enum maps_format fmt;
+
+	if (reader_fill_to(r, 4096) < 0)
+		return source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", name,
+				      strerror(r->read_errno));
+	if (r->len == 0)
+		return source_err_set(e, EXIT_BADINPUT, "cannot read '%s': the file is empty", name);
+	if (json_sniff(r->buf, r->len))
+		return read_json_file(s, r, name, e);
+	if ((fmt = maps_sniff(r->buf, r->len)) != MAPS_FORMAT_UNKNOWN)
+		return read_text_file(s, r, name, fmt, e);
+	return source_err_set(e, EXIT_BADINPUT, "cannot read '%s': not a maps, smaps or vmatool "
+			      "JSON file", name);
+}
+
+static int read_file(struct source *s, const char *path, struct source_err *e)
 {
 	struct text_reader r = { .fd = -1 };
 	const char *name = strcmp(path, "-") ? path : "standard input";
-	enum maps_format fmt;
-	bool eof;
 	int rc;
 
-	s->path = strdup(path);
+	if (!(s->path = strdup(path)))
+		return source_err_set(e, EXIT_TARGET, "out of memory");
 	r.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (r.fd < 0)
-		return cli_error(EXIT_TARGET, "cannot read '%s': %s", path, strerror(errno));
+		return source_err_set(e, EXIT_TARGET, "cannot read '%s': %s", path, strerror(errno));
 	r.cap = READ_CHUNK_FILE;
 	r.buf = malloc(r.cap);
-	if (!r.buf)
-		rc = cli_error(EXIT_TARGET, "out of memory");
-	else if (reader_fill_to(&r, 4096, &eof) < 0)
-		rc = cli_error(EXIT_TARGET, "cannot read '%s': %s", name, strerror(r.read_errno));
-	else if (r.len == 0)
-		rc = cli_error(EXIT_BADINPUT, "cannot read '%s': the file is empty", name);
-	else if (json_sniff(r.buf, r.len))
-		rc = read_json_file(s, &r, name);
-	else if ((fmt = maps_sniff(r.buf, r.len)) != MAPS_FORMAT_UNKNOWN)
-		rc = read_text_file(s, &r, name, fmt);
-	else
-		rc = cli_error(EXIT_BADINPUT, "cannot read '%s': not a maps, smaps or vmatool "
-			       "JSON file", name);
+	rc = r.buf ? read_file_kind(s, &r, name, e) : source_err_set(e, EXIT_TARGET, "out of memory");
 	if (r.fd != STDIN_FILENO)
 		close(r.fd);
 	free(r.buf);
-	if (rc == EXIT_FINE && s->kind != SOURCE_JSON_FILE)
-		s->meta.page_size = sysconf(_SC_PAGESIZE);
-	if (rc == EXIT_FINE && s->kind == SOURCE_JSON_FILE) {
+	if (rc == EXIT_FINE) {
 		vma_infer_params(&s->model);
 		if (s->meta.max_map_count > 0)
 			s->model.p.max_map_count = (uint32_t)s->meta.max_map_count;
@@ -465,35 +517,44 @@ static int read_file(struct source *s, const char *path)
 
 /* ---- the interface -------------------------------------------------------- */
 
-/* A target names a file when it has a '/', is "-", or is an existing file. */
-bool target_is_file(const char *target)
+/* Read target (pid: a process already resolved, or 0) into s. */
+static int load(struct source *s, const char *target, pid_t pid, const struct source_opts *o,
+		struct source_err *e)
 {
-	struct stat st;
+	struct vma_params params;
+	int rc;
 
-	if (!strcmp(target, "-") || strchr(target, '/'))
-		return true;
-	if (!strcmp(target, "self") || all_digits(target))
-		return false;
-	return stat(target, &st) == 0 && !S_ISDIR(st.st_mode);
+	memset(s, 0, sizeof(*s));
+	e->code = EXIT_FINE;
+	e->msg[0] = 0;
+	s->opts = *o;
+	s->target = strdup(target);
+	vma_params_default(&params);
+	if (vma_model_init(&s->model, &params) < 0 || !s->target)
+		return source_err_set(e, EXIT_TARGET, "out of memory");
+	if (!pid && target_is_file(target))
+		return read_file(s, target, e);
+	if (!pid && (rc = target_pid_e(target, &pid, e)))
+		return rc;
+	return read_live(s, pid, o, e);
+}
+
+int source_load(struct source *s, const char *target, const struct source_opts *o,
+		struct source_err *e)
+{
+	return load(s, target, 0, o, e);
 }
 
 int source_open(struct source *s, const char *target, const struct source_opts *o)
 {
-	struct vma_params params;
-	pid_t pid;
-	int rc;
+	struct source_err e;
 
-	memset(s, 0, sizeof(*s));
-	s->target = strdup(target);
-	vma_params_default(&params);
-	if (vma_model_init(&s->model, &params) < 0 || !s->target)
-		return cli_error(EXIT_TARGET, "out of memory");
-	if (target_is_file(target))
-		return read_file(s, target);
-	rc = target_pid(target, &pid);
-	if (rc)
-		return rc;
-	return read_live(s, pid, o);
+	return source_load(s, target, o, &e) ? source_err_print(&e) : EXIT_FINE;
+}
+
+int source_reload(const struct source *old, struct source *fresh, struct source_err *e)
+{
+	return load(fresh, old->target, old->kind == SOURCE_LIVE ? old->meta.pid : 0, &old->opts, e);
 }
 
 void source_machine(const struct source *s, struct vma_params *p)
@@ -569,7 +630,6 @@ void source_release(struct source *s)
 {
 	vma_model_release(&s->model);
 	proc_meta_release(&s->meta);
-	json_source_free_raw(s);
 	free(s->target);
 	free(s->path);
 	memset(s, 0, sizeof(*s));

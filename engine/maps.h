@@ -63,6 +63,25 @@ void maps_parser_init(struct maps_parser *p, struct vma_model *m);
  * or -ENOMEM.
  */
 long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof);
+/*
+ * One VMA's header fields, for readers of other formats (a vmatool/1
+ * document): what a maps line holds, without the text.  name (name_len
+ * bytes, may be NULL when 0) is the name column exactly as /proc prints it
+ * and may hold any byte but '\n'.
+ */
+struct maps_fields {
+	uint64_t start, end, offset, inode;
+	unsigned major, minor;
+	char perms[4];		/* "rw-p", not NUL-terminated */
+	const char *name;
+	size_t name_len;
+};
+/*
+ * Add the VMA f describes as the next line would (same checks: order,
+ * alignment, overlap, perms, device and name limits; each call counts as
+ * one line in errline).  0, -EINVAL (p->errmsg) or -ENOMEM.
+ */
+int maps_parse_fields(struct maps_parser *p, const struct maps_fields *f);
 /* End of input: checks the last smaps record is whole, classifies every VMA. */
 int maps_parser_finish(struct maps_parser *p);
 /* Guess the format of a file's first bytes (maps, smaps, or unknown). */

@@ -332,6 +332,36 @@ static int parse_header_line(struct maps_parser *p, const char *line, const char
 	return 0;
 }
 
+int maps_parse_fields(struct maps_parser *p, const struct maps_fields *f)
+{
+	struct maps_header h;
+	int i;
+
+	p->lineno++;
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 4; i++)
+		if (f->perms[i] != "rwxp"[i] && f->perms[i] != (i < 3 ? '-' : 's'))
+			return parse_error(p, "expected permissions like rw-p");
+	if (f->major > 0xfff || f->minor > 0xfffff)
+		return parse_error(p, "device %x:%x is out of range", f->major, f->minor);
+	if (f->name_len > MAPS_NAME_MAX)
+		return parse_error(p, "name is longer than %d bytes", MAPS_NAME_MAX);
+	if (f->name_len && memchr(f->name, '\n', f->name_len))
+		return parse_error(p, "a name holds a newline");
+	h.start = f->start;
+	h.end = f->end;
+	h.offset = f->offset;
+	h.major = f->major;
+	h.minor = f->minor;
+	h.inode = f->inode;
+	memcpy(h.perms, f->perms, 4);
+	h.name = f->name_len ? f->name : NULL;
+	h.name_len = f->name_len;
+	if (p->format == MAPS_FORMAT_UNKNOWN && p->cur)
+		p->format = MAPS_FORMAT_MAPS;
+	return parse_header_line(p, NULL, NULL, &h);
+}
+
 /* ---- smaps fields --------------------------------------------------------- */
 
 /* A record that ends (next header, or end of input) must have had VmFlags if the first did. */

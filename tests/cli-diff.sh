@@ -215,11 +215,11 @@ ok "$([ -s "$TMPD/live.rows" ]; echo $?)" "live show printed rows"
 run "$VMATOOL" diff --min-delta 1G "$CHILD_PID" "$TMPD/s8.json"
 is "$RC:$OUT" "0:" "live process against its latest snapshot: exit 0, no output"
 
-# the fast JSON reader of diff and the full one of show build the same model
+# the JSON reader and the smaps text reader build the same model
 "$VMATOOL" show --format smaps "$TMPD/s8.json" >"$TMPD/s8.smaps"
 run "$VMATOOL" diff "$TMPD/s8.json" "$TMPD/s8.smaps"
-is "$RC:$OUT" "0:" "snapshot (fast reader) against its smaps text (full reader): no difference"
-# a valid document in another shape ("vmas" before "source") is read by the full reader
+is "$RC:$OUT" "0:" "snapshot against its own smaps text: no difference"
+# a valid document in another order ("vmas" before "source") is read all the same
 { printf '{"vmas":'; sed -n '/^  "vmas":\[/,$p' "$TMPD/s8.json" | sed '1s/^  "vmas"://' | sed '$d' | sed '$s/,$//'
   printf ',"schema":"vmatool/1","source":'; sed -n '/^  "source":{/,/^  },/p' "$TMPD/s8.json" | sed '1s/^  "source"://' | sed '$s/,$//'
   printf '}\n'; } >"$TMPD/reordered.json"

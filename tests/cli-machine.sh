@@ -78,7 +78,7 @@ is "$RC" 0 "a setting this vmatool does not know is ignored"
 sed 's/"zero_page":[a-z]*/"zero_page":"maybe"/' "$TMPD/live.json" > "$TMPD/bad.json"
 run "$V" sim --snapshot "$TMPD/bad.json" -e 'munmap(0x100000000, 4096)'
 is "$RC" 2 "a bad machine value in a snapshot: exit 2"
-like "$ERR" "cannot read '.*bad.json': source.machine.zero_page: bad value" "and says which"
+like "$ERR" "cannot read '.*bad.json': line [0-9]+, column [0-9]+: source.machine.zero_page: bad value" "and says which"
 is "$OUT" "" "and prints nothing"
 
 # a machine of other pages than the snapshot's own would run the model over

@@ -158,11 +158,11 @@ err_case 2 "cannot read '.*bad.maps': line 3: " "malformed line names file and l
 { cat show-in.smaps; echo '7f0000000000-7f0000001000 rw-p 00000000 00:00 0'; echo 'Size: 4 kB'; } > "$TMPD/trunc.smaps"
 err_case 2 "cannot read '.*trunc.smaps'" "a truncated smaps record" show "$TMPD/trunc.smaps"
 printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000"}]}\n' > "$TMPD/bad.json"
-err_case 2 "cannot read '.*bad.json': vmas\[0\]: 'end'" "a JSON VMA without end" show "$TMPD/bad.json"
+err_case 2 "cannot read '.*bad.json': line 1, column 31: vmas\[0\]: 'end' is missing" "a JSON VMA without end" show "$TMPD/bad.json"
 printf '{"schema":"other/2","vmas":[]}\n' > "$TMPD/other.json"
 err_case 2 "not a vmatool/1 document" "another schema" show "$TMPD/other.json"
 printf '{"schema":"vmatool/1",\n"vmas":[}\n' > "$TMPD/broken.json"
-err_case 2 "cannot read '.*broken.json': line 2: " "broken JSON names the line" show "$TMPD/broken.json"
+err_case 2 "cannot read '.*broken.json': line 2, column 9: expected a value, found '}'" "broken JSON names the line" show "$TMPD/broken.json"
 err_case 2 "^vmatool: show: bad value 'xml' for --format: expected text, json, maps or smaps" "bad --format" show show-in.maps --format xml
 err_case 2 "bad value 'text,bogus' for --kind: expected text, data, .* or deleted" "bad --kind" show show-in.maps --kind text,bogus
 err_case 2 "bad value '5-3' for --range: the end must be above the start" "bad --range" show show-in.maps --range 5-3
@@ -188,7 +188,7 @@ err_case 2 "cannot read '.*twice.maps': line 2: VMA 0x55f691ec6000-0x55f691ec700
 	"an overlapping line: its number said once" show "$TMPD/twice.maps"
 unlike "$ERR" "line 2: line 2" "an overlapping line: no doubled 'line 2:'"
 printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000","end":"0x3000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":""},{"start":"0x2000","end":"0x4000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":""}]}\n' > "$TMPD/ovl.json"
-err_case 2 "cannot read '.*ovl.json': vmas\[1\]: VMA 0x2000-0x4000 overlaps" \
+err_case 2 "cannot read '.*ovl.json': line 1, column 129: vmas\[1\]: VMA 0x2000-0x4000 overlaps" \
 	"overlapping JSON VMAs: named by index, not by an internal line" show "$TMPD/ovl.json"
 printf '{"schema":"vmatool/1","vmas":[{"start":"0x1000","end":"0x2000","perms":"r--p","offset":"0x0","dev":"00:00","inode":0,"name":"","rss":-4096}]}\n' > "$TMPD/neg.json"
 err_case 2 "vmas\[0\]: 'rss' must be a non-negative integer" "a negative size in JSON" show "$TMPD/neg.json"

@@ -5,9 +5,10 @@
  * watch`, from the engine's semantic diff) and S (save a snapshot, the JSON
  * document of `vmatool snapshot`, written atomically).
  *
- * While curses owns the terminal, what the source and file layers print on
- * stderr is caught in a buffer and its first line shown on the status line
- * (until those layers return errors as values).
+ * Reading errors come as values from the source layer (cli/source.h) and
+ * go to the status line; while curses owns the terminal, what the file layer
+ * prints on stderr (write_file_atomic) is caught in a buffer and its first
+ * line shown there too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,17 +67,15 @@ static void catch_end(struct tui *t, struct tui_catch *c, bool report)
 /* A new read of the target into s; false (message set, s released) if it failed. */
 static bool tui_read(struct tui *t, struct source *s)
 {
-	struct source_opts so = { .smaps = !t->o.no_smaps };
-	struct tui_catch c;
-	int rc;
+	struct source_err e = { 0 };
+	size_t n;
 
-	catch_begin(&c);
-	rc = source_open(s, t->o.target, &so);
-	catch_end(t, &c, rc != EXIT_FINE);
-	if (rc == EXIT_FINE)
+	if (source_reload(&t->src, s, &e) == EXIT_FINE)
 		return true;
 	source_release(s);
-	if (rc == EXIT_TARGET && strstr(t->msg, "no such process")) {
+	n = strcspn(e.msg, "\n");
+	tui_message(t, true, "%.*s", (int)(n < 200 ? n : 200), e.msg);
+	if (e.code == EXIT_TARGET && (strstr(e.msg, "no such process") || strstr(e.msg, "exited"))) {
 		t->exited = true;
 		t->watching = false;
 	}
@@ -260,7 +259,7 @@ void tui_diff(struct tui *t)
 {
 	char path[TUI_TEXT_MAX], *esc;
 	struct source_opts so = { .smaps = false };
-	struct tui_catch c;
+	struct source_err e = { 0 };
 	struct source s;
 	int rc;
 
@@ -278,13 +277,13 @@ void tui_diff(struct tui *t)
 			diff_show(t, &t->base, "watching began");
 		return;
 	}
-	catch_begin(&c);
-	rc = source_open(&s, path, &so);
-	catch_end(t, &c, rc != EXIT_FINE);
+	rc = source_load(&s, path, &so, &e);
 	if (rc == EXIT_FINE) {
 		esc = str_escaped(path, strlen(path));
 		diff_show(t, &s.model, esc ? esc : "the file");
 		free(esc);
+	} else {
+		tui_message(t, true, "%.*s", (int)strcspn(e.msg, "\n"), e.msg);
 	}
 	source_release(&s);
 }
