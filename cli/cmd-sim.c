@@ -407,6 +407,28 @@ static void step_release(struct sim_step *st)
 	free(st->ev);
 }
 
+/*
+ * A task the engine does not know yet, whose clone line comes further on
+ * (strace -z prints a call once it returned, so a fork child's first lines
+ * come first): the steps read ahead (at least a window) name its parent.
+ */
+static void expect_child(struct sim *s, size_t i)
+{
+	const struct call *c = &s->steps[i].call;
+
+	if (c->pid <= 0 || c->kind == CALL_EXIT || calls_procs_find(&s->procs, c->pid))
+		return;
+	for (size_t k = i + 1; k < s->nsteps; k++) {
+		const struct call *f = &s->steps[k].call;
+
+		if (f->kind == CALL_FORK && !f->unfinished && f->has_result && !f->result_unknown &&
+		    f->result == c->pid) {
+			calls_procs_expect_child(&s->procs, c->pid, f->pid, f->clone_flags);
+			return;
+		}
+	}
+}
+
 int sim_flush(struct sim *s, size_t n)
 {
 	int rc = EXIT_FINE;
@@ -420,8 +442,10 @@ int sim_flush(struct sim *s, size_t n)
 			s->steps[first].before_line = s->steps[i].call.lineno;
 			s->reordered++;
 		}
-		if (rc == EXIT_FINE && !s->steps[i].done)
+		if (rc == EXIT_FINE && !s->steps[i].done) {
+			expect_child(s, i);
 			rc = apply_step(s, &s->steps[i]);
+		}
 		s->steps[i].done = false;
 	}
 	for (i = 0; rc == EXIT_FINE && i < n; i++)

@@ -552,21 +552,6 @@ static bool document(struct loader *l)
 	return true;
 }
 
-/* e, filled (its own copy of source_err_set: this file links without source.c). */
-static int load_failed(struct source_err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int load_failed(struct source_err *e, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->code = code;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	      struct source_err *e)
 {
@@ -575,15 +560,15 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	int code = EXIT_FINE;
 
 	if (!l)
-		return load_failed(e, EXIT_TARGET, "out of memory");
+		return source_err_set(e, EXIT_TARGET, "out of memory");
 	l->s = s;
 	jr_init(&l->j, buf, len);
 	if (!document(l)) {
 		jr_where(&l->j, NULL, where, sizeof(where));
 		if (l->j.err == -ENOMEM)
-			code = load_failed(e, EXIT_TARGET, "out of memory reading '%s'", name);
+			code = source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
 		else
-			code = load_failed(e, EXIT_BADINPUT, "cannot read '%s': %s: %s", name,
+			code = source_err_set(e, EXIT_BADINPUT, "cannot read '%s': %s: %s", name,
 					      where, l->j.msg);
 	} else {
 		s->kind = SOURCE_JSON_FILE;

@@ -297,9 +297,22 @@ struct calls_procs {
 	struct calls_proc *procs;
 	size_t nprocs, cap, last;
 	size_t nguessed;	/* tasks taken as threads of the first: no clone line */
+	/* calls_procs_expect_child: a PID whose clone line comes after its first line */
+	long expect_pid, expect_parent;
+	uint64_t expect_flags;
+	bool expect;
 	struct vma_model *first_model;	/* the caller's, borrowed */
 	char errmsg[200];	/* set when calls_procs_apply returns -ENOENT */
 };
+
+/*
+ * Tell ps that task child, which has no line yet, was made by parent's
+ * clone with these flags: a line further on says so.  strace -z prints a
+ * call only once it returned, so a fork child's first lines can come before
+ * its parent's clone line, with no "<unfinished ...>" to tell; the caller,
+ * which reads ahead, says who made it.
+ */
+void calls_procs_expect_child(struct calls_procs *ps, long child, long parent, uint64_t flags);
 
 /* first: the first process's model (borrowed: its changes are made in it). */
 void calls_procs_init(struct calls_procs *ps, struct vma_model *first);

@@ -6,7 +6,9 @@
  * it known: the first one is the log's first process (its model is the
  * caller's); a later one is the child of the fork-family call then in
  * flight (strace prints a child's first lines before its parent's
- * `<... clone resumed>`), or of the clone/fork/vfork whose result names it.
+ * `<... clone resumed>`), or of the clone/fork/vfork whose result names it
+ * (strace -z prints that line after the child's first ones: the caller reads
+ * ahead and says so, calls_procs_expect_child).
  * Without a clone line (strace -e trace=memory shows none) the PID is taken
  * as a thread of the first process, and marked as a guess.
  *
@@ -245,13 +247,35 @@ static int child_proc(struct calls_procs *ps, size_t parent, long pid, uint64_t 
 	return 0;
 }
 
+void calls_procs_expect_child(struct calls_procs *ps, long child, long parent, uint64_t flags)
+{
+	ps->expect = true;
+	ps->expect_pid = child;
+	ps->expect_parent = parent;
+	ps->expect_flags = flags;
+}
+
+/* The child a later clone line names (calls_procs_expect_child): made now. */
+static int appear_expected(struct calls_procs *ps, const struct call *c)
+{
+	struct calls_proc *pp = calls_procs_find(ps, ps->expect_parent);
+
+	ps->expect = false;
+	if (pp == NULL)
+		return 1;
+	return child_proc(ps, (size_t)(pp - ps->procs), c->pid, ps->expect_flags, c->lineno);
+}
+
 /* A PID no line introduced: the child of the fork in flight, or a guess. */
 static int appear(struct calls_procs *ps, const struct call *c)
 {
 	size_t inflight = ps->nprocs, n = 0;
+	int r;
 
 	if (ps->nprocs == 0)
 		return first_proc(ps, c);
+	if (ps->expect && ps->expect_pid == c->pid && (r = appear_expected(ps, c)) <= 0)
+		return r;
 	for (size_t i = 0; i < ps->nprocs; i++)
 		if (ps->procs[i].fork_inflight && !ps->procs[i].exited) {
 			if (n == 0 || ps->procs[i].fork_line > ps->procs[inflight].fork_line)
@@ -259,14 +283,14 @@ static int appear(struct calls_procs *ps, const struct call *c)
 			n++;
 		}
 	if (n) {
-		int r = child_proc(ps, inflight, c->pid, ps->procs[inflight].fork_flags, c->lineno);
+		r = child_proc(ps, inflight, c->pid, ps->procs[inflight].fork_flags, c->lineno);
 		if (r == 0 && n > 1)
 			ps->procs[ps->nprocs - 1].guessed = true;	/* two forks in flight */
 		return r;
 	}
 	/* no clone line: a thread of the first process (or the first process by number) */
-	int r = child_proc(ps, 0, c->pid, CALLS_CLONE_VM | CALLS_CLONE_FILES | CALLS_CLONE_THREAD,
-			   c->lineno);
+	r = child_proc(ps, 0, c->pid, CALLS_CLONE_VM | CALLS_CLONE_FILES | CALLS_CLONE_THREAD,
+		       c->lineno);
 	if (r == 0) {
 		ps->procs[ps->nprocs - 1].guessed = true;
 		ps->procs[ps->nprocs - 1].parent = -1;
