@@ -14,7 +14,8 @@ pid=$2
 command -v tmux >/dev/null 2>&1 || { echo "tui: tmux not installed, not measured"; exit 0; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmatool-tui-bench.XXXXXX")
 T="tmux -L vmatool-tui-bench-$$ -f /dev/null"
-trap '$T kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap '$T kill-server 2>/dev/null || true
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/vmatool-tui-bench-$$"; rm -rf "$tmp"' EXIT
 
 ms() { date +%s%N; }
 # frames N: wait until the times file has N lines

@@ -21,7 +21,12 @@ send() { echo "$*" >&3; read -r REPLY <&4; }
 # the shutdown of the last
 NSRV=0
 T=true
-cleanup_tmux() { $T kill-server 2>/dev/null; cleanup; }
+# tmux leaves a server's socket behind after kill-server: remove ours
+cleanup_tmux() {
+	$T kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/vmatool-tui-test-$$-"*
+	cleanup
+}
 trap cleanup_tmux EXIT
 
 # start_tui W H [ENV...]: vmatool tui on the child in a W x H pane; the pane
