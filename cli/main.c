@@ -3,8 +3,10 @@
  * --list-options), then the command named by the first argument (or a
  * unique prefix of it), run from its table entry (cli/cmd.c).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -50,7 +52,22 @@ static int main_run(int argc, char **argv)
 	return cmd_run(cmd, argc - 1, argv + 1);
 }
 
+/*
+ * vmatool only reads; installed set-user-ID or set-group-ID it would let
+ * anyone read any process (and write files as its owner): it refuses.
+ */
+static bool main_privileged(void)
+{
+	return getuid() != geteuid() || getgid() != getegid();
+}
+
 int main(int argc, char **argv)
 {
+	if (main_privileged()) {
+		cli_error(EXIT_BADINPUT, "refusing to run set-user-ID or set-group-ID (real uid "
+			  "%d, effective uid %d): vmatool needs no privilege of its own; run it "
+			  "as the user who may read the process", (int)getuid(), (int)geteuid());
+		_exit(EXIT_BADINPUT);	/* no exit handler runs with a borrowed identity */
+	}
 	return main_flush(main_run(argc, argv));
 }

@@ -52,6 +52,8 @@ int procmap_query(int fd, uint64_t addr, bool or_next, struct procmap_vma *out)
 	q.query_flags = or_next ? VMA_PROCMAP_QUERY_COVERING_OR_NEXT_VMA : 0;
 	q.vma_name_addr = (uint64_t)(uintptr_t)out->name;
 	q.vma_name_size = sizeof(out->name);
+	/* defined before the kernel writes it: memcheck knows no PROCMAP_QUERY */
+	memset(out->name, 0, sizeof(out->name));
 	if (ioctl(fd, VMA_PROCMAP_QUERY, &q) < 0)
 		return -errno;
 	out->start = q.vma_start;

@@ -45,15 +45,15 @@ static char *put_hex(char *p, uint64_t v, unsigned width)
 }
 
 /*
- * A name as escape_into writes it; most names need no escaping at all (no
- * control character, DEL or C1 lead byte 0xc2), and are copied as they are.
+ * A name as escape_into writes it; most names need no escaping at all
+ * (printable ASCII only), and are copied as they are.
  */
 static char *put_name(char *p, const char *name, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)name;
 
 	for (size_t i = 0; i < len; i++)
-		if (u[i] < 0x20 || u[i] == 0x7f || u[i] == 0xc2)
+		if (u[i] < 0x20 || u[i] >= 0x7f)
 			return p + escape_into(name, len, p);
 	return put_str(p, name, len);
 }

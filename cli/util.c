@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,34 +233,72 @@ static size_t escape_byte(unsigned char c, char *e)
 	return 0;
 }
 
-/*
- * Besides C0 controls and DEL, the C1 controls (U+0080..U+009F, bytes
- * 0xc2 0x80..0x9f in UTF-8) are escaped: a terminal may act on them.
- */
-static bool is_c1(const unsigned char *s, size_t i, size_t len)
+/* Length of the valid UTF-8 sequence of 2 to 4 bytes at u[i], or 0. */
+static size_t utf8_seq(const unsigned char *u, size_t i, size_t len)
 {
-	return s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f;
+	unsigned char c = u[i];
+	size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+
+	if (c > 0xf4 || n == 0 || len - i < n)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if ((u[i + k] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && u[i + 1] < 0xa0) || (c == 0xf0 && u[i + 1] < 0x90) ||
+	    (c == 0xed && u[i + 1] >= 0xa0) || (c == 0xf4 && u[i + 1] >= 0x90))
+		return 0;	/* overlong, surrogate, above U+10FFFF */
+	return n;
+}
+
+/*
+ * The escape of the text at u[i] into e (0: none, copy it), and in *used
+ * how many bytes that covers.  Escaped: C0 controls and DEL; the C1
+ * controls, both as UTF-8 (0xc2 0x80..0x9f) and as single bytes 0x80..0x9f
+ * outside a UTF-8 sequence (an 8-bit terminal takes 0x9b for CSI).  Valid
+ * UTF-8 passes whole.
+ */
+static size_t escape_at(const unsigned char *u, size_t i, size_t len, char *e, size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = escape_byte(u[i], e);
+
+	*used = 1;
+	if (n || u[i] < 0x80)
+		return n;
+	if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f) {
+		memcpy(e, "\\xc2\\x", 6);
+		e[6] = hex[u[i + 1] >> 4];
+		e[7] = hex[u[i + 1] & 15];
+		*used = 2;
+		return 8;
+	}
+	if ((n = utf8_seq(u, i, len)) != 0) {
+		*used = n;
+		return 0;
+	}
+	if (u[i] > 0x9f)
+		return 0;
+	memcpy(e, "\\x", 2);
+	e[2] = hex[u[i] >> 4];
+	e[3] = hex[u[i] & 15];
+	return 4;
 }
 
 void fputs_escaped(const char *s, size_t len, FILE *out)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, run = 0;
+	size_t i = 0, run = 0, used;
 	char e[8];
 
-	for (i = 0; i < len; i++) {
-		size_t n = escape_byte(u[i], e);
+	while (i < len) {
+		size_t n = escape_at(u, i, len, e, &used);
 
-		if (!n && !is_c1(u, i, len))
-			continue;
-		fwrite(s + run, 1, i - run, out);
 		if (n) {
+			fwrite(s + run, 1, i - run, out);
 			fwrite(e, 1, n, out);
-		} else {
-			fprintf(out, "\\xc2\\x%02x", u[i + 1]);
-			i++;
+			run = i + used;
 		}
-		run = i + 1;
+		i += used;
 	}
 	fwrite(s + run, 1, len - run, out);
 }
@@ -267,19 +306,18 @@ void fputs_escaped(const char *s, size_t len, FILE *out)
 size_t escape_into(const char *s, size_t len, char *dst)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, o = 0;
+	size_t i = 0, o = 0, used;
 
-	for (i = 0; i < len; i++) {
-		size_t n = escape_byte(u[i], dst + o);
+	while (i < len) {
+		size_t n = escape_at(u, i, len, dst + o, &used);
 
 		if (n) {
 			o += n;
-		} else if (is_c1(u, i, len)) {
-			o += sprintf(dst + o, "\\xc2\\x%02x", u[i + 1]);
-			i++;
 		} else {
-			dst[o++] = s[i];
+			memcpy(dst + o, s + i, used);
+			o += used;
 		}
+		i += used;
 	}
 	dst[o] = 0;
 	return o;
@@ -361,6 +399,7 @@ static int write_special(const char *path, const char *data, size_t len)
 }
 
 static int write_file_atomic_at(const char *path, const char *data, size_t len);
+static char *link_target(const char *path);
 
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
@@ -376,7 +415,9 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		return write_special(path, data, len);
 	}
 	/* through a symbolic link: replace the file it names, not the link */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL))) {
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(real = link_target(path)))
+			return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(errno));
 		rc = write_file_atomic_at(real, data, len);
 		free(real);
 		return rc;
@@ -384,8 +425,41 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 	return write_file_atomic_at(path, data, len);
 }
 
+/*
+ * The file a symbolic link names at the end of its chain, existing or not
+ * (a dangling link gets its target created, as the shell's > does); NULL
+ * and errno ELOOP for a loop.
+ */
+static char *link_target(const char *path)
+{
+	char *p = strdup(path), buf[PATH_MAX];
+	struct stat st;
+
+	for (int hops = 0; p && lstat(p, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+		char *slash = strrchr(p, '/'), *next = NULL;
+
+		if (hops == 40 || n < 0) {
+			free(p);
+			errno = n < 0 ? errno : ELOOP;
+			return NULL;
+		}
+		buf[n] = '\0';
+		if (buf[0] == '/' || !slash)
+			next = strdup(buf);
+		else if (asprintf(&next, "%.*s%s", (int)(slash - p + 1), p, buf) < 0)
+			next = NULL;
+		free(p);
+		p = next;
+	}
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
 static int write_file_atomic_at(const char *path, const char *data, size_t len)
 {
+	struct stat st;
 	char *tmp, *base;
 	size_t dl;
 	mode_t um;
@@ -401,13 +475,18 @@ static int write_file_atomic_at(const char *path, const char *data, size_t len)
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err = errno;
-		cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(err));
+		if (err == ENOENT && dl && (tmp[dl > 1 ? dl - 1 : dl] = '\0', stat(tmp, &st) == 0))
+			cli_error(EXIT_TARGET, "cannot write '%s': no new file can be made in '%s'",
+				  path, tmp);	/* /proc, /sys: the directory is there */
+		else
+			cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(err));
 		free(tmp);
 		return EXIT_TARGET;
 	}
 	um = umask(0);
 	umask(um);
-	if (fchmod(fd, 0666 & ~um) < 0)
+	/* a file replaced keeps its permissions (a 0600 snapshot stays private) */
+	if (fchmod(fd, stat(path, &st) == 0 ? st.st_mode & 07777 : 0666 & ~um) < 0)
 		err = errno;
 	if (!err)
 		err = -write_all(fd, data, len);

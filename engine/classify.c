@@ -222,4 +222,5 @@ void vma_classify_all(struct vma_model *m)
 	for (struct vma *v = m->first; v; v = v->next)
 		vma_classify_cached(m, v, cache, cache ? n : 0);
 	free(cache);
+	vma_gap_update_all(m);
 }

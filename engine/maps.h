@@ -39,6 +39,8 @@ struct maps_parser {
 	bool column_known;		/* name_column seen in the text */
 	int8_t records_vmflags;		/* smaps records end in VmFlags: -1 unknown */
 	bool cur_vmflags;		/* cur's record had its VmFlags line */
+	bool cur_irregular;		/* cur's record left the template: no fast path */
+	bool crlf;			/* the first line ended in "\r\n": every line does */
 	unsigned page_shift;
 	size_t cur_field;		/* index of the next field in cur's record */
 	size_t header_line;		/* line of cur's header */

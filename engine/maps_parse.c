@@ -328,6 +328,7 @@ static int parse_header_line(struct maps_parser *p, const char *line, const char
 	p->cur = v;
 	p->cur_field = 0;
 	p->cur_vmflags = false;
+	p->cur_irregular = false;
 	p->header_line = p->lineno;
 	return 0;
 }
@@ -425,10 +426,15 @@ static int parse_vmflags(struct maps_parser *p, const char *s, const char *end)
 		any = true;
 	}
 	p->cur_vmflags = true;
-	if (!any)		/* qemu-user prints an empty line: keep the guess */
+	if (!any) {		/* qemu-user prints an empty line: keep the guess */
+		v->bits |= VMA_B_VMFLAGS_EMPTY;
 		return 0;
+	}
 	v->flags = flags;
-	v->bits &= (uint16_t)~VMA_B_FLAGS_INFERRED;
+	v->bits &= (uint16_t)~(VMA_B_FLAGS_INFERRED | VMA_B_VMFLAGS_EMPTY);
+	/* v is linked: its gap below depends on grows-down (the guard gap) */
+	if ((flags ^ inferred) & VMF(GROWSDOWN))
+		vma_gap_update(p->m, v);
 	return perms_disagree(p, flags, inferred);
 }
 
@@ -486,6 +492,30 @@ static int field_key(struct maps_parser *p, const char *line, size_t len,
 }
 
 /*
+ * A key may appear once in a record (else JSON would get it twice).  Fields
+ * in the first record's order cannot repeat one; any other field is looked
+ * for among the record's fields, and then the record is read without the
+ * fast path (which trusts that order) to its end.
+ */
+static int check_duplicate(struct maps_parser *p, unsigned key, const char *line,
+			   size_t name_len)
+{
+	uint64_t old;
+
+	if (p->records_vmflags >= 0 && !p->cur_irregular && p->cur_field < p->ntemplate &&
+	    p->template_key[p->cur_field] == key)
+		return 0;
+	if (p->records_vmflags >= 0)
+		p->cur_irregular = true;
+	if (vma_smaps_get(p->m, p->cur, key, &old))
+		return parse_error(p, "smaps field '%.*s' appears twice in the record of VMA "
+				   "0x%llx-0x%llx (line %zu)", (int)name_len, line,
+				   (unsigned long long)p->cur->start,
+				   (unsigned long long)p->cur->end, p->header_line);
+	return 0;
+}
+
+/*
  * The value of a "Key:   value [kB]" line whose name is name_len bytes; key
  * is its id when the caller already knows it (the usual order), else -1.
  */
@@ -519,6 +549,8 @@ static int parse_field_value(struct maps_parser *p, const char *line, size_t nam
 	if (key < 0)
 		return key == -ENOMEM ? -ENOMEM : parse_error(p, "cannot add smaps key '%.*s'%s",
 				(int)name_len, line, key == -ENOSPC ? " (too many keys)" : "");
+	if ((r = check_duplicate(p, (unsigned)key, line, name_len)))
+		return r;
 	if (vma_smaps_key(p->m, (unsigned)key)->kb != kb)
 		return parse_error(p, kb ? "expected no unit after the value of '%.*s'"
 					 : "expected ' kB' after the value of '%.*s'", (int)name_len, line);
@@ -581,7 +613,8 @@ int maps_parse_line(struct maps_parser *p, const char *line, const char *end,
 	struct maps_header h;
 
 	/* Fast path: in smaps, most lines are the field the first record had here. */
-	if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate && !p->cur_vmflags) {
+	if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate && !p->cur_vmflags &&
+	    !p->cur_irregular) {
 		size_t n = p->template_len[p->cur_field];
 		if ((size_t)(end - line) > n && line[n] == ':' &&
 		    memcmp(line, p->template_name[p->cur_field], n) == 0)
@@ -714,6 +747,25 @@ int maps_parser_finish(struct maps_parser *p)
 	return assign_files_and_kinds(p);
 }
 
+/*
+ * Does the text start with a smaps field ("Size:   4 kB", "VmFlags: rd")?
+ * Then it is smaps cut above its first header: the parser says so, with the
+ * line, rather than the caller calling it no maps text at all.
+ */
+static bool smaps_field_first(const char *line, const char *end)
+{
+	size_t n = field_name_len(line, end);
+	const char *s = line + n + 1;
+
+	if (n == 0)
+		return false;
+	if (n == 7 && !memcmp(line, "VmFlags", 7))
+		return true;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s < end && *s >= '0' && *s <= '9';
+}
+
 enum maps_format maps_sniff(const char *buf, size_t len)
 {
 	if (len == 0)		/* buf may be NULL then: no memchr on it */
@@ -723,7 +775,8 @@ enum maps_format maps_sniff(const char *buf, size_t len)
 	const char *nl = memchr(buf, '\n', len);
 
 	if (!looks_like_header(buf, nl ? nl : end))
-		return MAPS_FORMAT_UNKNOWN;
+		return smaps_field_first(buf, nl ? nl : end) ? MAPS_FORMAT_SMAPS
+							     : MAPS_FORMAT_UNKNOWN;
 	if (!nl)
 		return MAPS_FORMAT_MAPS;
 	const char *next = nl + 1;

@@ -140,10 +140,13 @@ static size_t format_known(const struct vma_model *m, unsigned key, uint64_t val
 	return ki ? format_field(ki, value, buf) : 0;
 }
 
-static size_t format_vmflags(vmf_t flags, char *buf)
+/* The VmFlags line; an empty one (as read from qemu-user) stays empty. */
+static size_t format_vmflags(const struct vma *v, char *buf)
 {
 	memcpy(buf, "VmFlags: ", 9);
-	size_t n = 9 + vmf_format(flags, buf + 9, 3 * 64 + 1);
+	size_t n = 9;
+	if (!(v->bits & VMA_B_VMFLAGS_EMPTY))
+		n += vmf_format(v->flags, buf + 9, 3 * 64 + 1);
 	buf[n++] = '\n';
 	return n;
 }
@@ -183,7 +186,7 @@ long maps_format_smaps(const struct vma_model *m, const struct vma *v,
 		n += format_known(m, SMAPS_SIZE, (v->end - v->start) >> 10, out + n);
 		n += format_known(m, SMAPS_KERNEL_PAGE_SIZE, page_kb, out + n);
 		n += format_known(m, SMAPS_MMU_PAGE_SIZE, page_kb, out + n);
-		n += format_vmflags(v->flags, out + n);
+		n += format_vmflags(v, out + n);
 		return (long)n;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -193,8 +196,8 @@ long maps_format_smaps(const struct vma_model *m, const struct vma *v,
 		n += format_known(m, key, value, out + n);
 	}
 	/* A record read without a VmFlags line (WSL1) is printed without one. */
-	if (!(v->bits & VMA_B_FLAGS_INFERRED))
-		n += format_vmflags(v->flags, out + n);
+	if (!(v->bits & VMA_B_FLAGS_INFERRED) || (v->bits & VMA_B_VMFLAGS_EMPTY))
+		n += format_vmflags(v, out + n);
 	return (long)n;
 }
 

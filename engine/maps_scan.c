@@ -434,7 +434,7 @@ long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
 	b.n = 0;
 	while (s < end) {
 		if (p->format == MAPS_FORMAT_SMAPS && p->cur_field < p->ntemplate &&
-		    !p->cur_vmflags) {
+		    !p->cur_vmflags && !p->cur_irregular) {
 			long n;
 
 			if (b.n == sizeof(b.key) && (r = flush_fields(p, &b)) < 0)
@@ -453,6 +453,15 @@ long maps_parse(struct maps_parser *p, const char *buf, size_t len, bool eof)
 		const char *eol = nl ? nl : end;
 		if (!nl && !eof)
 			break;
+		/*
+		 * CRLF text (a copy that went through Windows), told by its first
+		 * line: the '\r' is no part of a name.  The kernel's text has
+		 * none, so that a name of its own that ends in '\r' stays whole.
+		 */
+		if (p->lineno == 0)
+			p->crlf = eol > s && eol[-1] == '\r';
+		if (p->crlf && eol > s && eol[-1] == '\r')
+			eol--;
 		p->lineno++;
 		r = maps_parse_line(p, s, eol, end);
 		if (r)

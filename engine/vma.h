@@ -62,6 +62,7 @@ int vma_kind_parse(const char *s);		/* -1 if unknown */
 #define VMA_B_UNSURE_ANON	0x0400	/* VM_ACCOUNT kept only if written (anon_vma) */
 #define VMA_B_UNSURE_FILE	0x0800	/* its file could not be stat'ed: dev, inode 0 */
 #define VMA_B_UNSURE_ORDER	0x1000	/* changed by thread calls that overlapped in time */
+#define VMA_B_VMFLAGS_EMPTY	0x2000	/* smaps record had an empty VmFlags line (qemu-user) */
 
 /*
  * One VMA.  112 bytes on 64-bit; names and smaps values live in the model.
@@ -252,6 +253,8 @@ void vma_erase(struct vma_model *m, struct vma *v);	/* unlink, not free */
 void vma_set_bounds(struct vma_model *m, struct vma *v, uint64_t start, uint64_t end);
 /* Recompute the gap augmentation after v's VMF(GROWSDOWN) flag changed. */
 void vma_gap_update(struct vma_model *m, struct vma *v);
+/* Recompute every cached gap, after VmFlags of linked VMAs were set directly. */
+void vma_gap_update_all(struct vma_model *m);
 /* Change m->p.stack_guard_gap (every cached gap depends on it): never assign it. */
 void vma_set_guard_gap(struct vma_model *m, uint64_t gap);
 /* Bytes of memory the model uses (VMAs, names, smaps values, tables). */
@@ -334,6 +337,10 @@ void vma_usage(const struct vma_model *m, const struct vma *v, struct vma_usage 
 /* ---- classification ------------------------------------------------------ */
 /* Set v->kind and the name-derived bits; needs v->prev linked for bss. */
 void vma_classify(struct vma_model *m, struct vma *v);
+/*
+ * Every VMA, once the model is built; also brings the cached gaps up to date
+ * (loaders set VmFlags, grows-down among them, after linking the VMAs).
+ */
 void vma_classify_all(struct vma_model *m);
 
 /* ---- operation effects -------------------------------------------------- */

@@ -230,7 +230,7 @@ int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *fil
 		r = thp_area(m, addr, len, 0, flags);
 	if (r == 0)
 		r = arch_area(m, addr, len, flags);
-	if (r < 0)
+	if (OPS_IS_ERR(r))
 		return r;
 	if ((uint64_t)r > m->p.task_size - len)
 		return -ENOMEM;
@@ -261,6 +261,23 @@ static vmf_t mmap_base_flags(const struct vma_model *m, int prot, int flags)
 	if (flags & VMA_MAP_STACK)
 		f |= VMF(NOHUGEPAGE);
 	return f;
+}
+
+/*
+ * file_mmap_ok: the mapping must end within the largest size a file can
+ * have: MAX_LFS_FILESIZE for regular files (and block devices, sockets),
+ * ULONG_MAX for other devices, told here by their /dev/ path.
+ */
+static bool file_mmap_ok(const struct vma_model *m, const struct vma_mapfile *file,
+			 uint64_t pgoff, uint64_t len)
+{
+	const char *name = vma_name(m, file->name);
+	bool device = !strncmp(name, "/dev/", 5) && strncmp(name, "/dev/shm/", 9);
+	uint64_t maxsize = device ? UINT64_MAX : (uint64_t)INT64_MAX;
+
+	if (len > maxsize)
+		return false;
+	return pgoff <= (maxsize - len) >> ops_shift(m);
 }
 
 /* do_mmap's checks of the mapping type, once the address is known. */
@@ -488,11 +505,13 @@ int vma_mmap(struct vma_model *m, uint64_t addr, uint64_t len, int prot, int fla
 	f = mmap_base_flags(m, prot, flags);
 	r = ops_get_unmapped_area(m, file, addr, len, pgoff,
 				  flags & (VMA_MAP_FIXED | VMA_MAP_SHARED | VMA_MAP_32BIT), f);
-	if (r < 0)
+	if (OPS_IS_ERR(r))
 		return (int)r;
 	addr = (uint64_t)r;
 	if ((flags & VMA_MAP_FIXED_NOREPLACE) && vma_find_intersection(m, addr, addr + len))
 		return -EEXIST;
+	if (file && !file_mmap_ok(m, file, pgoff, len))
+		return -EOVERFLOW;
 	err = mmap_type_flags(m, prot, flags, file, &f);
 	if (err < 0)
 		return err;

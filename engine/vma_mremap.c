@@ -162,15 +162,28 @@ static int set_new_addr(struct vma_model *m, struct remap *r)
 	res = ops_get_unmapped_area(m, ops_is_anon(v) ? NULL : &mf,
 				    implies_new_addr(r) ? r->new_addr : 0, r->new_len,
 				    ops_pgoff_at(m, v, r->addr), map_flags, v->flags);
-	if (res < 0)
+	if (OPS_IS_ERR(res))
 		return (int)res;
 	r->new_addr = (uint64_t)res;
 	return 0;
 }
 
+/*
+ * Unmap the tail [addr + new_len, addr + old_len) as do_vmi_munmap does: a
+ * tail that starts or ends above TASK_SIZE is -EINVAL, whatever is mapped.
+ */
+static int unmap_tail(struct vma_model *m, struct remap *r, struct vma_effects *fx)
+{
+	uint64_t start = r->addr + r->new_len, len = r->old_len - r->new_len;
+
+	if (start > m->p.task_size || len > m->p.task_size - start)
+		return -EINVAL;
+	return ops_munmap_range(m, start, start + len, fx);
+}
+
 static int shrink(struct vma_model *m, struct remap *r, struct vma_effects *fx)
 {
-	int err = ops_munmap_range(m, r->addr + r->new_len, r->addr + r->old_len, fx);
+	int err = unmap_tail(m, r, fx);
 
 	if (err < 0)
 		return err;
@@ -232,7 +245,7 @@ static int64_t mremap_at(struct vma_model *m, struct remap *r, struct vma_effect
 	if (r->new_len == r->old_len)
 		return (int64_t)r->addr;
 	if (r->new_len < r->old_len) {
-		err = ops_munmap_range(m, r->addr + r->new_len, r->addr + r->old_len, fx);
+		err = unmap_tail(m, r, fx);
 		if (err < 0)
 			return err;
 		ops_ev(fx, VMA_EV_SHRINK, r->addr, r->addr + r->new_len, r->addr,

@@ -135,8 +135,11 @@ int ops_madv_populate(struct vma_model *m, uint64_t start, uint64_t end, bool wr
 		      struct vma_effects *fx);
 /*
  * get_unmapped_area: returns the address or a negative errno (as uint64_t
- * cast of a negative int64_t); file is NULL for anonymous memory.
+ * cast of a negative int64_t); file is NULL for anonymous memory.  As in the
+ * kernel (IS_ERR_VALUE), only -4095..-1 are errors: a MAP_FIXED address such
+ * as 0xfffffffffffff000 is an address (then refused with -ENOMEM).
  */
+#define OPS_IS_ERR(r) ((uint64_t)(r) >= (uint64_t)-4095)
 int64_t ops_get_unmapped_area(struct vma_model *m, const struct vma_mapfile *file,
 			      uint64_t addr, uint64_t len, uint64_t pgoff, int flags,
 			      vmf_t vm_flags);

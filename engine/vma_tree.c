@@ -340,6 +340,12 @@ static void gap_recompute_all(struct rb_node *n)
 	vt_node(n)->subtree_gap = vt_subtree_gap(vt_node(n), tree_guard_gap);
 }
 
+void vma_gap_update_all(struct vma_model *m)
+{
+	tree_guard_gap = m->p.stack_guard_gap;
+	gap_recompute_all(m->root.node);
+}
+
 void vma_set_guard_gap(struct vma_model *m, uint64_t gap)
 {
 	m->p.stack_guard_gap = gap;

@@ -26,7 +26,8 @@
 
 static const char *const bit_names[] = {
 	"deleted", "special", "anon-name", "flags-inferred", "pgoff-inferred",
-	"fork-child", "has-close", "shmem",
+	"fork-child", "has-close", "shmem", "hidden", "thp-file", "unsure-anon",
+	"unsure-file", "unsure-order", "vmflags-empty",
 };
 
 static void dump_flags(struct str *out, vmf_t flags)

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/cli-harden.sh - issue 13 (hardening) at the command line: 8-bit C1
+# bytes in names, CRLF text, smaps cut above its first header, odd calls in
+# sim, `snapshot -o` over kept permissions, symbolic links and /proc, and
+# the refusal to run set-user-ID.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+V=$VMATOOL
+
+# ---- single-byte C1 controls (0x9b is CSI to an 8-bit terminal) -----------
+M="$TMPD/c1.maps"
+printf '00400000-00401000 r--p 00000000 08:01 12 /tmp/a\233b\205c\n' >"$M"
+printf '00401000-00402000 r--p 00000000 08:01 13 /tmp/caf\303\251-\342\202\254\n' >>"$M"
+printf '00402000-00403000 rw-p 00000000 00:00 0 \n' >"$TMPD/plain.maps"
+raw9b=$(printf '\233') raw85=$(printf '\205')
+# c1_check WHAT TEXT: escaped, no raw C1 byte, valid UTF-8 (e acute, euro) kept
+c1_check() {
+	like "$2" '/tmp/a\\x9bb\\x85c' "$1: one-byte C1 controls are printed escaped"
+	case $2 in
+	*"$raw9b"* | *"$raw85"*) ok 1 "$1: no raw 0x9b or 0x85" ;;
+	*) ok 0 "$1: no raw 0x9b or 0x85" ;;
+	esac
+	case $2 in
+	*"/tmp/caf$(printf '\303\251')-$(printf '\342\202\254')"*) ok 0 "$1: UTF-8 names are kept" ;;
+	*) ok 1 "$1: UTF-8 names are kept" ;;
+	esac
+}
+run $V show "$M"
+is "$RC" 0 "show: exit 0"
+c1_check show "$OUT"
+run $V find "$M" 0x400000
+c1_check "find" "$OUT
+$($V find "$M" 0x401000)"
+run $V diff "$M" "$TMPD/plain.maps"
+is "$RC" 1 "diff: exit 1"
+c1_check diff "$OUT"
+
+# ---- CRLF text: the '\r' is no part of a name -------------------------------
+printf '7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \r\n' >"$TMPD/crlf.maps"
+printf '7f0000001000-7f0000022000 rw-p 00000000 00:00 0                          [heap]\r\n' \
+	>>"$TMPD/crlf.maps"
+run $V show "$TMPD/crlf.maps" --kind heap
+is "$RC" 0 "CRLF maps: exit 0"
+like "$OUT" '^7f0000001000-7f0000022000 .* \[heap\]$' "CRLF maps: [heap] is the heap"
+unlike "$OUT" "$(printf '\r')" "CRLF maps: no carriage return in a name"
+
+# ---- smaps text cut above its first header ---------------------------------
+printf 'Size:                  4 kB\nRss:                   0 kB\n' >"$TMPD/cut.smaps"
+run $V show "$TMPD/cut.smaps"
+is "$RC" 2 "smaps fields before any VMA line: exit 2"
+is "$ERR" "vmatool: show: cannot read '$TMPD/cut.smaps': line 1: expected a VMA line (START-END ...) before smaps fields" \
+	"smaps fields before any VMA line: the error names line 1"
+
+# ---- odd calls --------------------------------------------------------------
+W="$top_srcdir/tests/sim/whatif.smaps"
+run $V sim --snapshot "$W" -e 'mmap(0xfffffffffffff000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)'
+like "$OUT" '^-e:1: mmap\(0xfffffffffffff000, .*\) = -1 ENOMEM ' "MAP_FIXED at 0xfffffffffffff000: ENOMEM"
+run $V sim --snapshot "$W" -e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/f>, 0x7ffffffffffff000)'
+like "$OUT" '^-e:1: mmap\(.*\) = -1 EOVERFLOW ' "an offset past the largest file size: EOVERFLOW"
+
+# ---- snapshot -o ------------------------------------------------------------
+S="$top_srcdir/tests/golden/show-in.maps"
+D="$TMPD/snap"
+mkdir "$D"
+: >"$D/private.json"
+chmod 600 "$D/private.json"
+run $V snapshot "$S" -o "$D/private.json"
+is "$RC" 0 "snapshot -o over a 0600 file: exit 0"
+is "$(stat -c %a "$D/private.json")" 600 "snapshot -o over a 0600 file: still 0600"
+like "$(head -c 1 "$D/private.json")" '^\{$' "snapshot -o over a 0600 file: the snapshot is in it"
+
+ln -s target.json "$D/dangling"
+run $V snapshot "$S" -o "$D/dangling"
+is "$RC" 0 "snapshot -o through a dangling symbolic link: exit 0"
+test -L "$D/dangling"; ok $? "snapshot -o through a dangling link: the link is kept"
+test -s "$D/target.json"; ok $? "snapshot -o through a dangling link: the file it names is written"
+
+ln -s loop-b "$D/loop-a"
+ln -s loop-a "$D/loop-b"
+run $V snapshot "$S" -o "$D/loop-a"
+is "$RC" 3 "snapshot -o into a loop of links: exit 3"
+is "$ERR" "vmatool: snapshot: cannot write '$D/loop-a': Too many levels of symbolic links" \
+	"snapshot -o into a loop of links: the error says so"
+test -L "$D/loop-a"; ok $? "snapshot -o into a loop of links: the link is kept"
+
+run $V snapshot "$S" -o /proc/vmatool-test.json
+is "$RC" 3 "snapshot -o into /proc: exit 3"
+is "$ERR" "vmatool: snapshot: cannot write '/proc/vmatool-test.json': no new file can be made in '/proc'" \
+	"snapshot -o into /proc: the error says why"
+
+# ---- set-user-ID ------------------------------------------------------------
+# As root: a copy owned by nobody with the set-user-ID bit runs with
+# effective uid nobody.  Not where the build directory is mounted nosuid,
+# nor when $VMATOOL is a wrapper (valgrind) rather than the program.
+SU="$top_builddir/tests/vmatool-setuid"
+mount_opts=$(findmnt -n -o OPTIONS -T "$top_builddir/tests" 2>/dev/null)
+if [ "$(id -u)" -eq 0 ] && [ -n "$mount_opts" ] && [ "$(head -c 4 "$VMATOOL")" = "$(printf '\177ELF')" ] && ! expr ",$mount_opts," : '.*,nosuid,' >/dev/null &&
+	cp "$VMATOOL" "$SU" && chown 65534 "$SU" && chmod 4755 "$SU"; then
+	run "$SU" show "$S"
+	is "$RC" 2 "set-user-ID: exit 2"
+	like "$ERR" "^vmatool: refusing to run set-user-ID or set-group-ID \(real uid 0, effective uid 65534\)" \
+		"set-user-ID: refused, with the uids"
+	is "$OUT" "" "set-user-ID: nothing read, nothing printed"
+else
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP set-user-ID: needs root, the program itself and a build directory without nosuid"
+fi
+rm -f "$SU"
+
+done_testing
