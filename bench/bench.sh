@@ -164,6 +164,15 @@ for c in "cat /proc/$pid/smaps" "$VMATOOL show --format maps $pid" "$VMATOOL sho
 		'{ printf "  %-34s %8.1f MiB max RSS %8.1f MiB output\n", c, $1 / 1024, $2 / 1048576 }'
 done
 
+# the TUI: first screen and key-to-screen times (bench/tui-bench.sh)
+echo
+sh "$(dirname "$0")/tui-bench.sh" "$VMATOOL" "$pid"
+# the map: the SVG of every VMA, its size
+t0=$(date +%s%N)
+"$VMATOOL" map --format svg -o "$tmp/map.svg" "$pid"
+t1=$(date +%s%N)
+echo "map --format svg: $(((t1 - t0) / 1000000)) ms, $(($(wc -c <"$tmp/map.svg") / 1024)) KiB"
+
 echo
 echo "bench/bench-engine:"
 "$B/bench/bench-engine"

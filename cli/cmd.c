@@ -18,7 +18,8 @@
 #include "engine/machine.h"
 
 extern const struct cmd_entry cmd_show_entry, cmd_find_entry, cmd_snapshot_entry,
-	cmd_diff_entry, cmd_watch_entry, cmd_sim_entry, cmd_ps_entry, cmd_help_entry;
+	cmd_diff_entry, cmd_watch_entry, cmd_sim_entry, cmd_ps_entry, cmd_help_entry,
+	cmd_tui_entry, cmd_map_entry;
 
 /* In the order `vmatool --help` lists them; NULL ends the table. */
 const struct cmd_entry *const cmd_table[] = {
@@ -29,6 +30,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_watch_entry,
 	&cmd_sim_entry,
 	&cmd_ps_entry,
+	&cmd_tui_entry,
+	&cmd_map_entry,
 	&cmd_help_entry,
 	NULL,
 };

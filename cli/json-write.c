@@ -8,6 +8,7 @@
  * instructions than with a putc or fwrite per piece).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -200,6 +201,15 @@ void jw_i64(struct json_writer *w, int64_t v)
 	jw_putc(w, '-');
 	w->after_key = true;	/* no separator before the digits */
 	jw_u64(w, -(uint64_t)v);
+}
+
+void jw_fixed(struct json_writer *w, double v)
+{
+	char buf[48];
+	int n = snprintf(buf, sizeof(buf), "%.3f", isfinite(v) && fabs(v) < 1e15 ? v : 0.0);
+
+	jw_sep(w);
+	jw_put(w, buf, (size_t)n);
 }
 
 void jw_hex(struct json_writer *w, uint64_t v)

@@ -95,6 +95,7 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len);
 void jw_u64(struct json_writer *w, uint64_t v);
 void jw_i64(struct json_writer *w, int64_t v);
 void jw_hex(struct json_writer *w, uint64_t v);		/* "0x7f..." */
+void jw_fixed(struct json_writer *w, double v);		/* 12.345: three decimals */
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
 

@@ -98,6 +98,11 @@ static void print_event(FILE *out, const struct vma_event *e)
 	}
 }
 
+void sim_print_event(FILE *out, const struct vma_event *e)
+{
+	print_event(out, e);
+}
+
 /* ---- text ---------------------------------------------------------------------- */
 
 /* " = 0x7f..", " = 0", " = -1 ENOMEM" for a prediction. */

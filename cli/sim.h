@@ -106,6 +106,8 @@ struct sim {
 void sim_print_begin(struct sim *s, FILE *out);
 void sim_print_step(struct sim *s, const struct sim_step *st);
 int sim_print_end(struct sim *s);
+/* One effect of a call, as the text output prints it (indented, a newline). */
+void sim_print_event(FILE *out, const struct vma_event *e);
 
 /* Reading the calls (cli/sim-input.c); an exit code. */
 #define SIM_WINDOW 256			/* steps applied at once (a look-ahead for sim-order.c) */
