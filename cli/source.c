@@ -226,6 +226,8 @@ static int live_vanished(const struct proc_stat *st, pid_t pid, bool empty,
 	if (empty && (st->flags & PF_KTHREAD))
 		return source_err_set(e, EXIT_TARGET, "process %d is a kernel thread: it has no "
 				      "address space", (int)pid);
+	if (empty && st->state != 'X' && mm_gone(pid))	/* exit_mm ran before the read */
+		return source_err_set(e, EXIT_TARGET, "process %d exited while being read", (int)pid);
 	if (empty)
 		return source_err_set(e, EXIT_TARGET, "process %d has no address space", (int)pid);
 	return EXIT_FINE;

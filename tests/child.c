@@ -49,7 +49,7 @@
 #define SYS_mseal 462
 #endif
 
-#define MAX_REGIONS 64
+#define MAX_REGIONS 2048
 #define MAX_ARGS 8
 
 struct region {

@@ -59,7 +59,7 @@ run $V sim --snapshot "$W" -e 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</tmp/f
 like "$OUT" '^-e:1: mmap\(.*\) = -1 EOVERFLOW ' "an offset past the largest file size: EOVERFLOW"
 
 # ---- a process that exits while being read: all of it, or exit 3 ------------------
-# A child with some 4,500 VMAs is read over and over by two vmatools (one
+# A child with some 3,000 VMAs is read over and over by two vmatools (one
 # through the engine, one printing the kernel's text) until it is gone; it is
 # told to exit once each has read it whole.  Which read meets the exit
 # depends on timing; that no read prints part of it (exit 0 with fewer lines)
