@@ -108,8 +108,9 @@ void show_print_header(const struct show_style *st, FILE *out)
 
 	if (st->color)
 		fputs(ansi_color(VIEW_COLOR_HEADER), out);
-	fprintf(out, "%-*s %*s %-4s %-8s %-5s %8s ", (int)(2 * aw + 1), "START-END", (int)sw, "SIZE",
-		"PERM", "OFFSET", "DEV", "INODE");
+	fprintf(out, "%-*s %*s %-4s ", (int)(2 * aw + 1), "START-END", (int)sw, "SIZE", "PERM");
+	if (!st->no_file_columns)
+		fprintf(out, "%-8s %-5s %8s ", "OFFSET", "DEV", "INODE");
 	if (st->smaps)
 		fprintf(out, "%*s %*s %*s %*s ", (int)sw, "RSS", (int)sw, "PSS", (int)sw, "DIRTY",
 			(int)sw, "SWAP");
@@ -172,7 +173,10 @@ size_t show_format_row(const struct show_style *st, const struct view_row *r, ch
 	if (!r->v) {
 		p = put_str(p, " (gap)", 6);
 	} else {
-		p = put_file(p, r);
+		if (st->no_file_columns)
+			*p++ = ' ';
+		else
+			p = put_file(p, r);
 		if (st->smaps)
 			p = put_usage(p, st, r);
 		p = put_str(p, r->key_flags, r->key_flags_len);

@@ -25,6 +25,7 @@ struct show_style {
 	bool color;
 	bool smaps;		/* print the RSS/PSS/DIRTY/SWAP columns */
 	unsigned addr_width;	/* hex digits of addresses (12, or 16 with vsyscall) */
+	bool no_file_columns;	/* leave out OFFSET, DEV and INODE (a narrow screen) */
 };
 
 /* Fill style->addr_width for the model's highest address. */

@@ -64,7 +64,9 @@ like "$S" "RSS [0-9.]+[KMG]? +PSS [0-9.]+[KMG]? +swap [0-9]+" "header: RSS, PSS,
 like "$S" "kernel $(uname -r)" "header: the kernel"
 like "$S" "^[|>][a-zA-Z.#~0-9]+[|<]\$" "the strip is drawn"
 like "$S" "~[0-9.]+[KMGTPE]~" "a huge gap is collapsed with its size written in"
-like "$S" "^START-END +SIZE PERM OFFSET" "the list has show's columns"
+like "$S" "^START-END +SIZE PERM +RSS +PSS +DIRTY +SWAP FLAGS +NAME" \
+	"the list has show's columns (at 80 columns without OFFSET, DEV, INODE)"
+like "$S" "^[0-9a-f]+-[0-9a-f]+ +[0-9.]+[KMG]? r-xp .* /" "at 80 columns the names are on the screen"
 like "$S" "^-- detail" "the detail pane"
 like "$S" "kind [a-z]+ \\(" "the detail pane names the kind"
 
@@ -261,6 +263,9 @@ ok 0 "r drops the what-if calls"
 # resize
 $T resize-window -t t -x 100 -y 30
 wait_until "resize up" hasre -- "^[|>][a-zA-Z.#~0-9]{98}[|<]\$"
+$T resize-window -t t -x 160 -y 30
+wait_until "resize to 160 columns" hasre -- "^[|>][a-zA-Z.#~0-9]{158}[|<]\$"
+like "$(screen)" "^START-END +SIZE PERM OFFSET +DEV +INODE +RSS" "at 160 columns the file columns are back"
 $T resize-window -t t -x 80 -y 24
 wait_until "resize down" hasre -- "^[|>][a-zA-Z.#~0-9]{78}[|<]\$"
 like "$(screen)" "PID $CHILD_PID child" "the screen follows a resize to 80x24"

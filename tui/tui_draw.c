@@ -215,6 +215,12 @@ static void draw_axis(struct tui *t, int y)
 
 /* ---- the list --------------------------------------------------------------- */
 
+/*
+ * Below this width the list leaves out OFFSET, DEV and INODE (the detail
+ * pane has them), so that names stay on the screen at 80 or 100 columns.
+ */
+#define TUI_FILE_COLUMNS_FROM 150
+
 static void draw_list_header(struct tui *t, int y)
 {
 	char buf[512] = "";
@@ -222,6 +228,7 @@ static void draw_list_header(struct tui *t, int y)
 	struct show_style st = t->st;
 
 	st.color = false;
+	st.no_file_columns = COLS < TUI_FILE_COLUMNS_FROM;
 	if (f) {
 		show_print_header(&st, f);
 		fclose(f);
@@ -238,6 +245,7 @@ static void draw_list(struct tui *t, int y, int h, char *rowbuf)
 	size_t first, n;
 
 	st.color = false;
+	st.no_file_columns = COLS < TUI_FILE_COLUMNS_FROM;
 	view_set_height(&t->vw, (size_t)h);
 	n = view_window(&t->vw, &first);
 	for (size_t i = 0; i < n; i++) {
