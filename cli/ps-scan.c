@@ -215,7 +215,8 @@ int ps_scan_dir(struct ps_scan *ps, const char *proc, uint64_t limit, bool usage
 	closedir(d);
 	if (err)
 		return cli_error(EXIT_TARGET, "out of memory");
-	qsort(ps->denied, ps->ndenied, sizeof(*ps->denied), ps_cmp_denied);
+	if (ps->ndenied)	/* qsort takes no NULL array, even of none */
+		qsort(ps->denied, ps->ndenied, sizeof(*ps->denied), ps_cmp_denied);
 	return EXIT_FINE;
 }
 

@@ -202,7 +202,8 @@ static void merge_files(struct sim *s)
 	for (size_t i = 0; i < s->nsteps; i++)
 		if (!s->steps[i].call.has_time)
 			return;
-	qsort(s->steps, s->nsteps, sizeof(*s->steps), step_order);
+	if (s->nsteps)	/* qsort takes no NULL array, even of none */
+		qsort(s->steps, s->nsteps, sizeof(*s->steps), step_order);
 	s->merged = true;
 }
 

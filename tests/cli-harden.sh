@@ -62,8 +62,8 @@ like "$OUT" '^-e:1: mmap\(.*\) = -1 EOVERFLOW ' "an offset past the largest file
 # A child with some 3,000 VMAs is read over and over by two vmatools (one
 # through the engine, one printing the kernel's text) until it is gone; it is
 # told to exit once each has read it whole.  Which read meets the exit
-# depends on timing; that no read prints part of it (exit 0 with fewer lines)
-# does not.
+# depends on timing; that no read prints part of it (exit 0 with fewer lines
+# than the child had) does not.
 CHILD="$top_builddir/tests/child"
 # reader K ARGS...: read the child until a read fails; out.K.N, rc.K.N for each
 reader() {
@@ -104,7 +104,9 @@ for try in 1 2 3; do
 	for rcf in "$D"/rc.*; do
 		n=${rcf#"$D"/rc.}
 		rc=$(cat "$rcf")
-		if [ "$rc" = 0 ] && [ "$(wc -l <"$D/out.$n")" = "$want" ]; then
+		# at least the lines the child had (a child built with a sanitizer may map
+		# more of its own meanwhile, never less): fewer is a part of the list
+		if [ "$rc" = 0 ] && [ "$(wc -l <"$D/out.$n")" -ge "$want" ]; then
 			whole=$((whole + 1))
 		elif [ "$rc" = 3 ] && [ ! -s "$D/out.$n" ] &&
 			grep -Eq "exited while being read|no such process|has exited" "$D/err.$n"; then
