@@ -299,6 +299,20 @@ static int appear(struct calls_procs *ps, const struct call *c)
 	return r;
 }
 
+/*
+ * Was task child made by p's fork in flight, and has it exited already?  A
+ * child can act and exit before its parent's `<... clone resumed>` line:
+ * calls_procs_find no longer sees it, but it must not be made a second time.
+ */
+static bool made_during_fork(const struct calls_procs *ps, const struct calls_proc *p, long child)
+{
+	for (size_t i = ps->nprocs; i-- > 0;)
+		if (ps->procs[i].pid == child)
+			return ps->procs[i].exited && ps->procs[i].parent == p->pid &&
+			       ps->procs[i].first_line >= p->fork_line;
+	return false;
+}
+
 static int do_fork(struct calls_procs *ps, struct calls_proc *p, const struct call *c)
 {
 	size_t i = (size_t)(p - ps->procs);
@@ -316,6 +330,8 @@ static int do_fork(struct calls_procs *ps, struct calls_proc *p, const struct ca
 	struct calls_proc *k = calls_procs_find(ps, child);
 	if (k && k->parent == p->pid)
 		return 0;	/* it acted before this line: made then */
+	if (!k && made_during_fork(ps, p, child))
+		return 0;	/* ... and has even exited before this line */
 	if (k)
 		k->exited = true;	/* a guess of ours, or an exit strace did not print */
 	return child_proc(ps, i, child, c->clone_flags, c->lineno);

@@ -308,6 +308,23 @@ is "$(printf '%s\n' "$OUT" | grep '^1000' | cut -d' ' -f1,2)" "100000000-1000010
 run "$VMATOOL" sim --ops "$TMPD/late-clone.log"
 like "$OUT" '101: child of 100' "the summary names its parent"
 
+# The parent's clone is unfinished, and its child acts and exits before the
+# <... clone resumed> line: the child made at its first line is the one shown,
+# not a second copy made at the resumed line (seen with strace -T under load)
+printf '%s\n' \
+	'100 mmap(0x100000000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x100000000' \
+	'100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, <unfinished ...>' \
+	'101 mprotect(0x100000000, 4096, PROT_READ) = 0' \
+	'101 exit_group(0) = ?' \
+	'101 +++ exited with 0 +++' \
+	'100 <... clone resumed>, child_tidptr=0x7f0000000a10) = 101' \
+	'100 munmap(0x100002000, 4096) = 0' >"$TMPD/early-exit.log"
+run "$VMATOOL" sim --ops "$TMPD/early-exit.log" --format maps --pid 101
+is "$(printf '%s\n' "$OUT" | grep '^1000' | cut -d' ' -f1,2)" "100000000-100001000 r--p
+100001000-100004000 rw-p" "a child that exits before its clone resumes: its own calls are shown"
+run "$VMATOOL" sim --ops "$TMPD/early-exit.log"
+is "$(printf '%s\n' "$OUT" | grep -c '^    101:')" 1 "and it is one task, not two"
+
 # a NUL byte in a mapping name is refused, not cut short into another name
 printf 'mprotect([hea\000p]+0x1000, 8192, PROT_READ)\n' >"$TMPD/nul-name.calls"
 run "$VMATOOL" sim $REC --snapshot whatif.smaps --ops "$TMPD/nul-name.calls"
