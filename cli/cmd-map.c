@@ -7,6 +7,7 @@
  * atomically, as snapshot -o does.
  */
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,13 +195,17 @@ static int map_text(FILE *out, const struct source *s, const struct map_args *a,
 static void json_piece(struct json_writer *w, const struct source *s,
 		       const struct view_strip_piece *p)
 {
+	/* x and w in thousandths, w as the difference of the rounded ends, so that
+	 * the printed pieces tile the line exactly (rounding each w alone drifts) */
+	long long x0 = llround(p->x * 1000), x1 = llround((p->x + p->w) * 1000);
+
 	jw_begin_object(w);
 	jw_kv_hex(w, "start", p->start);
 	jw_kv_hex(w, "end", p->end);
 	jw_key(w, "x");
-	jw_fixed(w, p->x);
+	jw_fixed(w, (double)x0 / 1000);
 	jw_key(w, "w");
-	jw_fixed(w, p->w);
+	jw_fixed(w, (double)(x1 - x0) / 1000);
 	jw_kv_bool(w, "vma", p->v != NULL);
 	if (p->v) {
 		char perms[5];
