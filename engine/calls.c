@@ -376,14 +376,25 @@ static void out_quoted(struct outbuf *o, const char *s)
 	out_str(o, "\"");
 }
 
+/*
+ * A descriptor's `<path>`: the bytes the parser would take for the end of
+ * the decoration or an escape (< > [ ] \), control bytes and non-ASCII as \xHH,
+ * so that any path reads back as itself.
+ */
 static void out_fd(struct outbuf *o, const struct call *c)
 {
 	out_signed(o, (uint64_t)(int64_t)c->fd);
-	if (c->path && c->fd >= 0) {
-		out_str(o, "<");
-		out_str(o, c->path);
-		out_str(o, ">");
+	if (!c->path || c->fd < 0)
+		return;
+	out_str(o, "<");
+	for (const char *s = c->path; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch < 0x20 || ch >= 0x7f || strchr("<>[]\\", ch))
+			out_fmt(o, "\\x%02llx", ch);
+		else
+			out_add(o, s, 1);
 	}
+	out_str(o, ">");
 }
 
 /* Argument i of c as the call language writes it. */
