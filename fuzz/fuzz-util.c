@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "tests/maps-feed.h"
 
 void fuzz_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -43,35 +44,29 @@ void fuzz_buf_release(struct fuzz_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+struct sizes {
+	const uint8_t *sizes;
+	size_t n, k;
+};
+
+static size_t next_size(void *ctx)
+{
+	struct sizes *z = ctx;
+
+	return z->n ? 1 + (size_t)z->sizes[z->k++ % z->n] % 64 : SIZE_MAX;
+}
+
 int fuzz_parse_maps(struct vma_model *m, struct maps_parser *p, const char *text,
 		    size_t len, const uint8_t *sizes, size_t nsizes)
 {
-	char *pending = malloc(len + 1);
-	size_t have = 0, pos = 0, k = 0;
-	long r = 0;
+	struct sizes z = { sizes, nsizes, 0 };
+	int r;
 
-	FUZZ_CHECK(pending != NULL, "out of memory");
 	FUZZ_CHECK(vma_model_init(m, NULL) == 0, "vma_model_init");
 	maps_parser_init(p, m);
-	while (pos < len || have) {
-		size_t n = nsizes ? 1 + sizes[k++ % nsizes] % 64 : len - pos;
-		if (n > len - pos)
-			n = len - pos;
-		memcpy(pending + have, text + pos, n);
-		have += n;
-		pos += n;
-		r = maps_parse(p, pending, have, pos == len);
-		if (r < 0)
-			break;
-		FUZZ_CHECK((size_t)r <= have, "maps_parse consumed %ld of %zu bytes", r, have);
-		memmove(pending, pending + r, have - (size_t)r);
-		have -= (size_t)r;
-		FUZZ_CHECK(pos < len || have == 0, "maps_parse left %zu bytes at eof", have);
-	}
-	free(pending);
-	if (r < 0)
-		return (int)r;
-	return maps_parser_finish(p);
+	r = maps_feed(p, text, len, next_size, &z);
+	FUZZ_CHECK(r != -EPROTO, "maps_parse consumed more than it had or left bytes at eof");
+	return r;
 }
 
 void fuzz_print_maps(const struct maps_parser *p, unsigned column, struct fuzz_buf *out)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "maps-feed.h"
 #include "maps.h"
 #include "tap.h"
 #include "vma.h"
@@ -131,61 +132,38 @@ static void dump_model(struct str *out, const struct maps_parser *p)
 
 enum chunking { WHOLE, ONE_BYTE, SEVEN_BYTES, RANDOM_SIZES };
 
-static size_t chunk_size(enum chunking how, unsigned *seed)
+struct chunker {
+	enum chunking how;
+	unsigned seed;
+};
+
+static size_t chunk_size(void *ctx)
 {
-	switch (how) {
+	struct chunker *c = ctx;
+
+	switch (c->how) {
 	case ONE_BYTE:
 		return 1;
 	case SEVEN_BYTES:
 		return 7;
 	case RANDOM_SIZES:
-		*seed = *seed * 1103515245u + 12345u;
-		return 1 + (*seed >> 16) % 200;
+		c->seed = c->seed * 1103515245u + 12345u;
+		return 1 + (c->seed >> 16) % 200;
 	default:
 		return SIZE_MAX;
 	}
-}
-
-/* Feed text as a reader would: chunks appended to a buffer, the rest kept. */
-static int feed(struct maps_parser *p, const char *text, size_t len, enum chunking how)
-{
-	char *pending = malloc(len + 1);
-	size_t have = 0, pos = 0;
-	unsigned seed = 12345;
-	long r = 0;
-
-	while (pos < len || have) {
-		size_t n = chunk_size(how, &seed);
-		if (n > len - pos)
-			n = len - pos;
-		memcpy(pending + have, text + pos, n);
-		have += n;
-		pos += n;
-		r = maps_parse(p, pending, have, pos == len);
-		if (r < 0)
-			break;
-		memmove(pending, pending + r, have - (size_t)r);
-		have -= (size_t)r;
-		if (pos == len && have) {
-			r = -EIO;	/* eof: everything must be consumed */
-			break;
-		}
-	}
-	free(pending);
-	if (r < 0)
-		return (int)r;
-	return maps_parser_finish(p);
 }
 
 /* Parse text into m and describe the outcome: the dump, or the error message. */
 static int parse_text(struct vma_model *m, struct maps_parser *p, const char *text,
 		      size_t len, enum chunking how, struct str *out)
 {
+	struct chunker c = { how, 12345 };
 	int r;
 
 	vma_model_init(m, NULL);
 	maps_parser_init(p, m);
-	r = feed(p, text, len, how);
+	r = maps_feed(p, text, len, chunk_size, &c);
 	if (r == -EINVAL) {
 		str_addf(out, "%s\n", p->errmsg);
 		if (p->errline != p->lineno)
