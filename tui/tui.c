@@ -228,6 +228,7 @@ static void tui_release(struct tui *t)
 	tui_lines_release(&t->log);
 	free(t->changed);
 	view_strip_release(&t->strip);
+	free(t->cells);
 	view_release(&t->vw);
 	source_release(&t->src);
 }

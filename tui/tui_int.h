@@ -55,6 +55,7 @@ struct tui {
 	struct view vw;		/* owned: the list */
 	struct view_totals all;	/* the whole model, for the header */
 	struct view_strip strip;	/* owned: the strip's layout */
+	struct view_strip_cell *cells;	/* owned: the layout cut into strip_cols cells */
 	uint64_t strip_seq;	/* what the layout was made for: model seq, */
 	int strip_cols;		/* width, */
 	struct tui_zoom zoom;	/* and range */
