@@ -370,6 +370,8 @@ void tui_draw(struct tui *t)
 	}
 	y = draw_header(t);
 	sh = strip_height();
+	t->strip_y = y;
+	t->strip_h = sh;
 	draw_strip(t, y, sh);
 	y += sh;
 	draw_axis(t, y++);
@@ -380,8 +382,10 @@ void tui_draw(struct tui *t)
 	t->list_rows = rest - dh > 1 ? rest - dh : 1;
 	t->detail_rows = dh;
 	draw_list_header(t, y++);
+	t->list_y = y;
 	draw_list(t, y, t->list_rows, rowbuf);
 	y += t->list_rows;
+	t->detail_y = dh > 1 ? y : LINES;
 	if (dh > 1 && t->previewing)
 		draw_lines(&t->preview, "-- what-if: the engine's prediction ", y, dh);
 	else if (dh > 1 && t->showing_diff)
