@@ -288,18 +288,8 @@ static void column_line(FILE *out, const struct source *s, const struct view_lin
 		(unsigned long long)l->end, l->kernel ? "-" : fmt_size(l->end - l->start, false, size),
 		perms);
 	col = l->what == VIEW_LINE_GAP ? VIEW_COLOR_GAP : view_kind(l->kind)->color;
-	{
-		struct view_strip_piece p = { .v = l->what == VIEW_LINE_GAP ? NULL : l->v,
-					      .collapsed = l->collapsed, .guard = l->guard };
-		struct vma kv;
-
-		if (l->what == VIEW_LINE_RUN) {	/* the letter of the run's main kind */
-			kv = *l->v;
-			kv.kind = l->kind;
-			p.v = &kv;
-		}
-		letter = l->collapsed ? '~' : view_strip_letter(&p);
-	}
+	letter = l->collapsed ? '~' : l->what == VIEW_LINE_GAP ? '.' : l->guard ? '#' :
+		 view_kind_letter(l->kind);
 	if (color)
 		fputs(ansi_color(col), out);
 	for (unsigned i = 0; i < cells; i++)

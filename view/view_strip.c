@@ -296,7 +296,12 @@ char view_strip_letter(const struct view_strip_piece *p)
 		return p->collapsed ? '~' : '.';
 	if (p->guard)
 		return '#';
-	return p->v->kind < VMA_KIND_COUNT ? kind_letters[p->v->kind] : 'a';
+	return view_kind_letter((enum vma_kind)p->v->kind);
+}
+
+char view_kind_letter(enum vma_kind k)
+{
+	return (unsigned)k < VMA_KIND_COUNT ? kind_letters[k] : 'a';
 }
 
 /* ---- the column: one line per region (see view_strip.h) --------------------------- */

@@ -69,6 +69,8 @@ double view_strip_pos(const struct view_strip *s, uint64_t addr);
  * them: NULL-terminated "c what" strings.
  */
 char view_strip_letter(const struct view_strip_piece *p);
+/* The letter of kind k alone (as a VMA piece of that kind is drawn). */
+char view_kind_letter(enum vma_kind k);
 extern const char *const view_strip_legend[];
 
 /* One character cell of a strip laid out over ncells units. */
