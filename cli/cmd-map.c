@@ -1,9 +1,12 @@
 /*
- * cmd-map.c - `vmatool map TARGET`: a picture of the address space.  Text: a
- * strip of one letter a cell that fits one screen, each row labelled with its
- * first address, the legend, and the huge gaps the strip collapsed; SVG
+ * cmd-map.c - `vmatool map TARGET`: a picture of the address space.  Text:
+ * a column, one line per region or run of small regions from the highest
+ * address down (or the lowest up), gaps with their sizes, huge gaps
+ * collapsed, a bar per line coloured by kind (view_lines_layout); with
+ * --strip, a strip of one letter a cell that fits one screen instead.  SVG
  * (cli/map-svg.c): regions by kind with a legend, for a report or a browser;
- * JSON: the layout itself, for tools that draw their own.  All come from the view layer's strip layout, and -o writes the file
+ * JSON: the strip layout itself, for tools that draw their own.  All come
+ * from the view layer (view/view_strip.h); --svg and -o write the file
  * atomically, as snapshot -o does.
  */
 #include <errno.h>
@@ -23,10 +26,17 @@ extern const struct cmd_entry cmd_map_entry;
 enum map_format { MAP_TEXT, MAP_SVG, MAP_JSON };
 
 #define MAP_TEXT_ROWS 8
+#define MAP_LINES_DEFAULT 64
+
+enum map_from { MAP_FROM_HIGH, MAP_FROM_LOW };
 
 struct map_args {
 	int format;		/* enum map_format */
 	const char *output;
+	const char *svg;	/* --svg FILE: the SVG, to FILE */
+	bool strip;		/* text: the strip, not the column */
+	int from;		/* enum map_from */
+	uint64_t lines;		/* text: at most this many lines (0: the default) */
 	uint64_t width;		/* text: columns; svg: pixels; 0: the default */
 	int color;		/* enum color_mode (text) */
 	bool no_smaps;
@@ -35,10 +45,20 @@ struct map_args {
 #define O(field) offsetof(struct map_args, field)
 static const struct cmd_option map_options[] = {
 	{ "format", 'f', CMD_ENUM, "FMT",
-	  "text (default: a strip that fits one screen), svg, or json (the layout)",
+	  "text (default: a line per region), svg, or json (the strip's layout)",
 	  .offset = O(format), .values = (const char *const[]){ "text", "svg", "json", NULL } },
+	{ "svg", 0, CMD_FILE, "FILE", "the SVG picture, to FILE (atomically): --format svg -o FILE",
+	  .offset = O(svg), .flags = CMD_ONCE },
 	{ "output", 'o', CMD_FILE, "FILE", "write to FILE (atomically; '-' for standard output)",
 	  .offset = O(output), .flags = CMD_ONCE },
+	{ "from", 0, CMD_ENUM, "END",
+	  "text: the first line at the high addresses (default: the stack on top) or the low",
+	  .offset = O(from), .values = (const char *const[]){ "high", "low", NULL } },
+	{ "lines", 'n', CMD_COUNT, "N",
+	  "text: at most N lines (default 64): smaller neighbours share a line", .offset = O(lines),
+	  .max = 10000000 },
+	{ "strip", 0, CMD_FLAG, NULL, "text: a strip of one letter a cell that fits one screen",
+	  .offset = O(strip) },
 	{ "width", 'w', CMD_COUNT, "N",
 	  "text: columns (default 80, at least 40); svg, json: units (default 1000, at least 400)",
 	  .offset = O(width), .max = 100000 },
@@ -55,6 +75,20 @@ static int map_check(struct cmd_call *call)
 {
 	struct map_args *a = call->opts;
 
+	if (a->svg && cmd_given(call, "format") && a->format != MAP_SVG)
+		return cli_usage_error("--svg writes the SVG: no other --format with it");
+	if (a->svg && a->output)
+		return cli_usage_error("--svg FILE names the file: no -o with it");
+	if (a->svg) {
+		a->format = MAP_SVG;
+		a->output = a->svg;
+	}
+	if (a->format != MAP_TEXT && (a->strip || cmd_given(call, "from") || a->lines))
+		return cli_usage_error("--%s applies to the text only", a->strip ? "strip" :
+				       a->lines ? "lines" : "from");
+	if (a->strip && (cmd_given(call, "from") || a->lines))
+		return cli_usage_error("--%s applies to the column, not to --strip",
+				       a->lines ? "lines" : "from");
 	if (a->format != MAP_TEXT && cmd_given(call, "color"))
 		return cli_usage_error("--color applies to --format text only");
 	if (a->format != MAP_SVG && a->no_smaps)
@@ -153,9 +187,9 @@ static void text_legend(FILE *out, const struct view_strip *st)
 		col += n;
 	}
 	fputc('\n', out);
-	if (st->ncollapsed)
+	if (st && st->ncollapsed)
 		fputs("\nhuge gaps, collapsed:\n", out);
-	for (size_t i = 0; i < st->n; i++)
+	for (size_t i = 0; st && i < st->n; i++)
 		if (st->p[i].collapsed)
 			fprintf(out, "  %llx-%llx %s\n", (unsigned long long)st->p[i].start,
 				(unsigned long long)st->p[i].end, st->p[i].kernel ?
@@ -163,7 +197,7 @@ static void text_legend(FILE *out, const struct view_strip *st)
 				fmt_size(st->p[i].end - st->p[i].start, false, buf));
 }
 
-static int map_text(FILE *out, const struct source *s, const struct map_args *a, bool color)
+static int map_strip(FILE *out, const struct source *s, const struct map_args *a, bool color)
 {
 	unsigned aw = view_addr_width(&s->model);
 	size_t w = (a->width ? a->width : 80) - aw - 3, n = w * MAP_TEXT_ROWS;
@@ -188,6 +222,110 @@ static int map_text(FILE *out, const struct source *s, const struct map_args *a,
 	free(cells);
 	free(line);
 	return err;
+}
+
+/* ---- text: the column --------------------------------------------------------- */
+
+/* Up to three names of the VMAs of a run, escaped, into out. */
+static void column_run_names(FILE *out, const struct vma_model *m, const struct view_line *l)
+{
+	const char *seen[3];
+	size_t nseen = 0;
+	bool more = false;
+
+	for (const struct vma *v = l->v; v && v->start < l->end; v = v->next) {
+		const char *name = vma_name(m, v->name);
+		size_t i, len = vma_name_len(m, v->name);
+
+		for (i = 0; i < nseen && strcmp(seen[i], name); i++)
+			;
+		if (!len || i < nseen)
+			continue;
+		if (nseen == 3) {
+			more = true;
+			break;
+		}
+		seen[nseen++] = name;
+		fputs(nseen > 1 ? ", " : ": ", out);
+		fputs_escaped(name, len, out);
+	}
+	if (more)
+		fputs(" ...", out);
+}
+
+/* What a line says after its bar. */
+static void column_what(FILE *out, const struct source *s, const struct view_line *l)
+{
+	char buf[32];
+
+	if (l->kernel) {
+		fputs("above user space (the kernel's), collapsed", out);
+	} else if (l->what == VIEW_LINE_GAP) {
+		fprintf(out, "gap %s%s", fmt_size(l->end - l->start, false, buf),
+			l->collapsed ? ", collapsed" : "");
+	} else if (l->what == VIEW_LINE_RUN) {
+		fprintf(out, "%zu VMAs", l->nvmas);
+		if (l->ngaps)
+			fprintf(out, ", %zu gap%s", l->ngaps, l->ngaps == 1 ? "" : "s");
+		fprintf(out, ", mostly %s", view_kind(l->kind)->name);
+		column_run_names(out, &s->model, l);
+	} else {
+		fputs_escaped(vma_name(&s->model, l->v->name), vma_name_len(&s->model, l->v->name), out);
+		if (l->guard)
+			fputs(vma_name_len(&s->model, l->v->name) ? " (guard)" : "(guard)", out);
+	}
+}
+
+static void column_line(FILE *out, const struct source *s, const struct view_line *l,
+			unsigned aw, unsigned cells, bool color)
+{
+	char size[32], perms[5] = "", letter;
+	enum view_color col;
+
+	if (l->what == VIEW_LINE_VMA)
+		vmf_perms(l->v->flags, perms);
+	fprintf(out, "%*llx-%-*llx %6s %-4s ", (int)aw, (unsigned long long)l->start, (int)aw,
+		(unsigned long long)l->end, l->kernel ? "-" : fmt_size(l->end - l->start, false, size),
+		perms);
+	col = l->what == VIEW_LINE_GAP ? VIEW_COLOR_GAP : view_kind(l->kind)->color;
+	letter = l->collapsed ? '~' : l->what == VIEW_LINE_GAP ? '.' : l->guard ? '#' :
+		 view_kind_letter(l->kind);
+	if (color)
+		fputs(ansi_color(col), out);
+	for (unsigned i = 0; i < cells; i++)
+		fputc(l->collapsed ? (i < 2 || i + 2 >= cells ? '~' : ' ') : i < l->bar ? letter : ' ', out);
+	if (color)
+		fputs(ANSI_RESET, out);
+	fputc(' ', out);
+	column_what(out, s, l);
+	fputc('\n', out);
+}
+
+static int map_column(FILE *out, const struct source *s, const struct map_args *a, bool color)
+{
+	unsigned aw = view_addr_width(&s->model), width = a->width ? (unsigned)a->width : 80;
+	unsigned fixed = 2 * aw + 14, cells = width > fixed + 24 ? (width - fixed) / 3 : 8;
+	struct view_lines_opts o = { .max_lines = a->lines ? a->lines : MAP_LINES_DEFAULT,
+				     .bar_cells = cells };
+	struct view_lines c;
+	char buf[32];
+	int err;
+
+	view_lines_init(&c);
+	err = view_lines_layout(&c, &s->model, &o);
+	if (err)
+		return err;
+	text_title(out, s);
+	fprintf(out, "%s addresses first; ", a->from == MAP_FROM_LOW ? "low" : "high");
+	if (c.small)
+		fprintf(out, "neighbours under %s share a line\n", fmt_size(c.small, false, buf));
+	else
+		fputs("a line per region\n", out);
+	for (size_t i = 0; i < c.n; i++)
+		column_line(out, s, &c.l[a->from == MAP_FROM_LOW ? i : c.n - 1 - i], aw, cells, color);
+	text_legend(out, NULL);
+	view_lines_release(&c);
+	return 0;
 }
 
 /* ---- json: the layout, for tools that draw their own ---------------------------------- */
@@ -287,8 +425,10 @@ static int map_exec(struct cmd_call *call)
 		err = map_write_svg(mem, &s, a->width ? (unsigned)a->width : 1000);
 	else if (a->format == MAP_JSON)
 		err = map_json(mem, &s, a);
+	else if (a->strip)
+		err = map_strip(mem, &s, a, !path && color_enabled(a->color, 1));
 	else
-		err = map_text(mem, &s, a, !path && color_enabled(a->color, 1));
+		err = map_column(mem, &s, a, !path && color_enabled(a->color, 1));
 	if (fclose(mem) || err)
 		rc = cli_error(EXIT_TARGET, "out of memory");
 	else
@@ -300,7 +440,7 @@ static int map_exec(struct cmd_call *call)
 
 const struct cmd_entry cmd_map_entry = {
 	.name = "map",
-	.summary = "draw the address space: a text strip, or an SVG picture for a browser",
+	.summary = "draw the address space: a line per region, a strip, or an SVG picture for a browser",
 	.options = map_options,
 	.opts_size = sizeof(struct map_args),
 	.operands = (const struct cmd_operand[]){ { "TARGET", CMD_TARGET }, { NULL, 0 } },

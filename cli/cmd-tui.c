@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_tui_entry;
 struct tui_args {
 	uint64_t interval_ns;
 	bool no_smaps;
+	bool no_mouse;
 	int color;		/* enum color_mode */
 };
 
@@ -26,6 +27,9 @@ static const struct cmd_option tui_options[] = {
 	  .offset = O(color), .values = cmd_color_values },
 	{ "interval", 'i', CMD_DURATION, "DURATION",
 	  "w (watch): time between two reads (default 1s)", .offset = O(interval_ns) },
+	{ "no-mouse", 0, CMD_FLAG, NULL,
+	  "leave the mouse to the terminal (its own text selection); by default a click selects",
+	  .offset = O(no_mouse) },
 	{ "no-smaps", 0, CMD_FLAG, NULL, "read only maps (faster; no RSS, PSS, swap or VmFlags)",
 	  .offset = O(no_smaps) },
 	{ .name = NULL },
@@ -40,7 +44,8 @@ static void tui_init(void *opts)
 static int tui_exec(struct cmd_call *call)
 {
 	const struct tui_args *a = call->opts;
-	struct tui_opts o = { .no_smaps = a->no_smaps, .interval_ns = a->interval_ns };
+	struct tui_opts o = { .no_smaps = a->no_smaps, .no_mouse = a->no_mouse,
+			      .interval_ns = a->interval_ns };
 	char pidbuf[24];
 	pid_t pid;
 	int rc;
@@ -48,7 +53,7 @@ static int tui_exec(struct cmd_call *call)
 	if (call->noperands) {
 		o.target = call->operands[0];
 	} else {	/* no target: pick a process */
-		rc = tui_pick(&pid);
+		rc = tui_pick(&pid, &o);
 		if (rc != EXIT_FINE || !pid)
 			return rc;
 		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);

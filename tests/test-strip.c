@@ -4,7 +4,8 @@
  * line, huge gaps collapsed to the fixed width and small ones to scale, the
  * least width of a VMA, PROT_NONE VMAs and guard-page ranges as guards, a
  * zoomed range clipped, positions and addresses that map back and forth,
- * and the cells a character strip is cut into.
+ * the cells a character strip is cut into, and the column of lines (a line
+ * per region, runs of small ones within a budget).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -158,6 +159,34 @@ static void test_empty(void)
 	vma_model_release(&m);
 }
 
+/* The column: a line per region, then runs of the small ones within a budget. */
+static void test_lines(struct vma_model *m)
+{
+	struct view_lines_opts o = { .max_lines = 0, .bar_cells = 10 };
+	struct view_lines c;
+	bool contiguous = true;
+
+	view_lines_init(&c);
+	ok(view_lines_layout(&c, m, &o) == 0, "lines: laid out");
+	is_u64(c.n, 6, "lines: four VMAs and two gaps, a line each");
+	is_u64(c.small, 0, "lines: no budget, no run");
+	ok(c.n == 6 && c.l[0].what == VIEW_LINE_VMA && c.l[1].what == VIEW_LINE_GAP &&
+	   c.l[3].guard && c.l[4].collapsed && !c.l[1].collapsed, "lines: VMA, gap, guard, huge gap");
+	ok(c.n == 6 && c.l[4].bar == 0 && c.l[1].bar == 1 && c.l[0].bar == 10 && c.l[5].bar == 10,
+	   "lines: bars from 1 (16K) to the longest (64K); none for a collapsed gap");
+	o.max_lines = 4;
+	ok(view_lines_layout(&c, m, &o) == 0, "lines: laid out within 4 lines");
+	is_u64(c.n, 3, "lines: the run, the huge gap, libc");
+	is_u64(c.small, 0x10001, "lines: the least threshold that fits: regions of 64K share a line");
+	ok(c.n == 3 && c.l[0].what == VIEW_LINE_RUN && c.l[0].nvmas == 3 && c.l[0].ngaps == 1 &&
+	   c.l[0].start == 0x10000 && c.l[0].end == 0x38000, "lines: the run's range and counts");
+	ok(c.n == 3 && c.l[0].kind == VMA_KIND_ANON, "lines: the run's kind is the one of most bytes");
+	for (size_t i = 1; i < c.n; i++)
+		contiguous = contiguous && c.l[i].start == c.l[i - 1].end;
+	ok(contiguous, "lines: each line starts where the last ended");
+	view_lines_release(&c);
+}
+
 int main(void)
 {
 	struct vma_model m;
@@ -169,6 +198,7 @@ int main(void)
 	test_zoom(&m);
 	test_guard_pages(&m);
 	test_empty();
+	test_lines(&m);
 	vma_model_release(&m);
 	return tap_done();
 }

@@ -6,6 +6,7 @@
  * before the first, after the last).  Table-driven: each table row is one
  * case with its expected answer.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,9 +286,9 @@ static void test_list(struct vma_model *m)
 	is_u64(vw.totals.count, 8, "list: its totals");
 	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
 		view_set_sort(&vw, sorts[i].sort, sorts[i].reverse);
-		is_u64(vw.items[0].start, sorts[i].first, "sort %s%s: first", view_sort_name(sorts[i].sort),
+		is_u64(view_item(&vw, 0)->start, sorts[i].first, "sort %s%s: first", view_sort_name(sorts[i].sort),
 		       sorts[i].reverse ? " reversed" : "");
-		is_u64(vw.items[vw.n - 1].start, sorts[i].last, "sort %s%s: last",
+		is_u64(view_item(&vw, vw.n - 1)->start, sorts[i].last, "sort %s%s: last",
 		       view_sort_name(sorts[i].sort), sorts[i].reverse ? " reversed" : "");
 	}
 	is_u64(view_sort_parse("rss"), VIEW_SORT_RSS, "sort names parse");
@@ -308,25 +309,25 @@ static void test_list(struct vma_model *m)
 	view_move(&vw, -100);
 	is_u64(vw.sel, 0, "window: moving past the top stops at the first item");
 	ok(view_select_addr(&vw, 0x7f0000010010), "select by address: found");
-	is_u64(vw.items[vw.sel].start, 0x7f0000010000, "select by address: the VMA holding it");
+	is_u64(view_item(&vw, vw.sel)->start, 0x7f0000010000, "select by address: the VMA holding it");
 
 	/* with gaps and a filter; a new model keeps the selection on its address */
 	vw.gaps = true;
 	vw.filter.kinds = 1u << VMA_KIND_HEAP | 1u << VMA_KIND_STACK;
 	view_refresh(&vw);
 	is_u64(vw.n, 6, "list with gaps, heap and stack: 2 VMAs and 4 gaps");
-	is_u64(vw.items[vw.sel].start, 0x7f0000020000, "refresh: selection on the item at its address");
+	is_u64(view_item(&vw, vw.sel)->start, 0x7f0000020000, "refresh: selection on the item at its address");
 	ok(vma_model_copy(&m2, m) == 0, "copy the model");
 	ok(view_set_model(&vw, &m2) == 0, "view over the new model");
-	is_u64(vw.items[vw.sel].start, 0x7f0000020000, "new model: the selection stays");
-	ok(vw.items[1].v != NULL && vw.items[1].v == vma_lookup(&m2, 0x1000000),
+	is_u64(view_item(&vw, vw.sel)->start, 0x7f0000020000, "new model: the selection stays");
+	ok(view_item(&vw, 1)->v != NULL && view_item(&vw, 1)->v == vma_lookup(&m2, 0x1000000),
 	   "new model: items point into the new model");
 	ok(view_select_addr(&vw, 0x7ffd00000000), "select the stack");
 	ok(vma_munmap(&m2, 0x7ffd00000000, 0x21000, NULL) == 0, "unmap the stack in the new model");
 	view_refresh(&vw);
 	is_u64(vw.n, 4, "refresh: the heap and three gaps");
-	is_u64(vw.items[vw.sel].start, 0x7f0000020000, "refresh: the selection goes to the gap now there");
-	is_u64(vw.items[vw.sel].end, TOP, "refresh: ... which reaches the top of user space");
+	is_u64(view_item(&vw, vw.sel)->start, 0x7f0000020000, "refresh: the selection goes to the gap now there");
+	is_u64(view_item(&vw, vw.sel)->end, TOP, "refresh: ... which reaches the top of user space");
 	is_u64(vw.totals.count, 1, "refresh: the totals follow the model");
 	view_release(&vw);
 	vma_model_release(&m2);
@@ -491,6 +492,100 @@ static void test_procs_list(void)
 	view_procs_release(&vp);
 }
 
+/* ---- sorting a large list --------------------------------------------------------- */
+
+/* The value a sort orders item row r by (what view.h promises, computed here again). */
+static uint64_t sort_value(enum view_sort s, const struct view_row *r)
+{
+	switch (s) {
+	case VIEW_SORT_ADDR: return r->start;
+	case VIEW_SORT_RSS: return r->usage.rss;
+	case VIEW_SORT_PSS: return r->usage.pss;
+	case VIEW_SORT_SWAP: return r->usage.swap;
+	case VIEW_SORT_KIND: return r->v ? (uint64_t)r->kind : VMA_KIND_COUNT;
+	default: return r->size;
+	}
+}
+
+/* Whether the list is in s's order: by value (largest first if reverse), ties by address. */
+static bool list_ordered(const struct view *vw, enum view_sort s, bool reverse)
+{
+	struct view_row a, b;
+
+	for (size_t i = 0; i + 1 < vw->n; i++) {
+		uint64_t ka, kb;
+
+		view_item_row(vw, i, &a);
+		view_item_row(vw, i + 1, &b);
+		ka = sort_value(s, &a);
+		kb = sort_value(s, &b);
+		if (reverse ? ka < kb : ka > kb)
+			return false;
+		if (ka == kb && s != VIEW_SORT_ADDR && a.start >= b.start)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * 3,000 VMAs of pseudo-random sizes and memory use (many ties, values from
+ * a few KiB to terabytes, so that every byte of a key varies somewhere) and
+ * the gaps between them: every numeric sort, both ways, is in order and
+ * keeps every item.
+ */
+static void test_sort_large(void)
+{
+	static const enum view_sort sorts[] = {
+		VIEW_SORT_ADDR, VIEW_SORT_SIZE, VIEW_SORT_RSS, VIEW_SORT_PSS, VIEW_SORT_SWAP, VIEW_SORT_KIND,
+	};
+	size_t cap = 3000 * 200, len = 0, n = 0;
+	char *text = malloc(cap);
+	uint64_t at = 0x10000000, rnd = 12345, sum = 0, sum2 = 0;
+	struct maps_parser p;
+	struct vma_model m;
+	struct view vw;
+	bool ok_all = true;
+
+	for (int i = 0; text && i < 3000; i++) {
+		uint64_t pages = 1 + (rnd >> 33) % (i % 7 ? 4 : 1u << 20);
+
+		rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+		len += (size_t)snprintf(text + len, cap - len,
+			"%llx-%llx %s 00000000 00:00 0 \nRss: %llu kB\nPss: %llu kB\nSwap: %llu kB\n",
+			(unsigned long long)at, (unsigned long long)(at + pages * 4096),
+			i % 3 ? "rw-p" : "r--p", (unsigned long long)((rnd >> 40) % 5) * 4,
+			(unsigned long long)((rnd >> 20) % (1u << 30)), (unsigned long long)(rnd >> 50) * 4);
+		at += pages * 4096 + (i % 2 ? 4096 : 0);
+	}
+	if (!ok(text && vma_model_init(&m, NULL) == 0, "large: a model"))
+		return;
+	maps_parser_init(&p, &m);
+	ok(maps_parse(&p, text, len, true) >= 0 && maps_parser_finish(&p) == 0, "large: 3,000 VMAs parse");
+	view_init(&vw, &m);
+	vw.gaps = true;
+	ok(view_refresh(&vw) == 0, "large: the list with its gaps");
+	n = vw.n;
+	for (size_t i = 0; i < n; i++)
+		sum += view_item(&vw, i)->start;
+	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+		for (int r = 0; r < 2; r++) {
+			view_set_sort(&vw, sorts[i], r);
+			sum2 = 0;
+			for (size_t j = 0; j < vw.n; j++)
+				sum2 += view_item(&vw, j)->start;
+			if (!list_ordered(&vw, sorts[i], r) || vw.n != n || sum2 != sum) {
+				diag("sort %s%s out of order or items lost", view_sort_name(sorts[i]),
+				     r ? " reversed" : "");
+				ok_all = false;
+			}
+		}
+	}
+	ok(ok_all, "large: every numeric sort both ways is in order, ties by address, no item lost");
+	view_release(&vw);
+	vma_model_release(&m);
+	free(text);
+}
+
 int main(void)
 {
 	struct vma_model m;
@@ -507,6 +602,7 @@ int main(void)
 	test_names(&m);
 	test_procs_scan();
 	test_procs_list();
+	test_sort_large();
 	vma_model_release(&m);
 	return tap_done();
 }

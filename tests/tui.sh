@@ -45,6 +45,26 @@ screen() { $T capture-pane -p -t t 2>/dev/null; }
 has() { screen | grep -Fq -- "$1"; }
 hasre() { screen | grep -Eq "$@"; }
 keys() { $T send-keys -t t "$@"; }
+# the mouse: tmux passes what send-keys -l writes to the program as the
+# terminal's own report.  x10 COL ROW [BUTTON]: a press and its release in
+# the X10 encoding (what ncurses asks for under TERM=screen, tmux's own);
+# sgr COL ROW: a click in the SGR encoding (TERM=xterm-256color).  COL and
+# ROW count from 0; BUTTON 0 is the left one, 65 the wheel down (no release).
+x10() {
+	x10_at="$(printf '%b%b' "\\$(printf %03o $((33 + $1)))" "\\$(printf %03o $((33 + $2)))")"
+	$T send-keys -t t -l "$(printf '\033[M%b' "\\$(printf %03o $((32 + ${3:-0})))")$x10_at"
+	[ "${3:-0}" -ge 64 ] || $T send-keys -t t -l "$(printf '\033[M#')$x10_at"
+}
+sgr() {
+	$T send-keys -t t -l "$(printf '\033[<0;%d;%dM' $(($1 + 1)) $(($2 + 1)))"
+	$T send-keys -t t -l "$(printf '\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)))"
+}
+# whether row ROW (from 0) is drawn in reverse video (the selection)
+reverse_row() {
+	$T capture-pane -e -p -t t | sed -n "$(($1 + 1))p" | grep -Eq "$(printf '\033')\\[([0-9]+;)*7[;m]"
+}
+# the row (from 0) of the first line of the screen matching the pattern
+row_of() { screen | grep -nE -- "$1" | head -n 1 | cut -d: -f1 | awk '{ print $1 - 1 }'; }
 
 # a named file mapping to search for, with an escape sequence in another name
 printf 'x%.0s' $(seq 1 8192) >"$TMPD/tui-marker-file"
@@ -134,6 +154,33 @@ keys Z
 wait_until "zoom out" has "whole address space"
 ok 0 "Z zooms back out"
 
+# the mouse: a click on a row of the list selects it; the wheel scrolls
+keys Home
+wait_until "Home before the mouse" hasre -- "-- 1 of [0-9]+ rows"
+LY=$(($(row_of '^START-END') + 1))
+x10 5 $((LY + 2))
+wait_until "a click on the third row" hasre -- "-- 3 of [0-9]+ rows"
+ok 0 "mouse: a click on the third row of the list selects it"
+x10 5 $((LY + 2)) 65
+wait_until "the wheel" hasre -- "-- 6 of [0-9]+ rows"
+ok 0 "mouse: the wheel down moves the selection by three rows"
+# a click on a cell of the strip that shows program text selects a text VMA
+# (the last row, selected before, is not one)
+keys End
+wait_until "End before the strip click" hasre -- "-- ([0-9]+) of \\1 rows"
+unlike "$(screen)" "kind text \\(" "(the last row is no text VMA)"
+SROW=$(row_of '^[|>][a-zA-Z.#~0-9]*t')
+SCOL=$(screen | sed -n "$((SROW + 1))p" | awk '{ print index($0, "t") - 1 }')
+x10 "$SCOL" "$SROW"
+wait_until "a click on the strip" has "kind text ("
+ok 0 "mouse: a click on a strip cell showing text selects a text VMA"
+DY=$(row_of '^-- detail')
+x10 5 $((DY + 1))
+wait_until "a click on the detail pane" has "(Tab: back to the list)"
+ok 0 "mouse: a click on the detail pane moves there"
+x10 5 "$LY"
+wait_until "a click back on the list" has "(Tab: scroll it)"
+
 # names are escaped
 keys / '[7mX' Enter
 wait_until "escaped name" has 'esc\x1b[7mX'
@@ -148,7 +195,7 @@ wait_until "help scrolled" has "  q                  quit"
 S="$S
 $(screen)"
 for k in "Up Down j k" "PgUp PgDn" "Home End" "Tab" "/ " "g " "f " "s " "a " "z Z" "r " "w " "S " ": " \
-	"p " "u U" "W " "q "; do
+	"p " "u U" "W " "mouse " "q "; do
 	like "$S" "^  $k " "? lists the key '$k'"
 done
 keys x
@@ -304,9 +351,14 @@ NF=$(grep -c . "$TMPD/saved.maps")
 NSRV=$((NSRV + 1))
 $T kill-server 2>/dev/null
 T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
-$T new-session -d -s t -x 80 -y 24 "'$VMATOOL' tui '$TMPD/saved.maps'; echo tui-exit=\$?; exec cat"
+$T new-session -d -s t -x 80 -y 24 \
+	"TERM=xterm-256color '$VMATOOL' tui '$TMPD/saved.maps'; echo tui-exit=\$?; exec cat"
 wait_until "a saved file" has "saved.maps  VMAs $NF of vm.max_map_count"
 ok 0 "a saved maps file opens: its name and VMA count in the header"
+LY=$(($(row_of '^START-END') + 1))
+sgr 5 $((LY + 3))
+wait_until "an SGR click" has "-- 4 of $NF rows"
+ok 0 "mouse: a click in the SGR encoding (TERM=xterm-256color) selects the fourth row"
 keys r
 wait_until "no re-read" has "a saved file does not change: nothing to re-read"
 ok 0 "r on a saved file says there is nothing to re-read"
@@ -351,6 +403,21 @@ wait_until "filter cleared" has "filter: _"
 keys Escape
 wait_until "picker quit" has "tui-exit=0"
 ok 0 "picker: Escape clears the filter, then quits with status 0"
+NSRV=$((NSRV + 1))
+$T kill-server 2>/dev/null
+T="tmux -L vmatool-tui-test-$$-$NSRV -f /dev/null"
+$T new-session -d -s t -x 80 -y 24 "'$VMATOOL' tui; echo tui-exit=\$?; exec cat"
+wait_until "the picker for the mouse" has "vmatool tui: pick a process"
+x10 10 3
+wait_until "picker: a click on the second row" reverse_row 3
+ok 0 "picker: a click on the second row selects it"
+keys "$CHILD_PID"
+wait_until "picker filter for the mouse" has "filter: ${CHILD_PID}_"
+x10 10 2
+wait_until "picker: a click on the selected row opens it" has "PID $CHILD_PID child"
+ok 0 "picker: a click on the selected row opens the process"
+keys q
+wait_until "quit after the picker's click" has "tui-exit=0"
 
 # no terminal: a clear error
 run "$VMATOOL" tui "$CHILD_PID" </dev/null

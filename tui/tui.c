@@ -1,5 +1,7 @@
 /*
- * tui.c - `vmatool tui`: opening the target, the main loop and the keys.
+ * tui.c - `vmatool tui`: opening the target, the main loop, the keys and
+ * the mouse (a click selects a row or what a strip cell shows; the wheel
+ * scrolls).
  *
  * The target is read before curses starts, so a target that cannot be read
  * gets the ordinary one-line message and exit code.  A re-read (r) while the
@@ -108,6 +110,82 @@ static void tui_zoom_out(struct tui *t)
 	t->strip_seq = UINT64_MAX;
 }
 
+/* ---- the mouse ------------------------------------------------------------------ */
+
+/* Button 1 and the wheel; presses reported at once (no wait to tell a click). */
+void tui_mouse_init(const struct tui_opts *o)
+{
+	mmask_t want = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+
+#ifdef BUTTON5_PRESSED
+	want |= BUTTON5_PRESSED;
+#endif
+	if (o->no_mouse)
+		return;
+	mousemask(want, NULL);
+	mouseinterval(0);
+}
+
+/* The wheel: -1 up, 1 down, 0 neither. */
+static int mouse_wheel(mmask_t b)
+{
+	if (b & BUTTON4_PRESSED)
+		return -1;
+#ifdef BUTTON5_PRESSED
+	if (b & BUTTON5_PRESSED)
+		return 1;
+#endif
+	return 0;
+}
+
+/* A click on cell x of strip row y: select the VMA (or gap) the cell shows most of. */
+static void mouse_strip(struct tui *t, int y, int x)
+{
+	int w = COLS - 2 > 8 ? COLS - 2 : 8;
+	size_t i = (size_t)(y - t->strip_y) * (size_t)w + (size_t)(x - 1);
+	const struct view_strip_cell *c;
+	uint64_t addr;
+
+	if (x < 1 || x > w || !t->cells || i >= (size_t)t->strip_cols || !t->cells[i].main)
+		return;
+	c = &t->cells[i];
+	addr = c->main->start > c->start ? c->main->start : c->start;
+	if (view_select_addr(&t->vw, addr) && !c->main->v && !t->vw.gaps)
+		tui_message(t, false, "%llx is in a gap (a shows the gap rows): the VMA above it",
+			    (unsigned long long)addr);
+	t->focus = TUI_FOCUS_LIST;
+	t->detail_top = 0;
+}
+
+void tui_mouse(struct tui *t)
+{
+	MEVENT ev;
+	int wheel;
+
+	if (getmouse(&ev) != OK)
+		return;
+	wheel = mouse_wheel(ev.bstate);
+	if (wheel && ev.y >= t->detail_y)
+		t->detail_top = t->detail_top + 3 * wheel > 0 ? t->detail_top + 3 * wheel : 0;
+	else if (wheel)
+		view_move(&t->vw, 3 * wheel);
+	if (wheel || !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	if (ev.y >= t->strip_y && ev.y < t->strip_y + t->strip_h) {
+		mouse_strip(t, ev.y, ev.x);
+	} else if (ev.y >= t->list_y && ev.y < t->list_y + t->list_rows) {
+		size_t first;
+
+		if ((size_t)(ev.y - t->list_y) < view_window(&t->vw, &first)) {
+			view_select(&t->vw, first + (size_t)(ev.y - t->list_y));
+			t->detail_top = 0;
+		}
+		t->focus = TUI_FOCUS_LIST;
+	} else if (ev.y >= t->detail_y && ev.y < LINES - 1) {
+		t->focus = TUI_FOCUS_DETAIL;
+	}
+}
+
 /* ---- keys ------------------------------------------------------------------- */
 
 static void tui_sort_next(struct tui *t)
@@ -171,7 +249,17 @@ static void tui_key_list(struct tui *t, int ch)
 
 static void tui_key(struct tui *t, int ch)
 {
+	MEVENT ev;
+
 	t->msg[0] = 0;
+	if (t->help && ch == KEY_MOUSE) {	/* the wheel scrolls it, a click closes it */
+		if (getmouse(&ev) == OK && mouse_wheel(ev.bstate))
+			t->help_top += mouse_wheel(ev.bstate) * 3;
+		else
+			t->help = false;
+		t->help_top = t->help_top < 0 ? 0 : t->help_top;
+		return;
+	}
 	if (t->help) {	/* scroll it, or any other key closes it; q also quits */
 		if (ch == KEY_DOWN || ch == 'j' || ch == KEY_NPAGE || ch == ' ') {
 			t->help_top += ch == KEY_DOWN || ch == 'j' ? 1 : LINES - 2;
@@ -209,6 +297,7 @@ static void tui_key(struct tui *t, int ch)
 	case 'u': tui_undo(t, false); return;
 	case 'U': tui_undo(t, true); return;
 	case KEY_RESIZE: t->strip_seq = UINT64_MAX; return;
+	case KEY_MOUSE: tui_mouse(t); return;
 	}
 	if (t->focus == TUI_FOCUS_DETAIL)
 		tui_key_detail(t, ch);
@@ -228,6 +317,7 @@ static void tui_release(struct tui *t)
 	tui_lines_release(&t->log);
 	free(t->changed);
 	view_strip_release(&t->strip);
+	free(t->cells);
 	view_release(&t->vw);
 	source_release(&t->src);
 }
@@ -272,6 +362,7 @@ static int tui_loop(struct tui *t)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	tui_mouse_init(&t->o);
 	tui_colors_init(t);
 	while (!t->quit) {
 		int ch;

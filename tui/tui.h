@@ -13,6 +13,7 @@
 struct tui_opts {
 	const char *target;	/* PID, 'self', name or file */
 	bool no_smaps;		/* read maps only */
+	bool no_mouse;		/* leave the mouse to the terminal (its own selection) */
 	int color;		/* enum color_mode */
 	uint64_t interval_ns;	/* w: time between two reads */
 };
@@ -23,6 +24,6 @@ int tui_run(const struct tui_opts *o);
  * The process picker (no target given): *pid is the process chosen, or 0
  * if the user quit; an exit code.
  */
-int tui_pick(pid_t *pid);
+int tui_pick(pid_t *pid, const struct tui_opts *o);
 
 #endif

@@ -117,14 +117,23 @@ static int strip_height(void)
 	return LINES >= 30 ? 3 : LINES >= 20 ? 2 : 1;
 }
 
+/* Lay the strip out again, and cut it into cells, when the model, zoom or width changed. */
 static void strip_update(struct tui *t, int ncells)
 {
 	struct view_strip_opts so = { .units = ncells, .gap_units = 7, .min_units = 0.34 };
+	struct view_strip_cell *cells;
 
-	if (t->strip_seq == t->src.model.seq && t->strip_cols == ncells)
+	if (t->strip_seq == t->src.model.seq && t->strip_cols == ncells && t->cells)
 		return;
 	if (view_strip_layout(&t->strip, &t->src.model, t->zoom.lo, t->zoom.hi, &so) < 0)
 		tui_message(t, true, "out of memory");
+	cells = realloc(t->cells, (size_t)ncells * sizeof(*cells));
+	if (!cells) {
+		tui_message(t, true, "out of memory");
+		return;
+	}
+	t->cells = cells;
+	view_strip_cells(&t->strip, t->cells, (size_t)ncells);	/* once, not every frame */
 	t->strip_seq = t->src.model.seq;
 	t->strip_cols = ncells;
 }
@@ -154,20 +163,19 @@ static void draw_strip(struct tui *t, int y, int h)
 {
 	int w = COLS - 2 > 8 ? COLS - 2 : 8;
 	size_t n = (size_t)w * h;
-	struct view_strip_cell *cells = calloc(n, sizeof(*cells));
+	const struct view_strip_cell *cells;
 	char *line = malloc(n + 1);
 	struct view_row sel = { 0 };
 	int selrow = -1;
 
 	strip_update(t, (int)n);
-	if (!cells || !line) {
-		free(cells);
+	cells = t->cells;
+	if (!cells || !line || t->strip_cols != (int)n) {
 		free(line);
 		return;
 	}
 	if (t->vw.n)
 		view_item_row(&t->vw, t->vw.sel, &sel);
-	view_strip_cells(&t->strip, cells, n);
 	for (size_t i = 0; i < n; i++)
 		line[i] = t->strip.n ? view_strip_letter(cells[i].main) : ' ';
 	strip_labels(&t->strip, line, n);
@@ -188,7 +196,6 @@ static void draw_strip(struct tui *t, int y, int h)
 		mvaddch(y + r, 0, r == selrow ? '>' : '|');
 		mvaddch(y + r, w + 1, r == selrow ? '<' : '|');
 	}
-	free(cells);
 	free(line);
 }
 
@@ -363,6 +370,8 @@ void tui_draw(struct tui *t)
 	}
 	y = draw_header(t);
 	sh = strip_height();
+	t->strip_y = y;
+	t->strip_h = sh;
 	draw_strip(t, y, sh);
 	y += sh;
 	draw_axis(t, y++);
@@ -373,8 +382,10 @@ void tui_draw(struct tui *t)
 	t->list_rows = rest - dh > 1 ? rest - dh : 1;
 	t->detail_rows = dh;
 	draw_list_header(t, y++);
+	t->list_y = y;
 	draw_list(t, y, t->list_rows, rowbuf);
 	y += t->list_rows;
+	t->detail_y = dh > 1 ? y : LINES;
 	if (dh > 1 && t->previewing)
 		draw_lines(&t->preview, "-- what-if: the engine's prediction ", y, dh);
 	else if (dh > 1 && t->showing_diff)

@@ -55,6 +55,7 @@ struct tui {
 	struct view vw;		/* owned: the list */
 	struct view_totals all;	/* the whole model, for the header */
 	struct view_strip strip;	/* owned: the strip's layout */
+	struct view_strip_cell *cells;	/* owned: the layout cut into strip_cols cells */
 	uint64_t strip_seq;	/* what the layout was made for: model seq, */
 	int strip_cols;		/* width, */
 	struct tui_zoom zoom;	/* and range */
@@ -67,6 +68,8 @@ struct tui {
 	int detail_top;		/* first line of the detail pane shown */
 	int detail_rows;	/* height of the detail pane in the last frame */
 	int list_rows;		/* height of the list in the last frame */
+	int strip_y, strip_h;	/* where the last frame put the strip (rows), */
+	int list_y, detail_y;	/* the list's first row and the detail pane's title row */
 	bool help;		/* the help screen is up */
 	int help_top;		/* its first line shown */
 	bool watching;		/* w: re-read every o.interval_ns */
@@ -97,6 +100,11 @@ struct tui {
 void tui_message(struct tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Point the view, the totals and the strip at t->src's model; 0 or -ENOMEM. */
 int tui_attach(struct tui *t);
+
+/* tui.c: the mouse (where the terminal reports it) */
+void tui_mouse_init(const struct tui_opts *o);
+/* A KEY_MOUSE on the main screen: select the row or strip cell clicked, or scroll. */
+void tui_mouse(struct tui *t);
 
 /* tui_draw.c: the whole frame */
 void tui_colors_init(struct tui *t);

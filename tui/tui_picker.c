@@ -2,7 +2,8 @@
  * tui_picker.c - `vmatool tui` without a target: pick a process.  One row a
  * process (PID, user, VMAs and their share of vm.max_map_count, RSS, PSS,
  * command), the processes nearest the limit on top; typing filters by
- * command, user or PID, Tab changes the sort, Enter opens the process.
+ * command, user or PID, Tab changes the sort, Enter opens the process; a
+ * click selects a row and a click on the selected row opens it.
  *
  * The rows are the view layer's process list (view/view.h, struct
  * view_procs), read by the scan of `vmatool ps` (cli/ps-scan.c) and sorted
@@ -95,9 +96,34 @@ static void pick_draw(struct picker *pk)
 		if (sel)
 			attroff(A_REVERSE);
 	}
-	mvprintw(LINES - 1, 0, "filter: %s_   (type to filter, Tab sorts, Enter opens, Esc quits)",
+	mvprintw(LINES - 1, 0, "filter: %s_   (type to filter, Tab sorts, Enter or click opens, Esc quits)",
 		 pk->filter);
 	refresh();
+}
+
+/* A click selects a row, a click on the selected row opens it; the wheel moves. */
+static int pick_mouse(struct picker *pk)
+{
+	MEVENT ev;
+	size_t at;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		pk->sel = pk->sel > 3 ? pk->sel - 3 : 0;
+		return 0;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {	/* the wheel down */
+		pk->sel = pk->sel + 3 < pk->nshown ? pk->sel + 3 : pk->nshown ? pk->nshown - 1 : 0;
+		return 0;
+	}
+	at = pk->top + (size_t)(ev.y - 2);
+	if (ev.y < 2 || ev.y >= LINES - 1 || at >= pk->nshown)
+		return 0;
+	if (at == pk->sel)
+		return 1;
+	pk->sel = at;
+	return 0;
 }
 
 /* One key; returns 1 to open the selection, -1 to quit, 0 to go on. */
@@ -107,6 +133,7 @@ static int pick_key(struct picker *pk, int ch)
 
 	switch (ch) {
 	case '\r': case '\n': case KEY_ENTER: return pk->nshown ? 1 : 0;
+	case KEY_MOUSE: return pick_mouse(pk);
 	case 27: if (!len) return -1; pk->filter[0] = 0; break;
 	case '\t': pk->sort = (pk->sort + 1) % (int)PICK_NSORTS; break;
 	case KEY_UP: if (pk->sel) pk->sel--; return 0;
@@ -128,7 +155,7 @@ static int pick_key(struct picker *pk, int ch)
 	return 0;
 }
 
-int tui_pick(pid_t *pid)
+int tui_pick(pid_t *pid, const struct tui_opts *o)
 {
 	struct picker pk = { .sort = 0 };
 	int rc;
@@ -154,6 +181,7 @@ int tui_pick(pid_t *pid)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	tui_mouse_init(o);
 	rc = 0;
 	while (!rc) {
 		pick_draw(&pk);

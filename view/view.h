@@ -16,11 +16,12 @@
  * (enum view_color): each formatter maps them to what it draws with.
  *
  * Ownership: a view borrows its model (and a row borrows the model's names)
- * and owns only its list of items.  Rows and where-answers stay valid until
- * the model changes or is released; a view over a model that was replaced
- * (watch, a TUI refresh) is rebuilt with view_set_model, which keeps the
- * selection on the same address.  Nothing here caches a value across
- * models.
+ * and owns only its list of items and the room it sorts them in (kept, so
+ * that a re-sort allocates nothing).  Rows and where-answers stay valid
+ * until the model changes or is released; a view over a model that was
+ * replaced (watch, a TUI refresh) is rebuilt with view_set_model, which
+ * keeps the selection on the same address.  Nothing here caches a value
+ * across models.
  *
  * Two ways to go through the VMAs:
  *  - view_iter: address order, filtered, gaps between the rows, one pass and
@@ -209,7 +210,6 @@ enum view_sort {
 struct view_item {
 	const struct vma *v;
 	uint64_t start, end;
-	uint64_t key;		/* the sort key for the numeric sorts */
 };
 
 struct view {
@@ -218,8 +218,11 @@ struct view {
 	bool gaps;			/* gap rows in the list */
 	enum view_sort sort;
 	bool reverse;			/* largest first (numeric) or Z-A */
-	struct view_item *items;	/* owned */
+	struct view_item *items;	/* owned: the rows, in address order */
+	uint32_t *order;		/* owned: the list: order[i] is the item at place i */
 	size_t n, cap;
+	void *scratch;			/* owned: room to sort in, kept between sorts */
+	size_t scratch_cap;
 	size_t sel;			/* selected item (0 when empty) */
 	size_t top;			/* first item of the window */
 	size_t height;			/* rows in the window (0: unlimited) */
@@ -233,7 +236,11 @@ void view_release(struct view *vw);
 int view_refresh(struct view *vw);
 /* Point the view at a new model (a re-read) and refresh; the selection stays on its address. */
 int view_set_model(struct view *vw, const struct vma_model *m);
-/* Change the sort and re-sort; the selection stays on the same item. */
+/*
+ * Change the sort and re-sort; the selection stays on the same item.  Only
+ * the order of places changes (no row is filled, no item moves): a radix
+ * sort of the numeric keys, a comparison sort of the names.
+ */
 void view_set_sort(struct view *vw, enum view_sort sort, bool reverse);
 const char *view_sort_name(enum view_sort s);	/* "addr", "size", ... */
 int view_sort_parse(const char *s);		/* -1 if unknown */
@@ -246,7 +253,9 @@ void view_move(struct view *vw, long delta);		/* up (<0) or down, clamped */
 bool view_select_addr(struct view *vw, uint64_t addr);
 /* The window: *first is its first item; returns how many items it shows. */
 size_t view_window(const struct view *vw, size_t *first);
-/* The display values of item i (< vw->n). */
+/* The item at place i (< vw->n) of the list, as sorted. */
+const struct view_item *view_item(const struct view *vw, size_t i);
+/* The display values of the item at place i (< vw->n). */
 void view_item_row(const struct view *vw, size_t i, struct view_row *row);
 
 /* ---- where an address falls ------------------------------------------------- */

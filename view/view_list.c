@@ -156,20 +156,32 @@ void view_init(struct view *vw, const struct vma_model *m)
 void view_release(struct view *vw)
 {
 	free(vw->items);
+	free(vw->order);
+	free(vw->scratch);
 	vw->items = NULL;
+	vw->order = NULL;
+	vw->scratch = NULL;
+	vw->scratch_cap = 0;
 	vw->n = vw->cap = vw->sel = vw->top = 0;
 }
 
-/* The numeric sort key of a row under vw's sort. */
-static uint64_t item_key(const struct view *vw, const struct view_row *r)
+/* The numeric sort key of an item under vw's sort: one smaps field at most, no row filled. */
+static uint64_t item_key(const struct view *vw, const struct view_item *it)
 {
+	uint64_t kb = 0;
+	unsigned field;
+
 	switch (vw->sort) {
-	case VIEW_SORT_RSS: return r->usage.rss;
-	case VIEW_SORT_PSS: return r->usage.pss;
-	case VIEW_SORT_SWAP: return r->usage.swap;
-	case VIEW_SORT_KIND: return r->v ? (uint64_t)r->kind : VMA_KIND_COUNT;
-	default: return r->size;
+	case VIEW_SORT_ADDR: return it->start;
+	case VIEW_SORT_KIND: return it->v ? (uint64_t)it->v->kind : VMA_KIND_COUNT;
+	case VIEW_SORT_RSS: field = SMAPS_RSS; break;
+	case VIEW_SORT_PSS: field = SMAPS_PSS; break;
+	case VIEW_SORT_SWAP: field = SMAPS_SWAP; break;
+	default: return it->end - it->start;
 	}
+	if (it->v)	/* kB in the store, bytes in a row (as vma_usage has it) */
+		vma_smaps_get(vw->m, it->v, field, &kb);
+	return kb * 1024;
 }
 
 static int items_push(struct view *vw, const struct view_row *r)
@@ -178,18 +190,25 @@ static int items_push(struct view *vw, const struct view_row *r)
 
 	if (vw->n == vw->cap) {
 		size_t cap = vw->cap ? 2 * vw->cap : 256;
-		struct view_item *ni = realloc(vw->items, cap * sizeof(*ni));
+		struct view_item *ni;
+		uint32_t *no;
 
+		if (cap > UINT32_MAX)	/* places in the list are 32 bits */
+			return -ENOMEM;
+		ni = realloc(vw->items, cap * sizeof(*ni));
 		if (!ni)
 			return -ENOMEM;
 		vw->items = ni;
+		no = realloc(vw->order, cap * sizeof(*no));
+		if (!no)
+			return -ENOMEM;
+		vw->order = no;
 		vw->cap = cap;
 	}
 	it = &vw->items[vw->n++];
 	it->v = r->v;
 	it->start = r->start;
 	it->end = r->end;
-	it->key = item_key(vw, r);
 	return 0;
 }
 
@@ -198,11 +217,12 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
-/* qsort_r's comparison; the view gives the model (names) and the direction. */
-static int item_cmp(const void *pa, const void *pb, void *arg)
+/* qsort_r's comparison of two places (item indices); the view gives the model and the sort. */
+static int order_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct view_item *a = pa, *b = pb;
 	const struct view *sorting = arg;
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	const struct view_item *a = &sorting->items[ia], *b = &sorting->items[ib];
 	int c = 0;
 
 	if (sorting->sort == VIEW_SORT_NAME) {
@@ -210,38 +230,114 @@ static int item_cmp(const void *pa, const void *pb, void *arg)
 		const char *nb = b->v ? vma_name(sorting->m, b->v->name) : "";
 
 		c = strcmp(na, nb);
-	} else if (sorting->sort == VIEW_SORT_ADDR) {
-		c = cmp_u64(a->start, b->start);
 	} else {
-		c = cmp_u64(a->key, b->key);
+		c = cmp_u64(item_key(sorting, a), item_key(sorting, b));
 	}
 	if (sorting->reverse)
 		c = -c;
-	return c ? c : cmp_u64(a->start, b->start);	/* ties: address order */
+	return c ? c : cmp_u64(ia, ib);	/* ties: address order */
 }
 
-/* Sort the items; in_addr_order: they are in address order already. */
-static void sort_items(struct view *vw, bool in_addr_order)
+/*
+ * The numeric sorts, as a radix sort of (key, item index) pairs: least
+ * significant byte first and stable, so that pairs made in address order keep
+ * it among equal keys; a byte that every key has the same is skipped (the high
+ * bytes of sizes), so 65,000 items sort in a few passes over 16-byte pairs,
+ * without a comparison function and without moving an item.  Reverse sorts
+ * the complement of the key: largest first, ties still in address order.
+ */
+struct sort_pair {
+	uint64_t key;
+	uint32_t idx;
+};
+
+/* Sort a (n pairs) by key with tmp beside it; the buffer holding the result. */
+static struct sort_pair *radix_passes(struct sort_pair *a, struct sort_pair *tmp, size_t n)
 {
-	if (in_addr_order && vw->sort == VIEW_SORT_ADDR && !vw->reverse)
-		return;
-	qsort_r(vw->items, vw->n, sizeof(*vw->items), item_cmp, vw);
-}
+	uint32_t count[8][256];
 
-/* The index of the item holding addr, else of the one starting nearest above it; n if none. */
-static size_t index_of_addr(const struct view *vw, uint64_t addr)
-{
-	size_t best = vw->n;
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < 8; b++)
+			count[b][(uint8_t)(a[i].key >> (8 * b))]++;
+	for (unsigned b = 0; b < 8; b++) {
+		uint32_t at = 0;
+		struct sort_pair *t;
 
-	for (size_t i = 0; i < vw->n; i++) {
-		const struct view_item *it = &vw->items[i];
+		if (count[b][(uint8_t)(a[0].key >> (8 * b))] == n)
+			continue;	/* every key has this byte: nothing to do */
+		for (unsigned c = 0; c < 256; c++) {
+			uint32_t k = count[b][c];
 
-		if (it->start <= addr && addr < it->end)
-			return i;
-		if (it->start > addr && (best == vw->n || it->start < vw->items[best].start))
-			best = i;
+			count[b][c] = at;
+			at += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][(uint8_t)(a[i].key >> (8 * b))]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
 	}
-	return best;
+	return a;
+}
+
+/* The list's order by a numeric key; -ENOMEM: unchanged. */
+static int radix_order(struct view *vw)
+{
+	size_t n = vw->n;
+	struct sort_pair *p, *r;
+
+	if (vw->scratch_cap < 2 * n) {	/* kept for the next sort: no page faults on each key */
+		p = realloc(vw->scratch, 2 * n * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		vw->scratch = p;
+		vw->scratch_cap = 2 * n;
+	}
+	p = vw->scratch;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = item_key(vw, &vw->items[i]);
+
+		p[i].key = vw->reverse ? ~k : k;
+		p[i].idx = (uint32_t)i;
+	}
+	r = radix_passes(p, p + n, n);
+	for (size_t i = 0; i < n; i++)
+		vw->order[i] = r[i].idx;
+	return 0;
+}
+
+/* Put the list in vw's sort (the items stay in address order). */
+static void sort_list(struct view *vw)
+{
+	for (size_t i = 0; i < vw->n; i++)
+		vw->order[i] = (uint32_t)i;
+	if (!vw->n || (vw->sort == VIEW_SORT_ADDR && !vw->reverse))
+		return;
+	if (vw->sort != VIEW_SORT_NAME && radix_order(vw) == 0)
+		return;
+	qsort_r(vw->order, vw->n, sizeof(*vw->order), order_cmp, vw);	/* names; out of memory */
+}
+
+/* The place of the item holding addr, else of the one starting nearest above it; n if none. */
+static size_t place_of_addr(const struct view *vw, uint64_t addr)
+{
+	size_t lo = 0, hi = vw->n;	/* items: address order, no overlap */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (vw->items[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == vw->n || (vw->sort == VIEW_SORT_ADDR && !vw->reverse))
+		return lo;
+	for (size_t i = 0; i < vw->n; i++)
+		if (vw->order[i] == lo)
+			return i;
+	return vw->n;
 }
 
 int view_refresh(struct view *vw)
@@ -249,7 +345,7 @@ int view_refresh(struct view *vw)
 	struct view_iter it;
 	struct view_row row;
 	bool had = vw->n > 0;
-	uint64_t addr = had ? vw->items[vw->sel].start : 0;
+	uint64_t addr = had ? view_item(vw, vw->sel)->start : 0;
 
 	vw->n = 0;
 	view_totals_init(&vw->totals);
@@ -261,7 +357,7 @@ int view_refresh(struct view *vw)
 		}
 		view_totals_add(&vw->totals, &row);
 	}
-	sort_items(vw, true);
+	sort_list(vw);
 	vw->sel = 0;
 	if (had && !view_select_addr(vw, addr))
 		view_select(vw, vw->n ? vw->n - 1 : 0);
@@ -277,18 +373,11 @@ int view_set_model(struct view *vw, const struct vma_model *m)
 
 void view_set_sort(struct view *vw, enum view_sort sort, bool reverse)
 {
-	uint64_t addr = vw->n ? vw->items[vw->sel].start : 0;
-	size_t i;
+	uint64_t addr = vw->n ? view_item(vw, vw->sel)->start : 0;
 
 	vw->sort = sort;
 	vw->reverse = reverse;
-	for (i = 0; i < vw->n; i++) {	/* new keys: the items' values */
-		struct view_row row;
-
-		view_item_row(vw, i, &row);
-		vw->items[i].key = item_key(vw, &row);
-	}
-	sort_items(vw, false);
+	sort_list(vw);
 	if (vw->n)
 		view_select_addr(vw, addr);
 }
@@ -334,7 +423,7 @@ void view_move(struct view *vw, long delta)
 
 bool view_select_addr(struct view *vw, uint64_t addr)
 {
-	size_t i = index_of_addr(vw, addr);
+	size_t i = place_of_addr(vw, addr);
 
 	if (i == vw->n)
 		return false;
@@ -350,9 +439,14 @@ size_t view_window(const struct view *vw, size_t *first)
 	return vw->n - vw->top < rows ? vw->n - vw->top : rows;
 }
 
+const struct view_item *view_item(const struct view *vw, size_t i)
+{
+	return &vw->items[vw->order[i]];
+}
+
 void view_item_row(const struct view *vw, size_t i, struct view_row *row)
 {
-	const struct view_item *it = &vw->items[i];
+	const struct view_item *it = view_item(vw, i);
 
 	if (it->v)
 		view_row_fill(row, vw->m, it->v);

@@ -296,5 +296,191 @@ char view_strip_letter(const struct view_strip_piece *p)
 		return p->collapsed ? '~' : '.';
 	if (p->guard)
 		return '#';
-	return p->v->kind < VMA_KIND_COUNT ? kind_letters[p->v->kind] : 'a';
+	return view_kind_letter((enum vma_kind)p->v->kind);
+}
+
+char view_kind_letter(enum vma_kind k)
+{
+	return (unsigned)k < VMA_KIND_COUNT ? kind_letters[k] : 'a';
+}
+
+/* ---- the column: one line per region (see view_strip.h) --------------------------- */
+
+void view_lines_init(struct view_lines *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void view_lines_release(struct view_lines *c)
+{
+	free(c->l);
+	view_lines_init(c);
+}
+
+/* The regions of m, one piece each (VMAs whole), the huge gaps marked collapsed. */
+static int lines_regions(struct view_strip *s, const struct vma_model *m)
+{
+	uint64_t page = m->p.page_size ? m->p.page_size : 4096, at = 0, lin;
+	size_t nv;
+	int err = 0;
+
+	for (const struct vma *v = m->first; v && !err; v = v->next) {
+		if (v != m->first && v->start > at)
+			err = strip_push_gap(s, m, at, v->start);
+		if (!err)
+			err = strip_push(s, v->start, v->end, v, !(v->flags & VMF_ACCESS));
+		at = v->end;
+	}
+	if (!err)
+		strip_measure(s, page, &lin, &nv);
+	return err;
+}
+
+static bool region_small(const struct view_strip_piece *p, uint64_t small)
+{
+	return !p->collapsed && p->end - p->start < small;
+}
+
+/* The line of the n regions from p: the region itself if it is alone, else a run. */
+static void lines_fill(struct view_line *l, const struct view_strip_piece *p, size_t n)
+{
+	uint64_t kind_bytes[VMA_KIND_COUNT] = { 0 };
+
+	memset(l, 0, sizeof(*l));
+	l->start = p[0].start;
+	l->end = p[n - 1].end;
+	l->what = n > 1 ? VIEW_LINE_RUN : p[0].v ? VIEW_LINE_VMA : VIEW_LINE_GAP;
+	l->collapsed = n == 1 && p[0].collapsed;
+	l->kernel = n == 1 && p[0].kernel;
+	l->guard = n == 1 && p[0].guard;
+	for (size_t i = 0; i < n; i++) {
+		if (!p[i].v) {
+			l->ngaps++;
+			continue;
+		}
+		if (!l->v)
+			l->v = p[i].v;
+		l->nvmas++;
+		if (p[i].v->kind < VMA_KIND_COUNT)
+			kind_bytes[p[i].v->kind] += p[i].end - p[i].start;
+	}
+	l->kind = l->v ? (enum vma_kind)l->v->kind : VMA_KIND_ANON;
+	for (int k = 0; k < VMA_KIND_COUNT; k++)
+		if (kind_bytes[k] > kind_bytes[l->kind])
+			l->kind = (enum vma_kind)k;
+}
+
+/* The lines the regions make with this threshold; with out, written there. */
+static size_t lines_walk(const struct view_strip *s, uint64_t small, struct view_line *out)
+{
+	size_t n = 0, i = 0;
+
+	while (i < s->n) {
+		size_t j = i + 1;
+
+		if (region_small(&s->p[i], small))
+			while (j < s->n && region_small(&s->p[j], small))
+				j++;
+		if (out)
+			lines_fill(&out[n], &s->p[i], j - i);
+		n++;
+		i = j;
+	}
+	return n;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The least threshold (one above a region's size) that keeps the column
+ * within max lines: a binary search, since raising it only joins lines.
+ */
+static int lines_threshold(const struct view_strip *s, size_t max, uint64_t *small)
+{
+	uint64_t *sizes;
+	size_t lo = 0, hi = s->n;
+
+	*small = 0;
+	if (!max || lines_walk(s, 0, NULL) <= max)
+		return 0;
+	sizes = malloc(s->n * sizeof(*sizes));
+	if (!sizes)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		sizes[i] = s->p[i].end - s->p[i].start + 1;
+	qsort(sizes, s->n, sizeof(*sizes), cmp_size);
+	while (lo < hi) {	/* the first that does, or n if none */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lines_walk(s, sizes[mid], NULL) <= max)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*small = sizes[lo < s->n ? lo : s->n - 1];
+	free(sizes);
+	return 0;
+}
+
+/* log2 of x in quarters (x > 0): enough for a bar of a few dozen cells. */
+static unsigned log4(uint64_t x)
+{
+	unsigned msb = 63 - (unsigned)__builtin_clzll(x);
+
+	return 4 * msb + (msb >= 2 ? (unsigned)(x >> (msb - 2)) & 3 : 0);
+}
+
+static void lines_bars(struct view_lines *c, unsigned cells)
+{
+	unsigned lo = UINT32_MAX, hi = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		unsigned q = log4(c->l[i].end - c->l[i].start);
+
+		if (c->l[i].collapsed)
+			continue;
+		lo = q < lo ? q : lo;
+		hi = q > hi ? q : hi;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		struct view_line *l = &c->l[i];
+		unsigned q = log4(l->end - l->start);
+
+		l->bar = l->collapsed || !cells ? 0 :
+			 hi > lo ? 1 + (unsigned)((uint64_t)(q - lo) * (cells - 1) / (hi - lo)) : 1;
+	}
+}
+
+int view_lines_layout(struct view_lines *c, const struct vma_model *m, const struct view_lines_opts *o)
+{
+	struct view_strip s;
+	int err;
+
+	c->n = 0;
+	c->small = 0;
+	c->nvmas = m->count;
+	view_strip_init(&s);
+	err = lines_regions(&s, m);
+	if (!err)
+		err = lines_threshold(&s, o->max_lines, &c->small);
+	if (!err && s.n > c->cap) {
+		struct view_line *l = realloc(c->l, s.n * sizeof(*l));
+
+		if (l) {
+			c->l = l;
+			c->cap = s.n;
+		}
+		err = l ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		c->n = lines_walk(&s, c->small, c->l);
+		lines_bars(c, o->bar_cells);
+	}
+	view_strip_release(&s);
+	return err;
 }

@@ -69,6 +69,8 @@ double view_strip_pos(const struct view_strip *s, uint64_t addr);
  * them: NULL-terminated "c what" strings.
  */
 char view_strip_letter(const struct view_strip_piece *p);
+/* The letter of kind k alone (as a VMA piece of that kind is drawn). */
+char view_kind_letter(enum vma_kind k);
 extern const char *const view_strip_legend[];
 
 /* One character cell of a strip laid out over ncells units. */
@@ -79,5 +81,46 @@ struct view_strip_cell {
 };
 /* Cut s into ncells cells (s laid out with units == ncells). */
 void view_strip_cells(const struct view_strip *s, struct view_strip_cell *cells, size_t ncells);
+
+/* ---- the column: one line per region ------------------------------------------ */
+/*
+ * The address space as a column of lines (the text of `vmatool map`): one
+ * line per VMA or gap, in address order, except that neighbouring regions
+ * smaller than a threshold share one line (a run), the threshold being the
+ * least that keeps the column within max_lines; huge gaps (as the strip
+ * collapses them) and the space above user space are lines of their own,
+ * marked collapsed.  Each line has a bar of 1 to bar_cells cells, its size
+ * on a logarithmic scale (0 for a collapsed gap).
+ */
+enum view_line_what { VIEW_LINE_VMA, VIEW_LINE_RUN, VIEW_LINE_GAP };
+
+struct view_line {
+	enum view_line_what what;
+	uint64_t start, end;
+	const struct vma *v;	/* a VMA line: the VMA; a run: its first VMA */
+	size_t nvmas, ngaps;	/* a run: the VMAs and gaps on the line */
+	enum vma_kind kind;	/* a VMA's kind; a run's kind of the most bytes */
+	bool guard;		/* a PROT_NONE VMA */
+	bool collapsed;		/* a huge gap */
+	bool kernel;		/* the gap above user space */
+	unsigned bar;		/* cells of the bar */
+};
+
+struct view_lines_opts {
+	size_t max_lines;	/* 0: every region a line of its own */
+	unsigned bar_cells;	/* the longest bar */
+};
+
+struct view_lines {
+	struct view_line *l;	/* owned, address order */
+	size_t n, cap;
+	uint64_t small;		/* regions below this many bytes joined runs (0: none) */
+	size_t nvmas;		/* VMAs in all */
+};
+
+void view_lines_init(struct view_lines *c);
+void view_lines_release(struct view_lines *c);
+/* Lay out the column of m; 0 or -ENOMEM (the column is then empty). */
+int view_lines_layout(struct view_lines *c, const struct vma_model *m, const struct view_lines_opts *o);
 
 #endif
