@@ -199,6 +199,11 @@ out=$RESULTS.tmp.$$
 	echo "- zero page on the kernel command line: ${zp:-(no setting)}; vmatool's probe: $("$VMATOOL" sim -e 'madvise(NULL, 0, MADV_NORMAL)' | sed -n 's/^ *machine: //p')"
 	echo "- load average: $load0 before, $load1 after; $RUNS A/B pairs a row and size; sim: $CALLS calls (bench/mkcalls), $SIM_RUNS run(s)"
 	[ -z "${NOTE:-}" ] || echo "- $NOTE"
+	echo "$load0 $load1 $(getconf _NPROCESSORS_ONLN)" | awk '$1 > $7 || $4 > $7 {
+		print "- The machine was busy (a load average above its cores): shared with other " \
+			"work while this ran, so the figures are noisy; the ratios of each pair are " \
+			"less so than the times." }'
+
 	echo
 	awk -f "$S/results.awk" -v series="$SERIES" "$DATA"
 } >"$out"

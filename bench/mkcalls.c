@@ -2,7 +2,7 @@
  * bench/mkcalls.c - a long log of memory calls, as `strace -f` writes them,
  * for timing `vmatool sim` (bench/bench.sh).
  *
- * usage: mkcalls [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE
+ * usage: mkcalls [-a] [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE
  * Reads the maps of the process the log is to run on (the snapshot sim
  * starts from) and writes CALLS lines (default 1,000,000) of what a JIT or
  * an allocator with its own heap does: one PROT_NONE reservation in the
@@ -21,6 +21,10 @@
  * madvise act on live slots only, and the VMAs added stay under EXTRA
  * (default 400) so that a 65,000-VMA process stays under vm.max_map_count.
  * The mix and the sizes come from a fixed seed: the same log every run.
+ *
+ * -a writes the commits as mmap(NULL, ...) with the slot's address as the
+ * result, as logs of malloc's mmaps are: addresses sim predicts elsewhere
+ * and follows, call after call (its slow path).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -45,6 +49,7 @@ struct gen {
 	uint64_t base;		/* start of slot 0 */
 	uint64_t rng;
 	long pid;
+	bool any_addr;		/* -a: commits as mmap(NULL) */
 	unsigned nslots;	/* slots in use: (EXTRA - 1) / 8 */
 };
 
@@ -115,10 +120,16 @@ static void gen_mmap(struct gen *g, unsigned i)
 	s->pages = gen_pages(g);
 	s->pieces = 2;		/* itself, and the piece of reservation it cut off */
 	s->reserved = gen_rand(g) % 4 == 0;
-	snprintf(call, sizeof(call),
-		 "mmap(0x%" PRIx64 ", %" PRIu64 ", %s, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS%s, -1, 0)",
-		 addr, s->pages * PAGE, s->reserved ? "PROT_NONE" : "PROT_READ|PROT_WRITE",
-		 s->reserved ? "|MAP_NORESERVE" : "");
+	if (g->any_addr)
+		snprintf(call, sizeof(call),
+			 "mmap(NULL, %" PRIu64 ", %s, MAP_PRIVATE|MAP_ANONYMOUS%s, -1, 0)",
+			 s->pages * PAGE, s->reserved ? "PROT_NONE" : "PROT_READ|PROT_WRITE",
+			 s->reserved ? "|MAP_NORESERVE" : "");
+	else
+		snprintf(call, sizeof(call),
+			 "mmap(0x%" PRIx64 ", %" PRIu64 ", %s, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS%s, -1, 0)",
+			 addr, s->pages * PAGE, s->reserved ? "PROT_NONE" : "PROT_READ|PROT_WRITE",
+			 s->reserved ? "|MAP_NORESERVE" : "");
 	snprintf(res, sizeof(res), "0x%" PRIx64, addr);
 	gen_line(g, call, res);
 }
@@ -195,21 +206,22 @@ int main(int argc, char **argv)
 	long calls = 1000000;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:p:m:s:h")) != -1) {
+	while ((c = getopt(argc, argv, "an:p:m:s:h")) != -1) {
 		switch (c) {
+		case 'a': g.any_addr = true; break;
 		case 'n': calls = atol(optarg); break;
 		case 'p': g.pid = atol(optarg); break;
 		case 'm': extra = (unsigned)atoi(optarg); break;
 		case 's': g.rng = strtoull(optarg, NULL, 0) | 1; break;
 		default:
-			fputs("usage: mkcalls [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE\n",
+			fputs("usage: mkcalls [-a] [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE\n",
 			      stderr);
 			return 2;
 		}
 	}
 	g.nslots = (extra - 1) / 8 < NSLOTS ? (extra - 1) / 8 : NSLOTS;
 	if (optind + 1 != argc || g.nslots < 1) {
-		fputs("usage: mkcalls [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE\n", stderr);
+		fputs("usage: mkcalls [-a] [-n CALLS] [-p PID] [-m EXTRA] [-s SEED] MAPSFILE\n", stderr);
 		return 2;
 	}
 	g.base = gen_find_base(argv[optind]);

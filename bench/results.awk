@@ -111,8 +111,8 @@ function sim_row(    i, v, line, k, m, m10) {
 	}
 	k = size[ns]
 	m = big["sim" SUBSEP k] / 1024; m10 = big["sim10" SUBSEP k] / 1024
-	line = line sprintf(" %.1f MiB (%.1f MiB at %d calls) %s |", m, m10, calls["sim10"],
-			    m <= 32 && m <= 1.1 * m10 + 1 ? "flat, ok" : "**MISSED**")
+	line = line sprintf(" %.1f MiB %s (%.1f MiB at %d calls: %s) |", m, verdict(m, "le", 32),
+			    m10, calls["sim10"], m <= 1.1 * m10 + 1 ? "flat" : "**grows**")
 	line = line " - |"
 	if ("sim" in bad)
 		line = line " (" substr(bad["sim"], 2) ")"
