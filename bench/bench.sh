@@ -1,182 +1,216 @@
 #!/bin/sh
-# bench/bench.sh - vmatool against the tools people use today, measured side
-# by side in the same run on a process with 65,000 VMAs (bench/mkvmas).
+# shellcheck disable=SC2086 # commands are strings split on spaces (see pairs)
+# bench/bench.sh - vmatool against the kernel's own output, measured side by
+# side in the same run on processes with 1,000 to 65,000 VMAs (bench/mkvmas),
+# written as a Markdown table to bench/RESULTS.md (issue 12).
 #
 # usage: bench/bench.sh BUILDDIR      (`make bench` passes the build tree)
-# Environment: VMAS (default 65000), RUNS (default 10), NO_HYPERFINE=1 to
-# time with a plain loop even when hyperfine is installed, SLOW (default 10):
-# a command slower than that many seconds is timed once only.
 #
-# Prints a table of mean times and ratios (vmatool / reference) with the goal
-# each ratio has, then the output of bench/bench-engine.  Never part of
-# `make check`: the figures depend on the machine.
+# Each row runs a vmatool command and its reference (`cat /proc/PID/smaps`,
+# ...) as interleaved pairs, through bench/maxrss, which reports the CPU time
+# (user + sys) of the child from wait4, its peak RSS, faults, bytes read and
+# written.  A row's figure is the median over the pairs of vmatool's CPU time
+# divided by the reference's; its peak RSS is the largest of its runs.
+# Environment:
+#   RUNS      pairs per row and size (default 5)
+#   SERIES    the VMA counts (default "1000 10000 30000 65000"; the last one
+#             is the one the peak RSS and verdict columns are about)
+#   CALLS     calls in the sim log (default 1000000; bench/mkcalls)
+#   SIM_RUNS  runs of sim per size (default 1)
+#   WATCH_MS  how much longer the long watch run is than the short one, in
+#             ms (default 1500; see watch_pairs)
+#   ENGINE    0: leave out bench/bench-engine (default 1)
+#   RESULTS   where to write the table (default bench/RESULTS.md in the source
+#             tree; written to a temporary file first, then renamed)
+#   NOTE      a line to add under the machine description
+# Never part of `make check`: the figures depend on the machine.
 set -eu
 
 B=${1:?usage: bench/bench.sh BUILDDIR}
 B=$(cd "$B" && pwd)
+S=$(cd "$(dirname "$0")" && pwd)
 VMATOOL=$B/vmatool
-VMAS=${VMAS:-65000}
-RUNS=${RUNS:-10}
-for f in "$VMATOOL" "$B/bench/mkvmas" "$B/bench/bench-engine" "$B/bench/maxrss"; do
+RUNS=${RUNS:-5}
+SERIES=${SERIES:-1000 10000 30000 65000}
+CALLS=${CALLS:-1000000}
+SIM_RUNS=${SIM_RUNS:-1}
+WATCH_MS=${WATCH_MS:-1500}
+RESULTS=${RESULTS:-$S/RESULTS.md}
+M=$B/bench/maxrss
+for f in "$VMATOOL" "$B/bench/mkvmas" "$B/bench/bench-engine" "$M" "$B/bench/mkcalls"; do
 	[ -x "$f" ] || { echo "bench: '$f' is not built (run 'make bench')" >&2; exit 2; }
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmatool-bench.XXXXXX")
+case "$tmp$B" in
+*[[:space:]]*) echo "bench: '$tmp' or '$B' has a space: the commands are split on spaces" >&2
+	exit 2 ;;
+esac
 mk_pid=""
-cleanup() {
+stop_mkvmas() {
 	if [ -n "$mk_pid" ]; then
+		exec 4>&- 3<&-
 		kill -KILL "$mk_pid" 2>/dev/null || true
 		wait "$mk_pid" 2>/dev/null || true
+		mk_pid=""
 	fi
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
+trap 'stop_mkvmas; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
+DATA=$tmp/data
+: >"$DATA"
 
-use_hyperfine=no
-if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null 2>&1; then
-	use_hyperfine=yes
-fi
+say() { echo "bench: $*" >&2; }
 
-# ---- the process under test -------------------------------------------------
-# mkvmas writes "PID VMAS" (fd 3 here) and waits for a line (fd 4 here); then
-# it changes some of its mappings, writes the line again and waits again; at
-# the end of its input it exits.
-mkfifo "$tmp/ready" "$tmp/go"
-"$B/bench/mkvmas" -n "$VMAS" -d "$tmp" <"$tmp/go" >"$tmp/ready" &
-mk_pid=$!
-exec 4>"$tmp/go" 3<"$tmp/ready"
-read -r pid count <&3 || { echo "bench: mkvmas failed" >&2; exit 1; }
+# ---- measuring ---------------------------------------------------------------
+# The commands are strings split on spaces (no path here has one: checked
+# above, and the file-wide shellcheck directive at the top says so), so that
+# a row is one line.
+# A line of $DATA: ROW SIZE, then bench/maxrss's 8 fields for the reference
+# ($3..$10: rss_kib out_bytes status user_us sys_us minflt rchar wall_us),
+# then for the vmatool command ($11..$18), then for a third command ($19..).
 
-cat "/proc/$pid/maps" >"$tmp/a.maps"
-"$VMATOOL" snapshot "$pid" -o "$tmp/a.json"
-echo >&4
-read -r pid count_b <&3 || { echo "bench: mkvmas failed" >&2; exit 1; }
-cat "/proc/$pid/maps" >"$tmp/b.maps"
-"$VMATOOL" snapshot "$pid" -o "$tmp/b.json"
-
-# ---- timing -----------------------------------------------------------------
-# time_cmds NAME CMD...: mean seconds of each command into $tmp/NAME.times,
-# one line per command, in order.
-# A command that takes longer than SLOW seconds once is timed once, not RUNS
-# times (a slow case must not make the benchmark run for an hour).
-time_cmds() {
-	name=$1; shift
-	slow=no
-	for c in "$@"; do
-		t0=$(date +%s%N)
-		sh -c "$c" >/dev/null 2>&1 || true
-		t1=$(date +%s%N)
-		if [ $(((t1 - t0) / 1000000000)) -ge "${SLOW:-10}" ]; then
-			slow=yes
-			echo "bench: '$c' took $(((t1 - t0) / 1000000)) ms: timed once" >&2
+# pairs ROW SIZE REF CMD: RUNS interleaved pairs, the order swapped every
+# other pair (neither always runs on the other's warm caches).
+pairs() {
+	row=$1 size=$2 ref=$3 cmd=$4
+	$M $ref >/dev/null; $M $cmd >/dev/null	# warm up
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		if [ $((i % 2)) -eq 0 ]; then
+			r=$($M $ref); c=$($M $cmd)
+		else
+			c=$($M $cmd); r=$($M $ref)
 		fi
+		echo "$row $size $r $c" >>"$DATA"
+		i=$((i + 1))
 	done
-	if [ "$slow" = yes ]; then
-		: >"$tmp/$name.times"
-		for c in "$@"; do
-			t0=$(date +%s%N)
-			sh -c "$c" >/dev/null 2>&1 || true
-			t1=$(date +%s%N)
-			echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/$name.times"
-		done
-	elif [ "$use_hyperfine" = yes ]; then
-		hyperfine -N -i --warmup 2 --runs "$RUNS" --style none \
-			--export-csv "$tmp/$name.csv" -- "$@" >"$tmp/$name.log" 2>&1 ||
-			{ cat "$tmp/$name.log" >&2; exit 1; }
-		# command,mean,stddev,median,user,system,min,max
-		awk -F, 'NR > 1 { print $2 }' "$tmp/$name.csv" >"$tmp/$name.times"
-	else
-		: >"$tmp/$name.times"
-		for c in "$@"; do
-			sh -c "$c" >/dev/null 2>&1 || true	# warm up
-			t0=$(date +%s%N)
-			i=0
-			while [ "$i" -lt "$RUNS" ]; do
-				sh -c "$c" >/dev/null 2>&1 || true
-				i=$((i + 1))
-			done
-			t1=$(date +%s%N)
-			echo "$t0 $t1 $RUNS" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 / $3 }' \
-				>>"$tmp/$name.times"
-		done
-	fi
 }
 
-# row LABEL REFLABEL GOAL NAME REFINDEX INDEX: one table line from NAME.times
-row() {
-	awk -v label="$1" -v ref="$2" -v goal="$3" -v r="$5" -v i="$6" '
-		{ t[NR] = $1 }
-		END {
-			ratio = t[i] / t[r]
-			verdict = ""
-			if (goal != "-") {
-				g = substr(goal, 3) + 0
-				verdict = (ratio <= g) ? "ok" : "MISSED"
-			}
-			printf "%-30s %-22s %9.2f %9.2f %7.2f  %-7s %s\n", label, ref,
-				t[r] * 1000, t[i] * 1000, ratio, goal, verdict
-		}' "$tmp/$4.times"
+# watch_pairs ROW SIZE REF WATCH: the reference, then `watch -i 1ms` stopped
+# (SIGTERM) after 300 ms and after 300 + WATCH_MS ms.  The rounds a run did
+# are its bytes read over the reference's output (the file a round reads);
+# one round costs the difference of the two runs' CPU time over the
+# difference of their rounds (start-up cancels out), and so do its faults.
+watch_pairs() {
+	row=$1 size=$2 ref=$3 cmd=$4
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		r=$($M $ref)
+		a=$($M -t 300 $cmd)
+		b=$($M -t $((300 + WATCH_MS)) $cmd)
+		echo "$row $size $r $a $b" >>"$DATA"
+		i=$((i + 1))
+	done
 }
 
-V="'$VMATOOL'"
-time_cmds maps "cat /proc/$pid/maps" "$V show --format maps $pid"
-time_cmds smaps "cat /proc/$pid/smaps" "$V show $pid" "$V show --format smaps $pid" \
-	"$V show --format json $pid" "pmap -x $pid" "pmap -X $pid"
-# ps reads every process's maps (this machine's, with the 65,000-VMA one among them)
-time_cmds ps "sh -c 'cat /proc/[0-9]*/maps'" "$V ps" "$V ps --format prometheus" "$V ps --memory"
-time_cmds diffmaps "diff '$tmp/a.maps' '$tmp/b.maps'" "$V diff '$tmp/a.maps' '$tmp/b.maps'"
-time_cmds diffjson "diff '$tmp/a.json' '$tmp/b.json'" "$V diff '$tmp/a.json' '$tmp/b.json'" \
-	"$V diff --format json '$tmp/a.json' '$tmp/b.json'"
+# ---- one process of SIZE VMAs --------------------------------------------------
+start_mkvmas() {
+	mkfifo "$tmp/ready" "$tmp/go"
+	"$B/bench/mkvmas" -n "$1" -d "$tmp" <"$tmp/go" >"$tmp/ready" &
+	mk_pid=$!
+	exec 4>"$tmp/go" 3<"$tmp/ready"
+	rm -f "$tmp/ready" "$tmp/go"
+	read -r pid count <&3 || { echo "bench: mkvmas failed" >&2; exit 1; }
+}
 
-echo "vmatool benchmarks: $(uname -sr), $count VMAs (then $count_b), $RUNS runs each," \
-	"timer: $([ "$use_hyperfine" = yes ] && hyperfine --version || echo 'date +%s%N loop')"
-echo "mean times in ms; ratio = vmatool / reference (smaller is better)"
-echo
-printf "%-30s %-22s %9s %9s %7s  %-7s %s\n" "vmatool command" "reference" "ref ms" \
-	"ms" "ratio" "goal" ""
-row "show --format maps" "cat /proc/PID/maps" "<=1.3" maps 1 2
-row "show" "cat /proc/PID/smaps" "<=1.3" smaps 1 2
-row "show --format smaps" "cat /proc/PID/smaps" "-" smaps 1 3
-row "show --format json" "cat /proc/PID/smaps" "-" smaps 1 4
-row "pmap -x (for scale)" "cat /proc/PID/smaps" "-" smaps 1 5
-row "pmap -X (for scale)" "cat /proc/PID/smaps" "-" smaps 1 6
-row "show (vs pmap -X)" "pmap -X PID" "<=1" smaps 6 2
-row "ps (every process)" "cat /proc/*/maps" "<=2" ps 1 2
-row "ps --format prometheus" "cat /proc/*/maps" "<=2" ps 1 3
-row "ps --memory (smaps_rollup)" "cat /proc/*/maps" "-" ps 1 4
-row "diff A.maps B.maps" "GNU diff A.maps B.maps" "<=1" diffmaps 1 2
-row "diff A.json B.json" "GNU diff A.json B.json" "-" diffjson 1 2
-row "diff --format json A B (json)" "GNU diff A.json B.json" "-" diffjson 1 3
-awk -v n="$count" '{ t[NR] = $1 } END {
-	printf "\ndiff of two %d-VMA JSON snapshots with smaps: %.0f ms (goal: under 1000 ms): %s\n",
-		n, t[2] * 1000, t[2] < 1 ? "ok" : "MISSED" }' "$tmp/diffjson.times"
+# A snapshot before and after mkvmas changes its mappings; the second state
+# stays live for the rows on the process.
+two_states() {
+	cat "/proc/$pid/maps" >"$tmp/a.maps"
+	"$VMATOOL" snapshot "$pid" -o "$tmp/a.json"
+	echo >&4
+	read -r pid count_b <&3 || { echo "bench: mkvmas failed" >&2; exit 1; }
+	"$VMATOOL" snapshot "$pid" -o "$tmp/b.json"
+}
 
-# Peak memory (max RSS) of a command, and the size of what it writes: the
-# memory vmatool uses must not grow with its output.
-echo
-echo "peak memory (max RSS) and the size of the output:"
-for c in "cat /proc/$pid/smaps" "$VMATOOL show --format maps $pid" "$VMATOOL show $pid" \
-	"$VMATOOL show --format smaps $pid" "$VMATOOL show --format json $pid" \
-	"$VMATOOL snapshot $pid" "pmap -X $pid"; do
-	# shellcheck disable=SC2086 # the words of the command
-	"$B/bench/maxrss" $c | awk -v c="$(echo "$c" | sed -e "s|$VMATOOL|vmatool|" -e "s|$pid|PID|")" \
-		'{ printf "  %-34s %8.1f MiB max RSS %8.1f MiB output\n", c, $1 / 1024, $2 / 1048576 }'
+measure_show() {
+	n=$1 V=$VMATOOL
+	pairs maps "$n" "cat /proc/$pid/maps" "$V show --format maps $pid"
+	pairs text "$n" "cat /proc/$pid/smaps" "$V show $pid"
+	pairs smaps "$n" "cat /proc/$pid/smaps" "$V show --format smaps $pid"
+	pairs json "$n" "cat /proc/$pid/smaps" "$V show --format json $pid"
+	pairs snap "$n" "cat /proc/$pid/smaps" "$V snapshot $pid -o $tmp/s.json"
+	# an address in the middle of the list: a VMA of mkvmas's window
+	addr=$(awk -v n="$count_b" 'NR == int(n / 2) { split($1, a, "-"); print "0x" a[1] }' \
+		"/proc/$pid/maps")
+	pairs find "$n" "cat /proc/$pid/maps" "$V find $pid $addr"
+	pairs diff "$n" "diff $tmp/a.json $tmp/b.json" "$V diff $tmp/a.json $tmp/b.json"
+	pairs pmap "$n" "cat /proc/$pid/smaps" "pmap -X $pid"
+	printf '#!/bin/sh\nexec cat /proc/[0-9]*/maps 2>/dev/null\n' >"$tmp/catall"
+	chmod +x "$tmp/catall"
+	pairs ps "$n" "$tmp/catall" "$V ps" 2>/dev/null	# processes that come and go
+}
+
+measure_watch() {
+	n=$1
+	watch_pairs watch "$n" "cat /proc/$pid/smaps" "$VMATOOL watch -i 1ms -f jsonl $pid"
+	watch_pairs watchns "$n" "cat /proc/$pid/maps" \
+		"$VMATOOL watch --no-smaps -i 1ms -f jsonl $pid"
+}
+
+# sim of CALLS calls on the first snapshot, and of a tenth of them (its peak
+# RSS must be the same: memory flat).  A line: sim SIZE CALLS 8 fields.
+measure_sim() {
+	n=$1
+	# under vm.max_map_count (65,530) with the VMAs the log adds
+	room=$((65520 - count))
+	"$B/bench/mkcalls" -n "$CALLS" -p "$pid" -m $((room > 400 ? 400 : room)) \
+		"$tmp/a.maps" >"$tmp/calls.log"
+	head -n $((CALLS / 10)) "$tmp/calls.log" >"$tmp/calls10.log"
+	i=0
+	while [ "$i" -lt "$SIM_RUNS" ]; do
+		echo "sim $n $CALLS $($M "$VMATOOL" sim -s "$tmp/a.json" -o "$tmp/calls.log")" >>"$DATA"
+		i=$((i + 1))
+	done
+	echo "sim10 $n $((CALLS / 10)) $($M "$VMATOOL" sim -s "$tmp/a.json" -o "$tmp/calls10.log")" \
+		>>"$DATA"
+	rm -f "$tmp/calls.log" "$tmp/calls10.log"
+}
+
+measure_tui() {
+	echo "tui $1 $(sh "$S/tui-bench.sh" "$VMATOOL" "$pid")" >>"$DATA"
+}
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+t_start=$(date +%s)
+for n in $SERIES; do
+	say "$n VMAs"
+	start_mkvmas "$n"
+	two_states
+	measure_show "$n"
+	measure_watch "$n"
+	measure_sim "$n"
+	measure_tui "$n"
+	stop_mkvmas
 done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# the TUI: first screen and key-to-screen times (bench/tui-bench.sh)
-echo
-sh "$(dirname "$0")/tui-bench.sh" "$VMATOOL" "$pid"
-# the map: the SVG of every VMA, its size
-t0=$(date +%s%N)
-"$VMATOOL" map --format svg -o "$tmp/map.svg" "$pid"
-t1=$(date +%s%N)
-echo "map --format svg: $(((t1 - t0) / 1000000)) ms, $(($(wc -c <"$tmp/map.svg") / 1024)) KiB"
+# ---- the table -------------------------------------------------------------------
+out=$RESULTS.tmp.$$
+{
+	echo "# vmatool benchmarks (make bench)"
+	echo
+	echo "Written by \`make bench\` (bench/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), in $(($(date +%s) - t_start)) s."
+	echo
+	echo "- vmatool: $(git -C "$S/.." describe --always --dirty 2>/dev/null || "$VMATOOL" --version)"
+	echo "- kernel: $(uname -r); CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(getconf _NPROCESSORS_ONLN) cores"
+	zp=$(tr ' ' '\n' </proc/cmdline | grep zero_page | tr '\n' ' ')
+	echo "- zero page on the kernel command line: ${zp:-(no setting)}; vmatool's probe: $("$VMATOOL" sim -e 'madvise(NULL, 0, MADV_NORMAL)' | sed -n 's/^ *machine: //p')"
+	echo "- load average: $load0 before, $load1 after; $RUNS A/B pairs a row and size; sim: $CALLS calls (bench/mkcalls), $SIM_RUNS run(s)"
+	[ -z "${NOTE:-}" ] || echo "- $NOTE"
+	echo "$load0 $load1 $(getconf _NPROCESSORS_ONLN)" | awk '$1 > $7 || $4 > $7 {
+		print "- The machine was busy (a load average above its cores): shared with other " \
+			"work while this ran, so the figures are noisy; the ratios of each pair are " \
+			"less so than the times." }'
 
-echo
-echo "bench/bench-engine:"
-"$B/bench/bench-engine"
-
-exec 4>&-
-wait "$mk_pid" 2>/dev/null || true
-mk_pid=""
+	echo
+	awk -f "$S/results.awk" -v series="$SERIES" "$DATA"
+} >"$out"
+if [ "${ENGINE:-1}" != 0 ]; then
+	say "bench/bench-engine"
+	{ echo; echo "## The engine alone (bench/bench-engine)"; echo; echo '```'
+	  "$B/bench/bench-engine"; echo '```'; } >>"$out"
+fi
+mv "$out" "$RESULTS"
+cat "$RESULTS"
