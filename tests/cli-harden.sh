@@ -176,6 +176,23 @@ is "$RC" 3 "snapshot -o into /proc: exit 3"
 is "$ERR" "vmatool: snapshot: cannot write '/proc/vmatool-test.json': no new file can be made in '/proc'" \
 	"snapshot -o into /proc: the error says why"
 
+# the document is written to the temporary file as it is made: a write that
+# fails half-way leaves neither the file nor the temporary one
+run $V snapshot "$S" -o "$D/same.json"
+$V show --format json "$S" >"$D/show.json"
+cmp -s "$D/same.json" "$D/show.json"; ok $? "snapshot -o writes the document of show --format json"
+if [ -c /dev/full ]; then
+	run $V snapshot "$S" -o /dev/full
+	is "$RC" 3 "snapshot -o /dev/full: exit 3"
+	is "$ERR" "vmatool: snapshot: cannot write '/dev/full': No space left on device" \
+		"snapshot -o /dev/full: the error of the write"
+fi
+(trap '' XFSZ; ulimit -f 2; exec $V snapshot "$S" -o "$D/big.json") 2>"$D/big.err"
+is "$?" 3 "snapshot -o past the file size limit: exit 3"
+like "$(cat "$D/big.err")" "^vmatool: snapshot: cannot write '$D/big.json': File too large\$" \
+	"snapshot -o past the file size limit: the error of the write"
+is "$(ls -A "$D" | grep -c big.json)" 0 "snapshot -o past the file size limit: no file, no temporary file"
+
 # ---- set-user-ID ------------------------------------------------------------
 # As root: a copy owned by nobody with the set-user-ID bit runs with
 # effective uid nobody.  Not where the build directory is mounted nosuid,
