@@ -29,6 +29,7 @@ struct loader {
 	struct maps_parser parser;
 	const char *vmas_at;	/* where the "vmas" array starts */
 	const char *machine_at;	/* where source.machine starts, if it is an object */
+	const char *dropped;	/* a mapped file: pages before this are given back */
 	bool doc_has_smaps;	/* "size" is also the smaps Size field */
 	size_t index;		/* of the VMA being read, for messages */
 	const char *keymap_json[KEYMAP_SLOTS];	/* smaps json name -> key id */

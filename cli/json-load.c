@@ -18,6 +18,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/json-load-int.h"
@@ -478,6 +480,28 @@ static bool vma_object(struct loader *l)
 	return !j->err && vma_add(l, obj);
 }
 
+/*
+ * A mapped file: give back the pages read so far, every MiB, so that
+ * reading a document costs its model, not its text.  They come back from
+ * the file if anything looks behind again (an error's line and column,
+ * "vmas" read after "source").
+ */
+static void drop_behind(struct loader *l)
+{
+	static long page;
+	uintptr_t from, to;
+
+	if (!l->dropped || l->j.p - l->dropped < (1 << 20))
+		return;
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	from = (uintptr_t)l->dropped & ~(uintptr_t)(page - 1);
+	to = (uintptr_t)l->j.p & ~(uintptr_t)(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	l->dropped = (const char *)to;
+}
+
 static bool vmas_array(struct loader *l)
 {
 	struct jreader *j = &l->j;
@@ -488,9 +512,12 @@ static bool vmas_array(struct loader *l)
 	maps_parser_init(&l->parser, &l->s->model);
 	if (!jr_expect(j, '[', "'[' (\"vmas\" is a list)"))
 		return false;
-	for (l->index = 0; jr_next(j, ']', &first); l->index++)
+	for (l->index = 0; jr_next(j, ']', &first); l->index++) {
 		if (!vma_object(l))
 			return false;
+		if (!(l->index & 255))
+			drop_behind(l);
+	}
 	if (j->err)
 		return false;
 	if (maps_parser_finish(&l->parser) < 0)	/* one line per VMA */
@@ -567,8 +594,8 @@ static bool document(struct loader *l)
 	return true;
 }
 
-int json_load(struct source *s, const char *name, const char *buf, size_t len,
-	      struct source_err *e)
+static int load(struct source *s, const char *name, const char *buf, size_t len, bool mapped,
+		struct source_err *e)
 {
 	struct loader *l = calloc(1, sizeof(*l));
 	char where[64];
@@ -577,6 +604,7 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	if (!l)
 		return source_err_set(e, EXIT_TARGET, "out of memory");
 	l->s = s;
+	l->dropped = mapped ? buf : NULL;
 	jr_init(&l->j, buf, len);
 	if (!document(l)) {
 		jr_where(&l->j, NULL, where, sizeof(where));
@@ -593,5 +621,28 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	free(l->name);
 	free(l->path);
 	free(l);
+	return code;
+}
+
+int json_load(struct source *s, const char *name, const char *buf, size_t len,
+	      struct source_err *e)
+{
+	return load(s, name, buf, len, false, e);
+}
+
+int json_load_mapped(struct source *s, const char *name, int fd, size_t size,
+		     struct source_err *e)
+{
+	void *map;
+	int code;
+
+	if (!size)
+		return -1;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	madvise(map, size, MADV_SEQUENTIAL);
+	code = load(s, name, map, size, true, e);
+	munmap(map, size);
 	return code;
 }

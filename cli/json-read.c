@@ -479,7 +479,7 @@ static bool jr_skip_depth(struct jreader *j, unsigned depth)
 			return true;
 		break;
 	default:
-		if (*j->p == '-' || is_digit(*j->p))
+		if (j->p < j->end && (*j->p == '-' || is_digit(*j->p)))
 			return jr_number(j, &integer);
 	}
 	if (j->err)

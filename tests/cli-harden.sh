@@ -146,6 +146,29 @@ bad_json "a kB field that is not whole kB" "d['vmas'][0]['rss'] = 1000" \
 run $V show "$D/good.json"
 is "$RC" 0 "the snapshot unedited loads"
 
+# A file is read through a mapping whose pages are given back behind the read
+# position: an error far into a large one still has its line and column, read
+# through a pipe or not; one that ends at a page boundary ends cleanly.
+python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+v = d['vmas'][0]
+d['vmas'] = [dict(v, start=hex(0x10000000 + i * 4096), end=hex(0x10001000 + i * 4096), size=4096)
+             for i in range(6000)]
+d['vmas'][5990]['perms'] = 'rwq-'
+with open(sys.argv[2], 'w') as f:
+    f.write('{\"schema\":' + json.dumps(d['schema']) + ',\"source\":' + json.dumps(d['source']) +
+            ',\"vmas\":[\n' + ',\n'.join(json.dumps(x) for x in d['vmas']) + ']}')" \
+	"$D/good.json" "$TMPD/big.json"
+want="^vmatool: show: cannot read '.*': line 5992, column 69: vmas\\[5990\\]: 'perms' must be like"
+run $V show "$TMPD/big.json"
+like "$ERR" "$want" "an error past the first MiB of a file: its line and column"
+ERR=$($V show - <"$TMPD/big.json" 2>&1 >/dev/null)
+like "$ERR" "$want" "the same error through a pipe"
+head -c 4096 "$TMPD/big.json" >"$TMPD/page.json"
+run $V show "$TMPD/page.json"
+like "$ERR" "^vmatool: show: cannot read '.*': line [0-9]+, column [0-9]+: " \
+	"a file cut at a page boundary: the error where it ends"
+
 # ---- snapshot -o ------------------------------------------------------------
 S="$top_srcdir/tests/golden/show-in.maps"
 D="$TMPD/snap"
