@@ -303,7 +303,7 @@ static bool smaps_member(struct loader *l, int id, const char *key_at)
 	if (vma_smaps_key(&l->s->model, (unsigned)id)->kb && v % 1024)	/* written kB * 1024 */
 		return jl_bad(l, at, "vmas[%zu]: '%s' must be whole kB (a multiple of 1024 bytes)",
 			      l->index, l->j.buf);
-	if (!strcmp(l->j.buf, "size")) {	/* smaps' Size: checked against the range */
+	if (l->j.len >= 4 && !memcmp(l->j.buf, "size", 5)) {	/* smaps' Size (strcmp's sense) */
 		l->has_size = true;
 		l->size = v;
 	}
@@ -349,15 +349,42 @@ static bool vma_typed(struct loader *l, bool ok, const char *at, const char *wha
 	return jl_typed(l, false, at, msg);
 }
 
+/*
+ * What the key in l->j.buf is: its VM_* bit (0 for none) and its smaps key
+ * id (-1 for none), remembered for the member at the same place in the
+ * next VMA object.
+ */
+static void vma_key_kind(struct loader *l, unsigned *bit, int *id)
+{
+	struct jl_known *kn = l->member < JL_KNOWN ? &l->known[l->member] : NULL;
+	const char *k = l->j.buf;
+	size_t len = l->j.len;
+
+	if (kn && kn->len == len && !memcmp(kn->key, k, len)) {
+		*bit = kn->bit;
+		*id = kn->id;
+		return;
+	}
+	*bit = vma_key_bit(k, len);
+	/* a structural member, but "size" is smaps' Size in a document with smaps */
+	*id = !*bit || (*bit == VM_SIZE && l->doc_has_smaps) ? keymap_get(l, k) : -1;
+	if (kn && len && len <= sizeof(kn->key) && !memchr(k, 0, len)) {
+		memcpy(kn->key, k, len);
+		kn->len = (uint8_t)len;
+		kn->bit = *bit;
+		kn->id = *id;
+	}
+}
+
 static bool vma_member(struct loader *l, const char *key_at)
 {
 	const char *k = l->j.buf, *at;
 	unsigned bit;
 	int id;
 
-	bit = vma_key_bit(k, l->j.len);
-	/* a structural member, but "size" is smaps' Size in a document with smaps */
-	if ((!bit || (bit == VM_SIZE && l->doc_has_smaps)) && (id = keymap_get(l, k)) >= 0)
+	vma_key_kind(l, &bit, &id);
+	l->member++;
+	if (id >= 0)
 		return smaps_member(l, id, key_at);
 	if (bit && (l->seen & bit))
 		return jl_bad(l, key_at, "duplicate key '%s' in vmas[%zu]", k, l->index);
@@ -465,6 +492,7 @@ static bool vma_object(struct loader *l)
 		l->smaps_pos[l->smaps_key[i]] = -1;
 	l->nsmaps = l->nflags = 0;
 	l->seen = 0;
+	l->member = 0;
 	l->others.len = 0;
 	l->deleted = l->inferred = l->has_flags = l->path_null = l->has_size = false;
 	memset(&l->f, 0, sizeof(l->f));

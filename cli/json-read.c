@@ -80,20 +80,12 @@ static void jr_ws(struct jreader *j)
 		j->p++;
 }
 
-char jr_peek(struct jreader *j)
+char jr_peek_ws(struct jreader *j)
 {
 	if (j->err)
 		return 0;
 	jr_ws(j);
 	return j->p < j->end ? *j->p : 0;
-}
-
-bool jr_take(struct jreader *j, char c)
-{
-	if (jr_peek(j) != c || j->p >= j->end)
-		return false;
-	j->p++;
-	return true;
 }
 
 /* What comes next, for messages: "'x'", "the end of the text". */
@@ -315,6 +307,16 @@ static bool jr_str(struct jreader *j, bool keep)
 		return false;
 	j->len = 0;
 	j->nul = false;
+	/* the common string: plain bytes to the closing quote, copied once */
+	for (run = j->p; j->p < j->end && plain[(unsigned char)*j->p]; j->p++)
+		;
+	if (j->p < j->end && *j->p == '"') {
+		if (keep && !jr_put(j, run, (size_t)(j->p - run)))
+			return false;
+		j->p++;
+		return true;
+	}
+	j->p = run;
 	if (keep && !jr_put(j, "", 0))
 		return false;
 	for (;;) {
