@@ -13,6 +13,13 @@
  * order) 2.5 s and 433 MB, this one 0.21 s and 58 MB for that order ("vmas"
  * first is walked twice).  `diff` of two such snapshots: 0.36 s and 65 MB
  * (before: 0.55 s, 69 MB).
+ *
+ * A regular file is mapped, not read, and the pages behind the read
+ * position are given back every MiB (json_load_mapped): the text is never
+ * all in memory.  With that, keys remembered at their place in the VMA
+ * before, and strings and numbers taken in one walk, the diff of two
+ * snapshots is 2.90 G instructions instead of 4.38 G, 30 MB instead of
+ * 66 MB (December 2026, same process).
  */
 #include <errno.h>
 #include <stdarg.h>
