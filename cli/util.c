@@ -399,22 +399,30 @@ static ssize_t out_cookie_write(void *c, const char *buf, size_t n)
 	return (ssize_t)n;
 }
 
+#define OUT_BUF (1 << 18)	/* the stream's writes: 256 KiB at a time */
+
 /* Write src to fd; 0 or a positive errno. */
 static int out_emit(int fd, const struct out_src *src)
 {
 	static const cookie_io_functions_t io = { .write = out_cookie_write };
 	struct out_cookie oc = { .fd = fd };
+	char *buf;
 	FILE *out;
 	int rc;
 
 	if (!src->fill)
 		return -write_all(fd, src->data, src->len);
-	if (!(out = fopencookie(&oc, "w", io)))
+	if (!(buf = malloc(OUT_BUF)))
+		return ENOMEM;
+	if (!(out = fopencookie(&oc, "w", io))) {
+		free(buf);
 		return errno ? errno : ENOMEM;
-	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	}
+	setvbuf(out, buf, _IOFBF, OUT_BUF);	/* (without buf, glibc writes 8 KiB at a time) */
 	rc = src->fill(out, src->arg);
 	if (fclose(out) && !rc)
 		rc = EIO;
+	free(buf);
 	return oc.err ? oc.err : rc;
 }
 
