@@ -121,6 +121,8 @@ is "$partial" 0 "a process that exits while being read: every read whole, or exi
 diag "reads of an exiting process: $whole whole, $gone exit 3"
 
 # ---- numbers a snapshot cannot hold --------------------------------------------
+D="$TMPD/numbers"	# (was unset here: the files went to /good.json and /bad.json)
+mkdir "$D"
 $V snapshot -o "$D/good.json" self
 # bad_json NAME PYTHON-EDIT WANT: the edited snapshot is refused, exit 2, with WANT
 bad_json() {
