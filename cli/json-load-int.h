@@ -16,6 +16,7 @@
 #define SCHEMA "vmatool/1"
 #define KEYMAP_SLOTS 512	/* power of two, > 2 * 255 smaps keys */
 #define MAX_SMAPS_KEYS 255
+#define JL_KNOWN 64		/* members of a VMA object whose keys are remembered */
 
 /* Keys of one object that the reader skips, kept to refuse one given twice. */
 struct jl_keys {
@@ -29,6 +30,7 @@ struct loader {
 	struct maps_parser parser;
 	const char *vmas_at;	/* where the "vmas" array starts */
 	const char *machine_at;	/* where source.machine starts, if it is an object */
+	const char *dropped;	/* a mapped file: pages before this are given back */
 	bool doc_has_smaps;	/* "size" is also the smaps Size field */
 	size_t index;		/* of the VMA being read, for messages */
 	const char *keymap_json[KEYMAP_SLOTS];	/* smaps json name -> key id */
@@ -39,6 +41,18 @@ struct loader {
 	size_t name_len, path_len, name_cap, path_cap;
 	unsigned seen;		/* VM_* bits of the members read */
 	struct jl_keys others;	/* its members skipped */
+	unsigned member;	/* index of the member being read in its object */
+	/*
+	 * The key of each member of the VMA read before, with what it was: the
+	 * next VMA most often has the same keys in the same order, so a key
+	 * equal to the one at its place last time needs no look-up.
+	 */
+	struct jl_known {
+		char key[23];
+		uint8_t len;	/* 0: nothing known */
+		unsigned bit;
+		int id;
+	} known[JL_KNOWN];
 	bool deleted, inferred, has_flags, path_null;
 	bool has_size;		/* the VMA object gave "size": checked against end - start */
 	uint64_t size;

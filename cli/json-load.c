@@ -13,11 +13,20 @@
  * order) 2.5 s and 433 MB, this one 0.21 s and 58 MB for that order ("vmas"
  * first is walked twice).  `diff` of two such snapshots: 0.36 s and 65 MB
  * (before: 0.55 s, 69 MB).
+ *
+ * A regular file is mapped, not read, and the pages behind the read
+ * position are given back every MiB (json_load_mapped): the text is never
+ * all in memory.  With that, keys remembered at their place in the VMA
+ * before, and strings and numbers taken in one walk, the diff of two
+ * snapshots is 2.90 G instructions instead of 4.38 G, 30 MB instead of
+ * 66 MB (December 2026, same process).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/json-load-int.h"
@@ -301,7 +310,7 @@ static bool smaps_member(struct loader *l, int id, const char *key_at)
 	if (vma_smaps_key(&l->s->model, (unsigned)id)->kb && v % 1024)	/* written kB * 1024 */
 		return jl_bad(l, at, "vmas[%zu]: '%s' must be whole kB (a multiple of 1024 bytes)",
 			      l->index, l->j.buf);
-	if (!strcmp(l->j.buf, "size")) {	/* smaps' Size: checked against the range */
+	if (l->j.len >= 4 && !memcmp(l->j.buf, "size", 5)) {	/* smaps' Size (strcmp's sense) */
 		l->has_size = true;
 		l->size = v;
 	}
@@ -347,15 +356,42 @@ static bool vma_typed(struct loader *l, bool ok, const char *at, const char *wha
 	return jl_typed(l, false, at, msg);
 }
 
+/*
+ * What the key in l->j.buf is: its VM_* bit (0 for none) and its smaps key
+ * id (-1 for none), remembered for the member at the same place in the
+ * next VMA object.
+ */
+static void vma_key_kind(struct loader *l, unsigned *bit, int *id)
+{
+	struct jl_known *kn = l->member < JL_KNOWN ? &l->known[l->member] : NULL;
+	const char *k = l->j.buf;
+	size_t len = l->j.len;
+
+	if (kn && kn->len == len && !memcmp(kn->key, k, len)) {
+		*bit = kn->bit;
+		*id = kn->id;
+		return;
+	}
+	*bit = vma_key_bit(k, len);
+	/* a structural member, but "size" is smaps' Size in a document with smaps */
+	*id = !*bit || (*bit == VM_SIZE && l->doc_has_smaps) ? keymap_get(l, k) : -1;
+	if (kn && len && len <= sizeof(kn->key) && !memchr(k, 0, len)) {
+		memcpy(kn->key, k, len);
+		kn->len = (uint8_t)len;
+		kn->bit = *bit;
+		kn->id = *id;
+	}
+}
+
 static bool vma_member(struct loader *l, const char *key_at)
 {
 	const char *k = l->j.buf, *at;
 	unsigned bit;
 	int id;
 
-	bit = vma_key_bit(k, l->j.len);
-	/* a structural member, but "size" is smaps' Size in a document with smaps */
-	if ((!bit || (bit == VM_SIZE && l->doc_has_smaps)) && (id = keymap_get(l, k)) >= 0)
+	vma_key_kind(l, &bit, &id);
+	l->member++;
+	if (id >= 0)
 		return smaps_member(l, id, key_at);
 	if (bit && (l->seen & bit))
 		return jl_bad(l, key_at, "duplicate key '%s' in vmas[%zu]", k, l->index);
@@ -463,6 +499,7 @@ static bool vma_object(struct loader *l)
 		l->smaps_pos[l->smaps_key[i]] = -1;
 	l->nsmaps = l->nflags = 0;
 	l->seen = 0;
+	l->member = 0;
 	l->others.len = 0;
 	l->deleted = l->inferred = l->has_flags = l->path_null = l->has_size = false;
 	memset(&l->f, 0, sizeof(l->f));
@@ -478,6 +515,28 @@ static bool vma_object(struct loader *l)
 	return !j->err && vma_add(l, obj);
 }
 
+/*
+ * A mapped file: give back the pages read so far, every MiB, so that
+ * reading a document costs its model, not its text.  They come back from
+ * the file if anything looks behind again (an error's line and column,
+ * "vmas" read after "source").
+ */
+static void drop_behind(struct loader *l)
+{
+	static long page;
+	uintptr_t from, to;
+
+	if (!l->dropped || l->j.p - l->dropped < (1 << 20))
+		return;
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	from = (uintptr_t)l->dropped & ~(uintptr_t)(page - 1);
+	to = (uintptr_t)l->j.p & ~(uintptr_t)(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	l->dropped = (const char *)to;
+}
+
 static bool vmas_array(struct loader *l)
 {
 	struct jreader *j = &l->j;
@@ -488,9 +547,12 @@ static bool vmas_array(struct loader *l)
 	maps_parser_init(&l->parser, &l->s->model);
 	if (!jr_expect(j, '[', "'[' (\"vmas\" is a list)"))
 		return false;
-	for (l->index = 0; jr_next(j, ']', &first); l->index++)
+	for (l->index = 0; jr_next(j, ']', &first); l->index++) {
 		if (!vma_object(l))
 			return false;
+		if (!(l->index & 255))
+			drop_behind(l);
+	}
 	if (j->err)
 		return false;
 	if (maps_parser_finish(&l->parser) < 0)	/* one line per VMA */
@@ -567,8 +629,8 @@ static bool document(struct loader *l)
 	return true;
 }
 
-int json_load(struct source *s, const char *name, const char *buf, size_t len,
-	      struct source_err *e)
+static int load(struct source *s, const char *name, const char *buf, size_t len, bool mapped,
+		struct source_err *e)
 {
 	struct loader *l = calloc(1, sizeof(*l));
 	char where[64];
@@ -577,6 +639,7 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	if (!l)
 		return source_err_set(e, EXIT_TARGET, "out of memory");
 	l->s = s;
+	l->dropped = mapped ? buf : NULL;
 	jr_init(&l->j, buf, len);
 	if (!document(l)) {
 		jr_where(&l->j, NULL, where, sizeof(where));
@@ -593,5 +656,28 @@ int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	free(l->name);
 	free(l->path);
 	free(l);
+	return code;
+}
+
+int json_load(struct source *s, const char *name, const char *buf, size_t len,
+	      struct source_err *e)
+{
+	return load(s, name, buf, len, false, e);
+}
+
+int json_load_mapped(struct source *s, const char *name, int fd, size_t size,
+		     struct source_err *e)
+{
+	void *map;
+	int code;
+
+	if (!size)
+		return -1;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	madvise(map, size, MADV_SEQUENTIAL);
+	code = load(s, name, map, size, true, e);
+	munmap(map, size);
 	return code;
 }

@@ -80,20 +80,12 @@ static void jr_ws(struct jreader *j)
 		j->p++;
 }
 
-char jr_peek(struct jreader *j)
+char jr_peek_ws(struct jreader *j)
 {
 	if (j->err)
 		return 0;
 	jr_ws(j);
 	return j->p < j->end ? *j->p : 0;
-}
-
-bool jr_take(struct jreader *j, char c)
-{
-	if (jr_peek(j) != c || j->p >= j->end)
-		return false;
-	j->p++;
-	return true;
 }
 
 /* What comes next, for messages: "'x'", "the end of the text". */
@@ -315,6 +307,16 @@ static bool jr_str(struct jreader *j, bool keep)
 		return false;
 	j->len = 0;
 	j->nul = false;
+	/* the common string: plain bytes to the closing quote, copied once */
+	for (run = j->p; j->p < j->end && plain[(unsigned char)*j->p]; j->p++)
+		;
+	if (j->p < j->end && *j->p == '"') {
+		if (keep && !jr_put(j, run, (size_t)(j->p - run)))
+			return false;
+		j->p++;
+		return true;
+	}
+	j->p = run;
 	if (keep && !jr_put(j, "", 0))
 		return false;
 	for (;;) {
@@ -392,6 +394,27 @@ static bool jr_number(struct jreader *j, bool *integer)
 	return true;
 }
 
+/*
+ * The common number: 1 to 19 digits, no leading zero, followed by neither a
+ * fraction nor an exponent nor another digit; taken into *v in one walk.
+ * false (nothing taken) for anything else, which jr_u64 reads the long way.
+ */
+static bool jr_u64_fast(struct jreader *j, uint64_t *v)
+{
+	const char *s = j->p, *e = j->end - s > 19 ? s + 19 : j->end;
+	uint64_t x = 0;
+
+	if (s >= e || !is_digit(*s) || (*s == '0' && s + 1 < j->end && is_digit(s[1])))
+		return false;
+	for (; s < e && is_digit(*s); s++)
+		x = x * 10 + (uint64_t)(*s - '0');
+	if (s < j->end && (is_digit(*s) || *s == '.' || *s == 'e' || *s == 'E'))
+		return false;
+	j->p = s;
+	*v = x;
+	return true;
+}
+
 bool jr_u64(struct jreader *j, uint64_t *v)
 {
 	const char *s;
@@ -401,6 +424,8 @@ bool jr_u64(struct jreader *j, uint64_t *v)
 
 	if (c != '-' && !is_digit(c))
 		return jr_fail(j, "expected a non-negative integer");
+	if (jr_u64_fast(j, v))
+		return true;
 	s = j->p;
 	if (!jr_number(j, &integer))
 		return false;
@@ -479,7 +504,7 @@ static bool jr_skip_depth(struct jreader *j, unsigned depth)
 			return true;
 		break;
 	default:
-		if (*j->p == '-' || is_digit(*j->p))
+		if (j->p < j->end && (*j->p == '-' || is_digit(*j->p)))
 			return jr_number(j, &integer);
 	}
 	if (j->err)

@@ -48,10 +48,28 @@ bool jr_oom(struct jreader *j);
 /* "line L, column C" of the error (or of pos when not NULL), into buf. */
 void jr_where(const struct jreader *j, const char *pos, char *buf, size_t size);
 
-/* The next significant byte (white space skipped), 0 at the end or after an error. */
-char jr_peek(struct jreader *j);
+/* jr_peek's slow path: white space skipped first. */
+char jr_peek_ws(struct jreader *j);
+
+/*
+ * The next significant byte (white space skipped), 0 at the end or after an
+ * error.  Inline: it is called several times for every token.
+ */
+static inline char jr_peek(struct jreader *j)
+{
+	if (!j->err && j->p < j->end && (unsigned char)*j->p > ' ')
+		return *j->p;
+	return jr_peek_ws(j);
+}
+
 /* Take the byte c if it comes next; false (no error) if not. */
-bool jr_take(struct jreader *j, char c);
+static inline bool jr_take(struct jreader *j, char c)
+{
+	if (jr_peek(j) != c || j->p >= j->end)
+		return false;
+	j->p++;
+	return true;
+}
 /* Take c, or fail with "expected WHAT". */
 bool jr_expect(struct jreader *j, char c, const char *what);
 

@@ -31,7 +31,15 @@ static void jw_flush(struct json_writer *w)
 	w->len = 0;
 }
 
-static void jw_put(struct json_writer *w, const char *s, size_t n)
+/* Room for n more bytes in the buffer (n < its size): flushed first if need be. */
+static inline char *jw_room(struct json_writer *w, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len)
+		jw_flush(w);
+	return w->buf + w->len;
+}
+
+static inline void jw_put(struct json_writer *w, const char *s, size_t n)
 {
 	if (n > sizeof(w->buf) - w->len) {
 		jw_flush(w);
@@ -45,7 +53,7 @@ static void jw_put(struct json_writer *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void jw_putc(struct json_writer *w, char c)
+static inline void jw_putc(struct json_writer *w, char c)
 {
 	if (w->len == sizeof(w->buf))
 		jw_flush(w);
@@ -62,7 +70,7 @@ int jw_finish(struct json_writer *w)
 }
 
 /* Pretty documents break lines down to depth 2: one VMA per line. */
-static void jw_newline(struct json_writer *w)
+static inline void jw_newline(struct json_writer *w)
 {
 	static const char indent[] = "\n                                "
 		"                                ";
@@ -73,7 +81,7 @@ static void jw_newline(struct json_writer *w)
 }
 
 /* Before a value or key: the comma and the line break it needs. */
-static void jw_sep(struct json_writer *w)
+static inline void jw_sep(struct json_writer *w)
 {
 	if (w->after_key) {
 		w->after_key = false;
@@ -112,24 +120,41 @@ void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
 void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
 void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
 
-/*
- * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
- * written as \udcXX, which the reader turns back into the same byte
- * (json-read.h, man/vmatool.1): names round-trip byte for byte.
- */
-void jw_string_len(struct json_writer *w, const char *s, size_t len)
+/* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char jw_plain[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+	R16(0), R16(0),
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,		/* '"' */
+	R16(1), R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,		/* '\\' */
+	R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,		/* DEL */
+	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
+#undef R16
+};
+
+/* The length of the run of plain bytes at the start of s. */
+static inline size_t jw_plain_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && jw_plain[s[i]])
+		i++;
+	return i;
+}
+
+/* The quoted string, from the first byte that is not plain (at i). */
+static void jw_string_escaped(struct json_writer *w, const char *s, size_t len, size_t i)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	size_t run = 0;
 
-	jw_sep(w);
-	jw_putc(w, '"');
 	while (i < len) {
 		unsigned char c = u[i];
 		size_t n;
 		char esc[8];
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (jw_plain[c]) {
 			i++;	/* printable ASCII: the common case */
 			continue;
 		}
@@ -156,6 +181,30 @@ void jw_string_len(struct json_writer *w, const char *s, size_t len)
 	jw_putc(w, '"');
 }
 
+/*
+ * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
+ * written as \udcXX, which the reader turns back into the same byte
+ * (json-read.h, man/vmatool.1): names round-trip byte for byte.  A short
+ * string of printable ASCII (keys, mnemonics, most names) is one copy.
+ */
+void jw_string_len(struct json_writer *w, const char *s, size_t len)
+{
+	size_t i = jw_plain_run((const unsigned char *)s, len);
+	char *p;
+
+	jw_sep(w);
+	if (i == len && len + 2 < sizeof(w->buf)) {
+		p = jw_room(w, len + 2);
+		p[0] = '"';
+		memcpy(p + 1, s, len);
+		p[len + 1] = '"';
+		w->len += len + 2;
+		return;
+	}
+	jw_putc(w, '"');
+	jw_string_escaped(w, s, len, i);
+}
+
 void jw_string(struct json_writer *w, const char *s)
 {
 	if (!s)
@@ -166,8 +215,21 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_key(struct json_writer *w, const char *key)
 {
-	jw_string_len(w, key, strlen(key));
-	jw_putc(w, ':');
+	size_t len = strlen(key);
+	char *p;
+
+	if (jw_plain_run((const unsigned char *)key, len) == len && len + 3 < sizeof(w->buf)) {
+		jw_sep(w);
+		p = jw_room(w, len + 3);
+		p[0] = '"';
+		memcpy(p + 1, key, len);
+		p[len + 1] = '"';
+		p[len + 2] = ':';
+		w->len += len + 3;
+	} else {
+		jw_string_len(w, key, len);
+		jw_putc(w, ':');
+	}
 	w->after_key = true;
 }
 
@@ -186,9 +248,11 @@ static char *u64_digits(uint64_t v, char *end, unsigned base)
 void jw_u64(struct json_writer *w, uint64_t v)
 {
 	char buf[24], *p = u64_digits(v, buf + sizeof(buf), 10);
+	size_t n = (size_t)(buf + sizeof(buf) - p);
 
 	jw_sep(w);
-	jw_put(w, p, (size_t)(buf + sizeof(buf) - p));
+	memcpy(jw_room(w, n), p, n);
+	w->len += n;
 }
 
 void jw_i64(struct json_writer *w, int64_t v)

@@ -67,12 +67,30 @@ static void json_vma_path(struct json_writer *w, const struct view_row *r)
 		free(path);
 }
 
+/* "%02x:%02x" of major and minor into dev (24 bytes), without printf (once a VMA). */
+static void json_dev(char *dev, unsigned major, unsigned minor)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = dev;
+
+	if (major > 0xff || minor > 0xff) {
+		snprintf(dev, 24, "%02x:%02x", major, minor);
+		return;
+	}
+	*p++ = hex[major >> 4];
+	*p++ = hex[major & 15];
+	*p++ = ':';
+	*p++ = hex[minor >> 4];
+	*p++ = hex[minor & 15];
+	*p = 0;
+}
+
 /* The members every VMA object has: where it is and what /proc prints of it. */
 static void json_vma_maps_members(struct json_writer *w, const struct view_row *r)
 {
 	char dev[24];
 
-	snprintf(dev, sizeof(dev), "%02x:%02x", r->dev_major, r->dev_minor);
+	json_dev(dev, r->dev_major, r->dev_minor);
 	jw_kv_hex(w, "start", r->start);
 	jw_kv_hex(w, "end", r->end);
 	jw_kv_u64(w, "size", r->size);

@@ -4,8 +4,8 @@
  * rendering of VMAs, process metadata and summaries.  The reader that turns
  * a vmatool/1 document back into a source is json-load.h.
  *
- * The writer streams to a FILE (stdout, or an open_memstream buffer for
- * write_file_atomic): nothing is built in memory, so output of 65,000 VMAs
+ * The writer streams to a FILE (stdout, or the temporary file of
+ * write_file_atomic_stream): nothing is built in memory, so output of 65,000 VMAs
  * costs no more memory than one.  It tracks commas and nesting itself:
  *
  *	struct json_writer w;

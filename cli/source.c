@@ -459,7 +459,13 @@ static int read_json_file(struct source *s, struct text_reader *r, const char *n
 {
 	struct stat st;
 	ssize_t n;
+	int rc;
 
+	/* a whole regular file: read through a mapping (json_load_mapped) */
+	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    lseek(r->fd, 0, SEEK_CUR) == (off_t)r->len &&
+	    (rc = json_load_mapped(s, name, r->fd, (size_t)st.st_size, e)) >= 0)
+		return rc;
 	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size + 1 > r->cap &&
 	    !reader_grow(r, (size_t)st.st_size + 1))
 		return source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);

@@ -369,14 +369,71 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int write_stdout(const char *data, size_t len)
+/*
+ * What a write_file_atomic* call writes: len bytes at data, or what fill
+ * writes into a stream (nothing of it kept in memory).
+ */
+struct out_src {
+	const char *data;
+	size_t len;
+	int (*fill)(FILE *out, void *arg);
+	void *arg;
+};
+
+/*
+ * The stream fill writes into: every write goes to fd until one fails; its
+ * error is kept and the rest is taken and dropped (a stream whose write
+ * function fails is left in a state glibc's fwrite mishandles).
+ */
+struct out_cookie {
+	int fd;
+	int err;		/* errno of the first failed write */
+};
+
+static ssize_t out_cookie_write(void *c, const char *buf, size_t n)
+{
+	struct out_cookie *oc = c;
+
+	if (!oc->err)
+		oc->err = -write_all(oc->fd, buf, n);
+	return (ssize_t)n;
+}
+
+#define OUT_BUF (1 << 18)	/* the stream's writes: 256 KiB at a time */
+
+/* Write src to fd; 0 or a positive errno. */
+static int out_emit(int fd, const struct out_src *src)
+{
+	static const cookie_io_functions_t io = { .write = out_cookie_write };
+	struct out_cookie oc = { .fd = fd };
+	char *buf;
+	FILE *out;
+	int rc;
+
+	if (!src->fill)
+		return -write_all(fd, src->data, src->len);
+	if (!(buf = malloc(OUT_BUF)))
+		return ENOMEM;
+	if (!(out = fopencookie(&oc, "w", io))) {
+		free(buf);
+		return errno ? errno : ENOMEM;
+	}
+	setvbuf(out, buf, _IOFBF, OUT_BUF);	/* (without buf, glibc writes 8 KiB at a time) */
+	rc = src->fill(out, src->arg);
+	if (fclose(out) && !rc)
+		rc = EIO;
+	free(buf);
+	return oc.err ? oc.err : rc;
+}
+
+static int write_stdout(const struct out_src *src)
 {
 	int err;
 
 	fflush(stdout);
-	err = write_all(STDOUT_FILENO, data, len);
-	if (err && err != -EPIPE)
-		return cli_error(EXIT_TARGET, "cannot write to standard output: %s", strerror(-err));
+	err = out_emit(STDOUT_FILENO, src);
+	if (err && err != EPIPE)
+		return cli_error(EXIT_TARGET, "cannot write to standard output: %s", strerror(err));
 	return err ? EXIT_TARGET : EXIT_FINE;
 }
 
@@ -384,13 +441,13 @@ static int write_stdout(const char *data, size_t len)
  * A device, pipe or socket (-o /dev/stdout, a FIFO) is written in place:
  * renaming a temporary file over it would replace the node itself.
  */
-static int write_special(const char *path, const char *data, size_t len)
+static int write_special(const char *path, const struct out_src *src)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), err;
 
 	if (fd < 0)
 		return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(errno));
-	err = -write_all(fd, data, len);
+	err = out_emit(fd, src);
 	if (close(fd) < 0 && !err)
 		err = errno;
 	if (err)
@@ -398,31 +455,45 @@ static int write_special(const char *path, const char *data, size_t len)
 	return EXIT_FINE;
 }
 
-static int write_file_atomic_at(const char *path, const char *data, size_t len);
+static int write_file_atomic_at(const char *path, const struct out_src *src);
 static char *link_target(const char *path);
 
-int write_file_atomic(const char *path, const char *data, size_t len)
+static int write_file_atomic_src(const char *path, const struct out_src *src)
 {
 	struct stat st;
 	char *real;
 	int rc;
 
 	if (!path || !strcmp(path, "-"))
-		return write_stdout(data, len);
+		return write_stdout(src);
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(EISDIR));
-		return write_special(path, data, len);
+		return write_special(path, src);
 	}
 	/* through a symbolic link: replace the file it names, not the link */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		if (!(real = link_target(path)))
 			return cli_error(EXIT_TARGET, "cannot write '%s': %s", path, strerror(errno));
-		rc = write_file_atomic_at(real, data, len);
+		rc = write_file_atomic_at(real, src);
 		free(real);
 		return rc;
 	}
-	return write_file_atomic_at(path, data, len);
+	return write_file_atomic_at(path, src);
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct out_src src = { .data = data, .len = len };
+
+	return write_file_atomic_src(path, &src);
+}
+
+int write_file_atomic_stream(const char *path, int (*fill)(FILE *out, void *arg), void *arg)
+{
+	struct out_src src = { .fill = fill, .arg = arg };
+
+	return write_file_atomic_src(path, &src);
 }
 
 /*
@@ -457,7 +528,7 @@ static char *link_target(const char *path)
 	return p;
 }
 
-static int write_file_atomic_at(const char *path, const char *data, size_t len)
+static int write_file_atomic_at(const char *path, const struct out_src *src)
 {
 	struct stat st;
 	char *tmp, *base;
@@ -489,7 +560,7 @@ static int write_file_atomic_at(const char *path, const char *data, size_t len)
 	if (fchmod(fd, stat(path, &st) == 0 ? st.st_mode & 07777 : 0666 & ~um) < 0)
 		err = errno;
 	if (!err)
-		err = -write_all(fd, data, len);
+		err = out_emit(fd, src);
 	if (!err && fsync(fd) < 0)
 		err = errno;
 	if (close(fd) < 0 && !err)

@@ -121,6 +121,8 @@ is "$partial" 0 "a process that exits while being read: every read whole, or exi
 diag "reads of an exiting process: $whole whole, $gone exit 3"
 
 # ---- numbers a snapshot cannot hold --------------------------------------------
+D="$TMPD/numbers"	# (was unset here: the files went to /good.json and /bad.json)
+mkdir "$D"
 $V snapshot -o "$D/good.json" self
 # bad_json NAME PYTHON-EDIT WANT: the edited snapshot is refused, exit 2, with WANT
 bad_json() {
@@ -145,6 +147,29 @@ bad_json "a kB field that is not whole kB" "d['vmas'][0]['rss'] = 1000" \
 	"vmas\\[0\\]: 'rss' must be whole kB"
 run $V show "$D/good.json"
 is "$RC" 0 "the snapshot unedited loads"
+
+# A file is read through a mapping whose pages are given back behind the read
+# position: an error far into a large one still has its line and column, read
+# through a pipe or not; one that ends at a page boundary ends cleanly.
+python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+v = d['vmas'][0]
+d['vmas'] = [dict(v, start=hex(0x10000000 + i * 4096), end=hex(0x10001000 + i * 4096), size=4096)
+             for i in range(6000)]
+d['vmas'][5990]['perms'] = 'rwq-'
+with open(sys.argv[2], 'w') as f:
+    f.write('{\"schema\":' + json.dumps(d['schema']) + ',\"source\":' + json.dumps(d['source']) +
+            ',\"vmas\":[\n' + ',\n'.join(json.dumps(x) for x in d['vmas']) + ']}')" \
+	"$D/good.json" "$TMPD/big.json"
+want="^vmatool: show: cannot read '.*': line 5992, column 69: vmas\\[5990\\]: 'perms' must be like"
+run $V show "$TMPD/big.json"
+like "$ERR" "$want" "an error past the first MiB of a file: its line and column"
+ERR=$($V show - <"$TMPD/big.json" 2>&1 >/dev/null)
+like "$ERR" "$want" "the same error through a pipe"
+head -c 4096 "$TMPD/big.json" >"$TMPD/page.json"
+run $V show "$TMPD/page.json"
+like "$ERR" "^vmatool: show: cannot read '.*': line [0-9]+, column [0-9]+: " \
+	"a file cut at a page boundary: the error where it ends"
 
 # ---- snapshot -o ------------------------------------------------------------
 S="$top_srcdir/tests/golden/show-in.maps"
@@ -175,6 +200,23 @@ run $V snapshot "$S" -o /proc/vmatool-test.json
 is "$RC" 3 "snapshot -o into /proc: exit 3"
 is "$ERR" "vmatool: snapshot: cannot write '/proc/vmatool-test.json': no new file can be made in '/proc'" \
 	"snapshot -o into /proc: the error says why"
+
+# the document is written to the temporary file as it is made: a write that
+# fails half-way leaves neither the file nor the temporary one
+run $V snapshot "$S" -o "$D/same.json"
+$V show --format json "$S" >"$D/show.json"
+cmp -s "$D/same.json" "$D/show.json"; ok $? "snapshot -o writes the document of show --format json"
+if [ -c /dev/full ]; then
+	run $V snapshot "$S" -o /dev/full
+	is "$RC" 3 "snapshot -o /dev/full: exit 3"
+	is "$ERR" "vmatool: snapshot: cannot write '/dev/full': No space left on device" \
+		"snapshot -o /dev/full: the error of the write"
+fi
+(trap '' XFSZ; ulimit -f 2; exec $V snapshot "$S" -o "$D/big.json") 2>"$D/big.err"
+is "$?" 3 "snapshot -o past the file size limit: exit 3"
+like "$(cat "$D/big.err")" "^vmatool: snapshot: cannot write '$D/big.json': File too large\$" \
+	"snapshot -o past the file size limit: the error of the write"
+is "$(ls -A "$D" | grep -c big.json)" 0 "snapshot -o past the file size limit: no file, no temporary file"
 
 # ---- set-user-ID ------------------------------------------------------------
 # As root: a copy owned by nobody with the set-user-ID bit runs with
