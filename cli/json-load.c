@@ -22,6 +22,8 @@
  * 66 MB (December 2026, same process).
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,45 +631,82 @@ static bool document(struct loader *l)
 	return true;
 }
 
-static int load(struct source *s, const char *name, const char *buf, size_t len, bool mapped,
-		struct source_err *e)
+static struct loader *loader_new(struct source *s, const char *buf, size_t len, bool mapped)
 {
 	struct loader *l = calloc(1, sizeof(*l));
-	char where[64];
-	int code = EXIT_FINE;
 
 	if (!l)
-		return source_err_set(e, EXIT_TARGET, "out of memory");
+		return NULL;
 	l->s = s;
 	l->dropped = mapped ? buf : NULL;
 	jr_init(&l->j, buf, len);
-	if (!document(l)) {
-		jr_where(&l->j, NULL, where, sizeof(where));
-		if (l->j.err == -ENOMEM)
-			code = source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
-		else
-			code = source_err_set(e, EXIT_BADINPUT, "cannot read '%s': %s: %s", name,
-					      where, l->j.msg);
-	} else {
-		s->kind = SOURCE_JSON_FILE;
-	}
+	return l;
+}
+
+static void loader_free(struct loader *l)
+{
 	jr_release(&l->j);
 	jl_keys_release(&l->others);
 	free(l->name);
 	free(l->path);
 	free(l);
-	return code;
+}
+
+/* The document of l into its source; an exit code, e set when not fine. */
+static int load_run(struct loader *l, const char *name, struct source_err *e)
+{
+	char where[64];
+
+	if (document(l)) {
+		l->s->kind = SOURCE_JSON_FILE;
+		return EXIT_FINE;
+	}
+	jr_where(&l->j, NULL, where, sizeof(where));
+	if (l->j.err == -ENOMEM)
+		return source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
+	return source_err_set(e, EXIT_BADINPUT, "cannot read '%s': %s: %s", name, where,
+			      l->j.msg);
 }
 
 int json_load(struct source *s, const char *name, const char *buf, size_t len,
 	      struct source_err *e)
 {
-	return load(s, name, buf, len, false, e);
+	struct loader *l = loader_new(s, buf, len, false);
+	int code;
+
+	if (!l)
+		return source_err_set(e, EXIT_TARGET, "out of memory");
+	code = load_run(l, name, e);
+	loader_free(l);
+	return code;
+}
+
+/*
+ * A mapped file that another program cuts short while it is read faults
+ * with SIGBUS past its new end.  While json_load_mapped reads, such a fault
+ * in its mapping jumps back to it, which says so; any other SIGBUS is left
+ * to the default action.
+ */
+static sigjmp_buf *mapped_jump;
+static const char *mapped_lo, *mapped_hi;
+static struct sigaction mapped_old;	/* static: it must survive the jump */
+
+static void mapped_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	const char *at = si->si_addr;
+
+	(void)uc;
+	if (mapped_jump && at >= mapped_lo && at < mapped_hi)
+		siglongjmp(*mapped_jump, 1);
+	signal(sig, SIG_DFL);	/* the fault happens again, and kills as it would have */
 }
 
 int json_load_mapped(struct source *s, const char *name, int fd, size_t size,
 		     struct source_err *e)
 {
+	struct sigaction sa = { .sa_sigaction = mapped_sigbus, .sa_flags = SA_SIGINFO };
+	struct loader *l;
+	sigjmp_buf jump;
 	void *map;
 	int code;
 
@@ -677,7 +716,26 @@ int json_load_mapped(struct source *s, const char *name, int fd, size_t size,
 	if (map == MAP_FAILED)
 		return -1;
 	madvise(map, size, MADV_SEQUENTIAL);
-	code = load(s, name, map, size, true, e);
+	l = loader_new(s, map, size, true);
+	if (!l) {
+		code = source_err_set(e, EXIT_TARGET, "out of memory");
+	} else if (sigsetjmp(jump, 1)) {
+		code = source_err_set(e, EXIT_TARGET, "cannot read '%s': the file was cut short "
+				      "while being read", name);
+	} else {
+		mapped_lo = map;
+		mapped_hi = (const char *)map + size;
+		mapped_jump = &jump;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &mapped_old);
+		code = load_run(l, name, e);
+	}
+	if (mapped_jump) {
+		mapped_jump = NULL;
+		sigaction(SIGBUS, &mapped_old, NULL);
+	}
+	if (l)
+		loader_free(l);
 	munmap(map, size);
 	return code;
 }

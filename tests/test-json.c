@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -304,6 +305,42 @@ static void test_documents(void)
 	unload(&b);
 }
 
+/*
+ * A file cut short while it is read through its mapping: mapped longer than
+ * it is (as when another program truncates it after its size was taken),
+ * the read faults past its end; the reader says so and frees what it had.
+ */
+static void test_cut_short(void)
+{
+	static const char head[] = "{\"schema\":\"vmatool/1\"," SRC ",\"vmas\":[" VMA1 ",";
+	char path[] = "/tmp/vmatool-test-json.XXXXXX", *text;
+	size_t size = 8192;
+	struct loaded l;
+	struct vma_params params;
+	int fd = mkstemp(path);
+
+	text = malloc(size);
+	if (fd < 0 || !text) {
+		ok(0, "a file cut short: cannot make '%s'", path);
+		free(text);
+		return;
+	}
+	memset(text, ' ', size);
+	memcpy(text, head, sizeof(head) - 1);
+	ok(write(fd, text, size) == (ssize_t)size, "a file cut short: written");
+	memset(&l, 0, sizeof(l));
+	vma_params_default(&params);
+	vma_model_init(&l.s.model, &params);
+	l.rc = json_load_mapped(&l.s, "cut.json", fd, size + 2 * 4096, &l.e);
+	is_u64(l.rc, EXIT_TARGET, "a file cut short while mapped: exit 3, not SIGBUS");
+	ok(strstr(l.e.msg, "cannot read 'cut.json': the file was cut short while being read") != NULL,
+	   "... and it says so: %s", l.e.msg);
+	unload(&l);
+	close(fd);
+	unlink(path);
+	free(text);
+}
+
 struct doc_case {
 	const char *doc;
 	const char *want;	/* maps text, or "!" and part of the message */
@@ -463,6 +500,7 @@ int main(void)
 	test_parse_fields();
 	test_lossless();
 	test_documents();
+	test_cut_short();
 	test_machine();
 	test_doc_cases();
 	test_mutations();
