@@ -434,6 +434,7 @@ int sim_flush(struct sim *s, size_t n)
 	int rc = EXIT_FINE;
 	size_t i;
 
+	sim_order_prepare(s);
 	for (i = 0; rc == EXIT_FINE && i < n; i++) {
 		size_t first = sim_order_before(s, i);
 		if (first < s->nsteps) {	/* a munmap that the results say came first */
