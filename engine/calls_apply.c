@@ -537,17 +537,10 @@ static int redo_as_recorded(struct calls_ctx *ctx, struct vma_model *m, const st
 	return r;
 }
 
-/* m = a copy of src (both initialised); -ENOMEM leaves m empty but valid. */
+/* m = a copy of src (both initialised); -ENOMEM leaves m as it was, or empty but valid. */
 static int model_assign(struct vma_model *m, const struct vma_model *src)
 {
-	struct vma_model tmp;
-	int r = vma_model_copy(&tmp, src);
-
-	if (r < 0)
-		return r;
-	vma_model_release(m);
-	*m = tmp;	/* the model holds no pointer to itself: a plain move */
-	return 0;
+	return vma_model_assign(m, src);
 }
 
 /*

@@ -298,6 +298,49 @@ oom:
 	return -ENOMEM;
 }
 
+int vma_model_assign(struct vma_model *dst, const struct vma_model *src)
+{
+	struct vma_intern *names = intern_copy(src->names);
+	struct vma_smaps_store *smaps = smaps_store_copy(src->smaps);
+	struct vma_model pages = { .guards = NULL };
+
+	if (names == NULL || smaps == NULL || pages_copy(&pages, src) < 0) {
+		intern_free(names);
+		smaps_store_free(smaps);
+		return -ENOMEM;
+	}
+	vma_model_clear(dst);	/* its VMAs go to its pool's free list: no new memory */
+	intern_free(dst->names);
+	smaps_store_free(dst->smaps);
+	pages_release(dst);
+	index_free(dst->index);
+	dst->names = names;
+	dst->smaps = smaps;
+	dst->guards = pages.guards;
+	dst->objsizes = pages.objsizes;
+	dst->nguards = dst->capguards = pages.nguards;
+	dst->nobjsizes = dst->capobjsizes = pages.nobjsizes;
+	dst->index = NULL;
+	memset(&dst->cache, 0, sizeof(dst->cache));
+	dst->p = src->p;
+	dst->def_flags = src->def_flags;
+	dst->next_file_id = src->next_file_id;
+	dst->next_anon_vma_id = src->next_anon_vma_id;
+	if (copy_vmas(dst, src) < 0) {
+		vma_model_clear(dst);
+		return -ENOMEM;
+	}
+	dst->seq = src->seq;
+	return 0;
+}
+
+void vma_smaps_clear(struct vma_model *m)
+{
+	for (struct vma *v = m->first; v != NULL; v = v->next)
+		v->smaps = VMA_NO_SMAPS;
+	smaps_store_clear(m->smaps);
+}
+
 void vma_model_mem(const struct vma_model *m, struct vma_model_mem *mem)
 {
 	mem->vmas = sizeof(*m) + sizeof(*m->pool) + m->pool->bytes + index_bytes(m);
