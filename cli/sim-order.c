@@ -65,6 +65,18 @@ static bool unmaps(const struct sim_step *u, uint64_t start, uint64_t end)
 }
 
 /*
+ * Each step's next_other: the first later step whose pid differs (a step of
+ * the same pid never overlaps it), so that a log of one task costs no scan.
+ */
+void sim_order_prepare(struct sim *s)
+{
+	for (size_t k = s->nsteps; k-- > 0;)
+		s->steps[k].next_other = k + 1 == s->nsteps ? s->nsteps :
+					 s->steps[k + 1].call.pid != s->steps[k].call.pid ? k + 1 :
+					 s->steps[k + 1].next_other;
+}
+
+/*
  * Before step i: a munmap in flight that must have come first (see the top),
  * or s->nsteps.  Marks the steps i overlaps with otherwise.
  */
@@ -84,6 +96,10 @@ size_t sim_order_before(struct sim *s, size_t i)
 					       start + c->arg[1].value) != NULL;
 	for (size_t j = i + 1; j < end; j++) {
 		struct sim_step *o = &s->steps[j];
+		if (o->call.pid == c->pid) {	/* same task: no overlap (same_space) */
+			j = o->next_other - 1;
+			continue;
+		}
 		if (o->done || !overlap(st, o) || !same_space(s, st, o))
 			continue;
 		if (mapped && unmaps(o, start, start + c->arg[1].value))

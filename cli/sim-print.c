@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/json.h"
 #include "cli/sim.h"
+#include "cli/sim-line.h"
 #include "engine/machine.h"
 #include "engine/maps.h"
 
@@ -46,7 +47,7 @@ static const char *event_name(enum vma_event_kind k)
 		? event_names[k] : "event";
 }
 
-/* "+lo +lf -wr": the flags an event turned on and off. */
+/* "+lo +lf -wr": the flags an event turned on and off (at most cap - 1 bytes). */
 static void flag_changes(vmf_t old, vmf_t new, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -55,100 +56,163 @@ static void flag_changes(vmf_t old, vmf_t new, char *buf, size_t cap)
 	for (unsigned b = 0; b < 64 && n + 5 < cap; b++) {
 		vmf_t bit = (vmf_t)1 << b;
 		const char *mn = vmf_mnemonic(b);
+		size_t len;
 		if (!mn || !((old ^ new) & bit))
 			continue;
-		n += (size_t)snprintf(buf + n, cap - n, "%s%c%s", n ? " " : "",
-				      (new & bit) ? '+' : '-', mn);
+		len = strlen(mn);
+		if (n + (n != 0) + 1 + len >= cap) {	/* does not fit: as snprintf cuts it */
+			n += (size_t)snprintf(buf + n, cap - n, "%s%c%s", n ? " " : "",
+					      (new & bit) ? '+' : '-', mn);
+			continue;
+		}
+		if (n)
+			buf[n++] = ' ';
+		buf[n++] = (new & bit) ? '+' : '-';
+		memcpy(buf + n, mn, len + 1);
+		n += len;
 	}
 }
 
-static void print_event(FILE *out, const struct vma_event *e)
+/* "START-END" in hex, as "%" PRIx64 "-%" PRIx64. */
+static void line_range(struct sim_line *l, uint64_t start, uint64_t end)
+{
+	sim_line_hex(l, start);
+	sim_line_char(l, '-');
+	sim_line_hex(l, end);
+}
+
+static void line_event(struct sim_line *l, const struct vma_event *e)
 {
 	char fl[256];
 
-	fprintf(out, "    %-8s ", event_name(e->kind));
+	sim_line_str(l, "    ");
+	sim_line_pad(l, event_name(e->kind), 8);
+	sim_line_char(l, ' ');
 	switch (e->kind) {
 	case VMA_EV_SPLIT:
-		fprintf(out, "%" PRIx64 "-%" PRIx64 " at %" PRIx64 "\n", e->old_start, e->old_end, e->at);
+		line_range(l, e->old_start, e->old_end);
+		sim_line_str(l, " at ");
+		sim_line_hex(l, e->at);
 		break;
 	case VMA_EV_MERGE:
-		fprintf(out, "%" PRIx64 "-%" PRIx64 " into %" PRIx64 "-%" PRIx64 "\n",
-			e->old_start, e->old_end, e->start, e->end);
-		break;
 	case VMA_EV_EXPAND:
 	case VMA_EV_SHRINK:
 	case VMA_EV_MOVE:
-		fprintf(out, "%" PRIx64 "-%" PRIx64 " to %" PRIx64 "-%" PRIx64 "\n",
-			e->old_start, e->old_end, e->start, e->end);
+		line_range(l, e->old_start, e->old_end);
+		sim_line_str(l, e->kind == VMA_EV_MERGE ? " into " : " to ");
+		line_range(l, e->start, e->end);
 		break;
 	case VMA_EV_FLAGS:
 		flag_changes(e->old_flags, e->new_flags, fl, sizeof(fl));
-		fprintf(out, "%" PRIx64 "-%" PRIx64 " %s\n", e->start, e->end, fl);
+		line_range(l, e->start, e->end);
+		sim_line_char(l, ' ');
+		sim_line_str(l, fl);
 		break;
 	case VMA_EV_NOMERGE:
-		fprintf(out, "%" PRIx64 "-%" PRIx64 " with %" PRIx64 "-%" PRIx64 ": %s\n",
-			e->start, e->end, e->other_start, e->other_end, vma_nomerge_str(e->why));
+		line_range(l, e->start, e->end);
+		sim_line_str(l, " with ");
+		line_range(l, e->other_start, e->other_end);
+		sim_line_str(l, ": ");
+		sim_line_str(l, vma_nomerge_str(e->why));
 		break;
 	case VMA_EV_LIMIT:
-		fprintf(out, "vm.max_map_count would be exceeded\n");
+		sim_line_str(l, "vm.max_map_count would be exceeded");
 		break;
 	default:
-		fprintf(out, "%" PRIx64 "-%" PRIx64 "\n", e->start, e->end);
+		line_range(l, e->start, e->end);
 		break;
 	}
+	sim_line_char(l, '\n');
 }
 
 void sim_print_event(FILE *out, const struct vma_event *e)
 {
-	print_event(out, e);
+	struct sim_line l;
+
+	sim_line_init(&l, out);
+	line_event(&l, e);
+	sim_line_flush(&l);
 }
 
 /* ---- text ---------------------------------------------------------------------- */
 
 /* " = 0x7f..", " = 0", " = -1 ENOMEM" for a prediction. */
-static void print_predicted(FILE *out, const struct sim_step *st)
+static void line_predicted(struct sim_line *l, const struct sim_step *st)
 {
 	const struct call_outcome *o = &st->out;
 
 	if (!o->has_value)
 		return;
+	sim_line_str(l, " = ");
 	if (o->err) {
 		const char *n = call_errno_name(o->err);
-		if (n)
-			fprintf(out, " = -1 %s", n);
-		else
-			fprintf(out, " = -1 errno %d", o->err);
+		sim_line_str(l, "-1 ");
+		if (n) {
+			sim_line_str(l, n);
+		} else {
+			sim_line_str(l, "errno ");
+			sim_line_sdec(l, o->err);
+		}
 	} else if (returns_address(st->call.kind)) {
-		fprintf(out, " = %#" PRIx64, o->value);
+		sim_line_hex0x(l, o->value);
 	} else {
-		fprintf(out, " = %" PRIu64, o->value);
+		sim_line_dec(l, o->value);
 	}
 }
 
-static void print_recorded(FILE *out, const struct call *c)
+static void line_recorded(struct sim_line *l, const struct call *c)
 {
-	if (c->result_unknown)
-		fputs("?", out);
-	else if (c->result == -1 && c->result_errno && call_errno_name(c->result_errno))
-		fprintf(out, "-1 %s", call_errno_name(c->result_errno));
-	else if (returns_address(c->kind))
-		fprintf(out, "%#" PRIx64, (uint64_t)c->result);
-	else
-		fprintf(out, "%" PRId64, c->result);
+	if (c->result_unknown) {
+		sim_line_char(l, '?');
+	} else if (c->result == -1 && c->result_errno && call_errno_name(c->result_errno)) {
+		sim_line_str(l, "-1 ");
+		sim_line_str(l, call_errno_name(c->result_errno));
+	} else if (returns_address(c->kind)) {
+		sim_line_hex0x(l, (uint64_t)c->result);
+	} else {
+		sim_line_sdec(l, c->result);
+	}
 }
 
 /* "    where [heap]+0x1000 = 0x55555555a000" for each address expression. */
-static void print_resolved(FILE *out, const struct sim_step *st)
+static void line_resolved(struct sim_line *l, const struct sim_step *st)
 {
 	for (unsigned i = 0; i < st->call.nargs; i++) {
 		const struct call_arg *a = &st->call.arg[i];
 		if (!a->base)
 			continue;
-		fputs("    where    ", out);
-		fputs_escaped(a->base, strlen(a->base), out);
-		if (a->value || a->negative)
-			fprintf(out, "%c%#" PRIx64, a->negative ? '-' : '+', a->value);
-		fprintf(out, " = %#" PRIx64 "\n", st->out.arg[i]);
+		sim_line_str(l, "    where    ");
+		sim_line_escaped(l, a->base, strlen(a->base));
+		if (a->value || a->negative) {
+			sim_line_char(l, a->negative ? '-' : '+');
+			sim_line_hex0x(l, a->value);
+		}
+		sim_line_str(l, " = ");
+		sim_line_hex0x(l, st->out.arg[i]);
+		sim_line_char(l, '\n');
+	}
+}
+
+static void line_warnings(const struct sim *s, const struct sim_step *st, struct sim_line *l)
+{
+	const struct call_outcome *o = &st->out;
+
+	if (o->disagree) {
+		sim_line_str(l, "    recorded = ");
+		line_recorded(l, &st->call);
+		sim_line_str(l, o->followed ? ": disagrees; the simulation follows the log\n"
+					    : ": disagrees; the log could not be followed\n");
+	}
+	if (o->limit) {
+		sim_line_str(l, "    warning: this call fails for vm.max_map_count (");
+		sim_line_dec(l, s->max_map_count);
+		sim_line_str(l, ")\n");
+	} else if (o->vmas_after - s->uncounted > s->max_map_count) {
+		sim_line_str(l, "    warning: ");
+		sim_line_dec(l, o->vmas_after - s->uncounted);
+		sim_line_str(l, " VMAs exceed vm.max_map_count (");
+		sim_line_dec(l, s->max_map_count);
+		sim_line_str(l, ")\n");
 	}
 }
 
@@ -156,35 +220,37 @@ static void print_step(const struct sim *s, const struct sim_step *st, FILE *out
 {
 	const struct call *c = &st->call;
 	const struct call_outcome *o = &st->out;
+	struct sim_line l;
 
-	fprintf(out, "%s:%zu: ", s->inputs[st->input], c->lineno);
-	if (st->task)
-		fprintf(out, "[pid %ld] ", st->task);
-	fputs_escaped(c->text, strlen(c->text), out);
-	print_predicted(out, st);
-	if (o->vmas_after != o->vmas_before)
-		fprintf(out, "  [VMAs %zu -> %zu]", o->vmas_before, o->vmas_after);
-	else
-		fprintf(out, "  [VMAs %zu]", o->vmas_after);
-	fputc('\n', out);
-	print_resolved(out, st);
-	if (st->before_line)
-		fprintf(out, "    applied before line %zu: that mmap's recorded address lies on "
-			"memory this call unmaps\n", st->before_line);
-	for (size_t i = 0; i < st->nev; i++)
-		print_event(out, &st->ev[i]);
-	if (o->disagree) {
-		fputs("    recorded = ", out);
-		print_recorded(out, c);
-		fputs(o->followed ? ": disagrees; the simulation follows the log\n"
-				  : ": disagrees; the log could not be followed\n", out);
+	sim_line_init(&l, out);
+	sim_line_str(&l, s->inputs[st->input]);
+	sim_line_char(&l, ':');
+	sim_line_dec(&l, c->lineno);
+	sim_line_str(&l, ": ");
+	if (st->task) {
+		sim_line_str(&l, "[pid ");
+		sim_line_sdec(&l, st->task);
+		sim_line_str(&l, "] ");
 	}
-	if (o->limit)
-		fprintf(out, "    warning: this call fails for vm.max_map_count (%" PRIu32 ")\n",
-			s->max_map_count);
-	else if (o->vmas_after - s->uncounted > s->max_map_count)
-		fprintf(out, "    warning: %zu VMAs exceed vm.max_map_count (%" PRIu32 ")\n",
-			o->vmas_after - s->uncounted, s->max_map_count);
+	sim_line_escaped(&l, c->text, strlen(c->text));
+	line_predicted(&l, st);
+	sim_line_str(&l, "  [VMAs ");
+	if (o->vmas_after != o->vmas_before) {
+		sim_line_dec(&l, o->vmas_before);
+		sim_line_str(&l, " -> ");
+	}
+	sim_line_dec(&l, o->vmas_after);
+	sim_line_str(&l, "]\n");
+	line_resolved(&l, st);
+	if (st->before_line) {
+		sim_line_str(&l, "    applied before line ");
+		sim_line_dec(&l, st->before_line);
+		sim_line_str(&l, ": that mmap's recorded address lies on memory this call unmaps\n");
+	}
+	for (size_t i = 0; i < st->nev; i++)
+		line_event(&l, &st->ev[i]);
+	line_warnings(s, st, &l);
+	sim_line_flush(&l);
 }
 
 /* One task of the log: "    1234: child of 1233 (a copy), 1 execve (/bin/ls), 12 calls". */

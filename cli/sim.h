@@ -25,6 +25,7 @@ struct sim_step {
 	bool done;			/* applied early: its order was decided (sim-order.c) */
 	size_t before_line;		/* then: the line of the mmap it was applied before */
 	bool overlap;			/* overlapped in time with another task's call */
+	size_t next_other;		/* the next step of another pid (sim_order_prepare) */
 };
 
 enum sim_format { SIM_TEXT, SIM_JSON, SIM_MAPS, SIM_SMAPS };
@@ -117,7 +118,8 @@ const char *sim_input_for_message(const struct sim *s, size_t input);
 /* Apply, print and free the first n steps (cli/cmd-sim.c); an exit code. */
 int sim_flush(struct sim *s, size_t n);
 
-/* Threads' calls that overlap in time (cli/sim-order.c). */
+/* Threads' calls that overlap in time (cli/sim-order.c); prepare before a flush. */
+void sim_order_prepare(struct sim *s);
 size_t sim_order_before(struct sim *s, size_t i);
 void sim_order_after(struct sim *s, struct sim_step *st);
 

@@ -136,10 +136,17 @@ const char *const calls_family_name[SYM_NFAMILY] = {
 	[SYM_PR_VMA] = "PR_SET_VMA_*",
 };
 
+/* Does the NUL-terminated name equal s[0..len)?  The first bytes decide most at once. */
+static bool name_is(const char *name, const char *s, size_t len)
+{
+	return len && name[0] == s[0] && (len == 1 || name[1] == s[1]) &&
+	       strlen(name) == len && memcmp(name, s, len) == 0;
+}
+
 const struct calls_sym *calls_sym_lookup(const char *s, size_t len)
 {
 	for (const struct calls_sym *y = calls_syms; y->name; y++)
-		if (strlen(y->name) == len && memcmp(y->name, s, len) == 0)
+		if (name_is(y->name, s, len))
 			return y;
 	return NULL;
 }
@@ -199,7 +206,7 @@ static const struct calls_sig sigs[] = {
 const struct calls_sig *calls_sig_lookup(const char *name, size_t len)
 {
 	for (const struct calls_sig *g = sigs; g->name; g++)
-		if (strlen(g->name) == len && memcmp(g->name, name, len) == 0)
+		if (name_is(g->name, name, len))
 			return g;
 	return NULL;
 }

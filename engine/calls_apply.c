@@ -537,22 +537,17 @@ static int redo_as_recorded(struct calls_ctx *ctx, struct vma_model *m, const st
 	return r;
 }
 
-/* m = a copy of src (both initialised); -ENOMEM leaves m empty but valid. */
+/* m = a copy of src (both initialised); -ENOMEM leaves m as it was, or empty but valid. */
 static int model_assign(struct vma_model *m, const struct vma_model *src)
 {
-	struct vma_model tmp;
-	int r = vma_model_copy(&tmp, src);
-
-	if (r < 0)
-		return r;
-	vma_model_release(m);
-	*m = tmp;	/* the model holds no pointer to itself: a plain move */
-	return 0;
+	return vma_model_assign(m, src);
 }
 
 /*
  * Bring m (already changed by the prediction) to what the log says
  * happened, starting again from the shadow (m as it was before the call).
+ * When the redo works, the shadow takes the same step, as after a call that
+ * agreed (one model copy, not two); else it is copied back from m.
  */
 static int follow(struct calls_ctx *ctx, struct vma_model *m, const struct call *c,
 		  const uint64_t *x, struct call_outcome *out, struct vma_effects *fx)
@@ -574,6 +569,10 @@ static int follow(struct calls_ctx *ctx, struct vma_model *m, const struct call 
 		out->followed = true;
 		for (size_t i = 0; fx && i < redo.n; i++)
 			vma_effects_add(fx, &redo.ev[i]);
+		vma_effects_release(&redo);
+		if (redo_as_recorded(ctx, &ctx->shadow, c, x, NULL) == 0)
+			return 0;
+		return model_assign(&ctx->shadow, m);
 	} else if ((r = model_assign(m, &ctx->shadow)) < 0) {
 		vma_effects_release(&redo);
 		return r;

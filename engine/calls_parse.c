@@ -513,7 +513,8 @@ int calls_lex_call(struct calls_lex *lx, struct call *c)
 		n++;
 	if (!n)
 		return calls_lex_error(lx, lx->pos, "expected a call, found %s", calls_lex_found(lx, b));
-	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, lx->s + lx->pos);
+	memcpy(c->name, lx->s + lx->pos, n < sizeof(c->name) ? n : sizeof(c->name) - 1);
+	c->name[n < sizeof(c->name) ? n : sizeof(c->name) - 1] = '\0';	/* as "%.*s" cut it */
 	lx->pos += n;
 	if (calls_lex_peek(lx) != '(')
 		return calls_lex_error(lx, lx->pos, "expected '(' after '%.*s', found %s", (int)n,

@@ -337,3 +337,29 @@ struct rb_node *rb_prev(const struct rb_node *node)
 		node = parent;
 	return parent;
 }
+
+/* ---- building from sorted nodes -------------------------------------------- */
+
+static struct rb_node *build_range(struct rb_node **nodes, size_t n, struct rb_node *parent,
+				   unsigned depth, unsigned red_depth)
+{
+	struct rb_node *node;
+	size_t mid = n / 2;
+
+	if (n == 0)
+		return NULL;
+	node = nodes[mid];
+	node->parent_color = (uintptr_t)parent | (depth == red_depth ? RB_RED : RB_BLACK);
+	node->left = build_range(nodes, mid, node, depth + 1, red_depth);
+	node->right = build_range(nodes + mid + 1, n - mid - 1, node, depth + 1, red_depth);
+	return node;
+}
+
+void rb_build_sorted(struct rb_root *root, struct rb_node **nodes, size_t n)
+{
+	unsigned full = 0;	/* levels that are full: floor(log2(n + 1)) */
+
+	while (((size_t)2 << full) - 1 <= n)
+		full++;
+	root->node = build_range(nodes, n, NULL, 0, full);
+}

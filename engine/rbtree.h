@@ -77,6 +77,14 @@ void rb_erase(struct rb_node *node, struct rb_root *root);
 void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 			const struct rb_augment_callbacks *aug);
 
+/*
+ * A valid tree of the n nodes nodes[0..n) (in order), built in O(n): halves
+ * split at the middle, so every level but the last is full; the last is red,
+ * the rest black.  Any tree the nodes were in is forgotten; the caller
+ * recomputes augmented values.
+ */
+void rb_build_sorted(struct rb_root *root, struct rb_node **nodes, size_t n);
+
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);
 struct rb_node *rb_next(const struct rb_node *node);

@@ -225,6 +225,11 @@ void vma_model_release(struct vma_model *m);
 void vma_model_clear(struct vma_model *m);	/* remove every VMA */
 /* Deep copy (names, smaps, identities) into an uninitialised dst. */
 int vma_model_copy(struct vma_model *dst, const struct vma_model *src);
+/*
+ * The same into an initialised dst, whose memory for VMAs is used again
+ * (no new pages); -ENOMEM leaves dst as it was, or (rarely) empty but valid.
+ */
+int vma_model_assign(struct vma_model *dst, const struct vma_model *src);
 
 /* ---- names -------------------------------------------------------------- */
 /* Intern len bytes (need not be NUL-terminated); 0 for len 0. */
@@ -325,6 +330,7 @@ size_t vma_smaps_fields(const struct vma_model *m, const struct vma *v, unsigned
 bool vma_smaps_get(const struct vma_model *m, const struct vma *v, unsigned key,
 		   uint64_t *value);
 void vma_smaps_drop(struct vma_model *m, struct vma *v);
+void vma_smaps_clear(struct vma_model *m);	/* every VMA's, and the store's memory */
 /*
  * Memory use of v in bytes, from one pass over its smaps record (0 where a
  * field is absent): what show, diff and the view layer add up.

@@ -183,9 +183,50 @@ static void test_rb_plain(bool augmented)
 	ok(rb_first(&root) == NULL && rb_last(&root) == NULL, "first/last of an empty tree");
 }
 
+/*
+ * rb_build_sorted: a valid tree of every size up to 300 (black root, equal
+ * black heights, no red-red, parents right, in order), which then takes
+ * inserts and erases like any other.
+ */
+static void test_rb_build(void)
+{
+	enum { N = 300 };
+	static struct item items[2 * N];
+	struct rb_node *nodes[N];
+	unsigned bad = 0, bad_after = 0;
+
+	for (unsigned n = 0; n <= N; n++) {
+		struct rb_root root = RB_ROOT_INIT;
+		unsigned count = 0;
+
+		for (unsigned i = 0; i < 2 * N; i++)
+			items[i] = (struct item){ .key = i };
+		for (unsigned i = 0; i < n; i++) {
+			nodes[i] = &items[2 * i].rb;
+			items[2 * i].in = true;
+		}
+		rb_build_sorted(&root, nodes, n);
+		if ((root.node && !rb_is_black(root.node)) || rb_check(root.node, NULL, &count) < 0 ||
+		    count != n)
+			bad++;
+		for (unsigned i = 0; i < n; i++) {	/* odd keys in, every fourth even key out */
+			rb_add(&root, &items[2 * i + 1], false);
+			if (i % 4 == 0)
+				rb_erase(&items[2 * i].rb, &root);
+		}
+		count = 0;
+		if ((root.node && !rb_is_black(root.node)) || rb_check(root.node, NULL, &count) < 0 ||
+		    count != n + n - (n + 3) / 4)
+			bad_after++;
+	}
+	ok(bad == 0, "rb_build_sorted: trees of 0 to 300 nodes keep every rule (%u bad)", bad);
+	ok(bad_after == 0, "a built tree takes inserts and erases (%u bad)", bad_after);
+}
+
 int main(void)
 {
 	test_rb_plain(false);
 	test_rb_plain(true);
+	test_rb_build();
 	return tap_done();
 }
