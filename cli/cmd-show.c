@@ -228,7 +228,7 @@ static int show_raw_maps(const char *target)
 		return rc;
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF)
 		rc = cli_error(EXIT_TARGET, "cannot write the output");
-	free(text);
+	source_raw_maps_free(text);
 	return rc;
 }
 
