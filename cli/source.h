@@ -110,6 +110,12 @@ void source_release(struct source *s);
 int source_read_raw_maps(const char *target, char **text, size_t *len);
 void source_raw_maps_free(char *text);
 /*
+ * Before a large model is read (show, watch): malloc is told to keep blocks
+ * in one heap that it does not give back, grown once and backed by huge
+ * pages where the kernel has them.  Only a hint; once per run.
+ */
+void source_heap_reserve(void);
+/*
  * The machine of s into *p: the one a JSON snapshot recorded, else the
  * running machine's, probed (once per run; for a live target with its own
  * personality and limit).  Saved text and old snapshots record none.
