@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static void jw_put(struct json_writer *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void jw_putc(struct json_writer *w, char c)
+static inline void jw_putc(struct json_writer *w, char c)
 {
 	if (w->len == sizeof(w->buf))
 		jw_flush(w);
@@ -112,6 +113,70 @@ void jw_end_object(struct json_writer *w) { jw_close(w, '}'); }
 void jw_begin_array(struct json_writer *w) { jw_open(w, '['); }
 void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
 
+/* ---- strings ---------------------------------------------------------------- */
+
+#define JW_ONES		UINT64_C(0x0101010101010101)
+#define JW_HIGH		UINT64_C(0x8080808080808080)
+
+/* 1 for the bytes a string cannot hold as they are: controls, '"', '\\', 0x7f up. */
+static const unsigned char jw_escaped[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
+};
+
+/* Whether some byte of x is zero (exact as a yes/no). */
+static inline uint64_t jw_zero_byte(uint64_t x)
+{
+	return (x - JW_ONES) & ~x & JW_HIGH;
+}
+
+/*
+ * How many bytes at the start of s are written as they are: printable ASCII
+ * but '"' and '\\'.  Eight at a time (names and keys are mostly that).
+ */
+static size_t jw_plain_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (jw_zero_byte(x ^ (JW_ONES * '"')) | jw_zero_byte(x ^ (JW_ONES * '\\')) |
+		    ((x - JW_ONES * 0x20) & ~x & JW_HIGH) |		/* below 0x20 */
+		    ((x | ((x & ~JW_HIGH) + JW_ONES)) & JW_HIGH))	/* 0x7f and up */
+			break;
+	}
+	while (i < len && jw_escaped[s[i]] == 0)
+		i++;
+	return i;
+}
+
+/* '"', s, '"' and then tail (0 for none) in one piece: s needs no escape. */
+static void jw_plain_string(struct json_writer *w, const char *s, size_t len, char tail)
+{
+	size_t need = len + 2 + (tail != 0);
+	char *p;
+
+	if (need > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (need > sizeof(w->buf)) {
+			jw_putc(w, '"');
+			jw_put(w, s, len);
+			jw_putc(w, '"');
+			if (tail)
+				jw_putc(w, tail);
+			return;
+		}
+	}
+	p = w->buf + w->len;
+	*p++ = '"';
+	memcpy(p, s, len);
+	p[len] = '"';
+	if (tail)
+		p[len + 1] = tail;
+	w->len += need;
+}
+
 /*
  * A JSON string.  Bytes that are not UTF-8 (a path may hold any byte) are
  * written as \udcXX, which the reader turns back into the same byte
@@ -120,9 +185,13 @@ void jw_end_array(struct json_writer *w) { jw_close(w, ']'); }
 void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	size_t i = jw_plain_prefix(u, len), run = 0;
 
 	jw_sep(w);
+	if (i == len) {
+		jw_plain_string(w, s, len, 0);
+		return;
+	}
 	jw_putc(w, '"');
 	while (i < len) {
 		unsigned char c = u[i];
@@ -166,8 +235,15 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_key(struct json_writer *w, const char *key)
 {
-	jw_string_len(w, key, strlen(key));
-	jw_putc(w, ':');
+	size_t len = strlen(key);
+
+	if (jw_plain_prefix((const unsigned char *)key, len) == len) {
+		jw_sep(w);
+		jw_plain_string(w, key, len, ':');	/* "key": at once */
+	} else {
+		jw_string_len(w, key, len);
+		jw_putc(w, ':');
+	}
 	w->after_key = true;
 }
 
