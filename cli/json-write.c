@@ -235,13 +235,16 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_key(struct json_writer *w, const char *key)
 {
-	size_t len = strlen(key);
+	const unsigned char *u = (const unsigned char *)key;
+	size_t len = 0;
 
-	if (jw_plain_prefix((const unsigned char *)key, len) == len) {
+	while (!jw_escaped[u[len]])	/* keys are short: one pass, stops at the NUL */
+		len++;
+	if (!u[len]) {
 		jw_sep(w);
 		jw_plain_string(w, key, len, ':');	/* "key": at once */
 	} else {
-		jw_string_len(w, key, len);
+		jw_string_len(w, key, strlen(key));
 		jw_putc(w, ':');
 	}
 	w->after_key = true;
