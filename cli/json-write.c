@@ -321,10 +321,34 @@ void jw_kv_string(struct json_writer *w, const char *key, const char *s)
 	jw_string(w, s);
 }
 
+/*
+ * "key":digits as one piece when the key needs no escape and is short: the
+ * members of a VMA's "smaps" object are most of a document's pieces.
+ */
 void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v)
 {
-	jw_key(w, key);
-	jw_u64(w, v);
+	const unsigned char *u = (const unsigned char *)key;
+	char digits[24], *d = u64_digits(v, digits + sizeof(digits), 10), *p;
+	size_t len = 0, nd = (size_t)(digits + sizeof(digits) - d);
+
+	while (len < 64 && !jw_escaped[u[len]])
+		len++;
+	if (u[len] || len + 3 + nd > sizeof(w->buf)) {
+		jw_key(w, key);
+		jw_u64(w, v);
+		return;
+	}
+	jw_sep(w);
+	if (len + 3 + nd > sizeof(w->buf) - w->len)
+		jw_flush(w);
+	p = w->buf + w->len;
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	memcpy(p, d, nd);
+	w->len += len + 3 + nd;
 }
 
 void jw_kv_i64(struct json_writer *w, const char *key, int64_t v)
