@@ -293,7 +293,7 @@ static int show_exec(struct cmd_call *call)
 
 	if (a.format == FMT_MAPS && view_filter_empty(&a.filter) && !target_is_file(a.target))
 		return show_raw_maps(a.target);
-	source_heap_reserve();
+	source_heap_reserve(true);
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
 	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;
 	rc = source_open(&s, a.target, &so);

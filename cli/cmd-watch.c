@@ -305,7 +305,7 @@ static int watch_exec(struct cmd_call *call)
 	pid_t pid;
 
 	so.smaps = wc.smaps;
-	source_heap_reserve();	/* and every round reuses the heap: no new pages */
+	source_heap_reserve(false);	/* a round reuses the heap; two models stay < 32 MiB */
 	install_handlers();
 	rc = source_open(&src[0], wc.target, &so);
 	if (rc == EXIT_FINE && src[0].kind != SOURCE_LIVE)

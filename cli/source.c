@@ -525,13 +525,16 @@ int source_read_raw_maps(const char *target, char **text, size_t *len)
  * and unmade), the heap is not given back while the command runs, and it is
  * grown once, by HEAP_RESERVE, in a range marked for transparent huge pages:
  * a few dozen faults.  Address space only: what is never touched is never
- * memory.  Every step is a hint; failing, malloc works as before.
+ * memory, but what is touched is in 2 MiB steps (show: 16.7 -> 18.5 MiB
+ * peak); watch, which holds two models, keeps 4 KiB pages and only the
+ * rest (so that a round reuses the last round's pages): it stays under
+ * 32 MiB.  Every step is a hint; failing, malloc works as before.
  */
 #define HEAP_RESERVE	((size_t)30 << 20)	/* under M_MMAP_THRESHOLD */
 
 static void *heap_below_huge;	/* never used, never freed */
 
-void source_heap_reserve(void)
+void source_heap_reserve(bool huge_pages)
 {
 	static bool done;
 	uintptr_t lo, hi;
@@ -544,6 +547,8 @@ void source_heap_reserve(void)
 	(void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	(void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
 	(void)mallopt(M_TOP_PAD, 1 << 20);
+	if (!huge_pages)
+		return;
 	start = sbrk(0);
 	p = malloc(HEAP_RESERVE);	/* moves the break; touches one page */
 	free(p);

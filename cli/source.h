@@ -111,10 +111,11 @@ int source_read_raw_maps(const char *target, char **text, size_t *len);
 void source_raw_maps_free(char *text);
 /*
  * Before a large model is read (show, watch): malloc is told to keep blocks
- * in one heap that it does not give back, grown once and backed by huge
- * pages where the kernel has them.  Only a hint; once per run.
+ * in one heap that it does not give back and, with huge_pages, to grow it
+ * once, backed by huge pages where the kernel has them (fewer faults, a
+ * little more memory).  Only a hint; once per run.
  */
-void source_heap_reserve(void);
+void source_heap_reserve(bool huge_pages);
 /*
  * The machine of s into *p: the one a JSON snapshot recorded, else the
  * running machine's, probed (once per run; for a live target with its own
