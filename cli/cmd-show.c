@@ -200,12 +200,22 @@ static int show_smaps(const struct source *s, const struct show_args *a, FILE *o
 	return rc;
 }
 
+/*
+ * Output goes out in 1 MiB writes.  The buffer is taken from the heap that
+ * source_heap_reserve prepared (huge pages: one fault, not 256 as in .bss);
+ * it stays stdout's until exit.
+ */
+#define SHOW_OBUF	((size_t)1 << 20)
+
 static int show_output(const struct source *s, const struct show_args *a)
 {
-	static char obuf[1 << 20];
+	static char *obuf;
 	int rc;
 
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (!obuf)
+		obuf = malloc(SHOW_OBUF);
+	if (obuf)
+		setvbuf(stdout, obuf, _IOFBF, SHOW_OBUF);
 	switch (a->format) {
 	case FMT_JSON: return show_write_json(s, &a->filter, a->gaps, stdout);
 	case FMT_MAPS: rc = show_maps(s, a, stdout); break;
@@ -228,7 +238,7 @@ static int show_raw_maps(const char *target)
 		return rc;
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF)
 		rc = cli_error(EXIT_TARGET, "cannot write the output");
-	free(text);
+	source_raw_maps_free(text);
 	return rc;
 }
 
@@ -283,6 +293,7 @@ static int show_exec(struct cmd_call *call)
 
 	if (a.format == FMT_MAPS && view_filter_empty(&a.filter) && !target_is_file(a.target))
 		return show_raw_maps(a.target);
+	source_heap_reserve(true);
 	so.smaps = !a.no_smaps && a.format != FMT_MAPS;
 	so.no_meta = a.format == FMT_MAPS || a.format == FMT_SMAPS;
 	rc = source_open(&s, a.target, &so);

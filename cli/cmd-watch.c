@@ -211,13 +211,20 @@ static void print_round(const struct watch_cmd *wc, const struct source *s,
 /*
  * Read the process again, into a whole new source.  The error is kept as a
  * value: when the read failed because the process exited meanwhile, that is
- * the normal end of watching, not an error to print.
+ * the normal end of watching, not an error to print.  A round reads the VMAs
+ * and vm.max_map_count (the summary's limit, read with the VMAs) and none of
+ * the metadata the first read printed (libproc2, uname, boot id: seven more
+ * files a round).
  */
-static int watch_read(const struct source *old, pid_t pid, struct source *fresh)
+static int watch_read(struct source *old, pid_t pid, struct source *fresh)
 {
 	struct source_err e;
-	int rc = source_reload(old, fresh, &e);
+	int rc;
 
+	old->opts.no_meta = true;
+	rc = source_reload(old, fresh, &e);
+	if (rc == EXIT_FINE)
+		fresh->meta.max_map_count = (long)fresh->model.p.max_map_count;	/* read */
 	if (rc != EXIT_FINE && !process_gone(pid))
 		source_err_print(&e);
 	return rc;
@@ -298,6 +305,7 @@ static int watch_exec(struct cmd_call *call)
 	pid_t pid;
 
 	so.smaps = wc.smaps;
+	source_heap_reserve(false);	/* a round reuses the heap; two models stay < 32 MiB */
 	install_handlers();
 	rc = source_open(&src[0], wc.target, &so);
 	if (rc == EXIT_FINE && src[0].kind != SOURCE_LIVE)

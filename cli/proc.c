@@ -3,7 +3,14 @@
  * the VMAs: command name and line, executable, user, state and start time
  * through libproc2; kernel release, hostname, boot id, page size and
  * vm.max_map_count from the system; and finding a process by name.
+ *
+ * libproc2 is loaded on first use (dlopen), not linked: linked, it and what
+ * it links (libsystemd, libgcrypt, liblzma, libzstd, liblz4, libcap,
+ * libgpg-error) cost every command about 5 ms of loading and relocation
+ * before main(), while only the commands that print a process's metadata
+ * or find a process by name use it (`find`, `show --format maps` do not).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +21,43 @@
 #include <libproc2/pids.h>
 
 #include "cli/cli.h"
+
+/* ---- libproc2, loaded on first use ------------------------------------------ */
+
+#define PROC2_SONAME	"libproc2.so.0"	/* procps-ng 4's library */
+
+static struct {
+	bool tried, ok;
+	__typeof__(&procps_pids_new) pids_new;
+	__typeof__(&procps_pids_select) pids_select;
+	__typeof__(&procps_pids_reap) pids_reap;
+	__typeof__(&procps_pids_unref) pids_unref;
+} proc2;
+
+/* Whether libproc2 is loaded with the four functions vmatool calls. */
+static bool proc2_load(void)
+{
+	void *h;
+
+	if (proc2.tried)
+		return proc2.ok;
+	proc2.tried = true;
+	h = dlopen(PROC2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+	*(void **)&proc2.pids_new = dlsym(h, "procps_pids_new");
+	*(void **)&proc2.pids_select = dlsym(h, "procps_pids_select");
+	*(void **)&proc2.pids_reap = dlsym(h, "procps_pids_reap");
+	*(void **)&proc2.pids_unref = dlsym(h, "procps_pids_unref");
+	proc2.ok = proc2.pids_new && proc2.pids_select && proc2.pids_reap && proc2.pids_unref;
+	return proc2.ok;	/* the library stays loaded until exit */
+}
+
+/* procps_pids_new, or -ENOSYS when libproc2 cannot be loaded. */
+static int proc2_pids_new(struct pids_info **info, enum pids_item *items, int n)
+{
+	return proc2_load() ? proc2.pids_new(info, items, n) : -ENOSYS;
+}
 
 char *proc_read_small(const char *path, size_t *lenp)
 {
@@ -219,9 +263,9 @@ int proc_meta_read(pid_t pid, const struct proc_stat *st, struct proc_meta *meta
 	meta->state = st->state != 'X' || st->comm ? st->state : 0;
 	if (st->comm && hz > 0)
 		meta->start_time = boot_time() + (time_t)(st->start_ticks / (unsigned long long)hz);
-	if (procps_pids_new(&info, meta_items, sizeof(meta_items) / sizeof(meta_items[0])) < 0)
+	if (proc2_pids_new(&info, meta_items, sizeof(meta_items) / sizeof(meta_items[0])) < 0)
 		return -ENOMEM;
-	f = procps_pids_select(info, &one, 1, PIDS_SELECT_PID);
+	f = proc2.pids_select(info, &one, 1, PIDS_SELECT_PID);
 	if (f && f->counts->total == 1) {
 		struct pids_stack *stk = f->stacks[0];
 		const char *exe = PIDS_VAL(MI_EXE, str, stk, info);
@@ -232,7 +276,7 @@ int proc_meta_read(pid_t pid, const struct proc_stat *st, struct proc_meta *meta
 	} else {
 		err = -ESRCH;
 	}
-	procps_pids_unref(&info);
+	proc2.pids_unref(&info);
 	return err;
 }
 
@@ -340,9 +384,13 @@ int proc_find_by_name(const char *name, pid_t *pid, struct source_err *e)
 	char *esc;
 	int n;
 
-	if (procps_pids_new(&info, find_items, sizeof(find_items) / sizeof(find_items[0])) < 0)
+	n = proc2_pids_new(&info, find_items, sizeof(find_items) / sizeof(find_items[0]));
+	if (n == -ENOSYS)
+		return source_err_set(e, EXIT_TARGET, "cannot list processes: cannot load '%s'",
+				      PROC2_SONAME);
+	if (n < 0)
 		return source_err_set(e, EXIT_TARGET, "cannot list processes");
-	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	f = proc2.pids_reap(info, PIDS_FETCH_TASKS_ONLY);
 	n = count_matches(info, f, name, pid, NULL);
 	esc = str_escaped(name, strlen(name));
 	if (n == 0 && stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -356,6 +404,6 @@ int proc_find_by_name(const char *name, pid_t *pid, struct source_err *e)
 		count_matches(info, f, name, pid, e);
 	}
 	free(esc);
-	procps_pids_unref(&info);
+	proc2.pids_unref(&info);
 	return n == 1 ? EXIT_FINE : e->code;
 }

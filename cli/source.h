@@ -102,12 +102,20 @@ int source_reload(const struct source *old, struct source *fresh, struct source_
 void source_release(struct source *s);
 
 /*
- * A live target's /proc/PID/maps text as one buffer (caller frees), checked
- * like source_open (no such process, permission, exited, kernel thread);
- * returns an exit code, the error printed.  For output that is the kernel's
- * text unchanged.
+ * A live target's /proc/PID/maps text as one buffer (the caller lets it go
+ * with source_raw_maps_free), checked like source_open (no such process,
+ * permission, exited, kernel thread); returns an exit code, the error
+ * printed.  For output that is the kernel's text unchanged.
  */
 int source_read_raw_maps(const char *target, char **text, size_t *len);
+void source_raw_maps_free(char *text);
+/*
+ * Before a large model is read (show, watch): malloc is told to keep blocks
+ * in one heap that it does not give back and, with huge_pages, to grow it
+ * once, backed by huge pages where the kernel has them (fewer faults, a
+ * little more memory).  Only a hint; once per run.
+ */
+void source_heap_reserve(bool huge_pages);
 /*
  * The machine of s into *p: the one a JSON snapshot recorded, else the
  * running machine's, probed (once per run; for a live target with its own

@@ -114,17 +114,41 @@ size_t maps_format_line(const struct vma_model *m, const struct vma *v,
 	return n;
 }
 
-/* "Name:" padded to its label width, the value right-aligned, " kB". */
+/*
+ * "Name:" padded to its label width, the value right-aligned, " kB".  Most
+ * smaps text is these lines, so the usual one (at most 24 spaces) is made
+ * with copies of fixed size, which the compiler inlines: 24 spaces after
+ * the colon, then the last 24 columns (spaces, digits) at once, then the
+ * name over whatever of that reached back into it.  The line always ends at
+ * column 24 or later (the label is at least as wide as its name, and the
+ * value fills SMAPS_LINE_WIDTH - label_width), so nothing lands before buf.
+ */
 static size_t format_field(const struct smaps_keyinfo *ki, uint64_t value, char *buf)
 {
-	size_t len = strlen(ki->name), n = len;
-
-	memcpy(buf, ki->name, len);
-	buf[n++] = ':';
-	while (n < ki->label_width)
-		buf[n++] = ' ';
+	static const char spaces[SMAPS_LINE_WIDTH] = "                        ";
+	size_t len = strlen(ki->name), n = len + 1, end, nd;
 	unsigned width = ki->label_width < SMAPS_LINE_WIDTH ? SMAPS_LINE_WIDTH - ki->label_width : 0;
-	n += put_dec(buf + n, value, width);
+	char cols[SMAPS_LINE_WIDTH], *d = cols + sizeof(cols);
+
+	memcpy(cols, spaces, sizeof(cols));
+	do {
+		*--d = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	nd = (size_t)(cols + sizeof(cols) - d);
+	if (n < ki->label_width)
+		n = ki->label_width;
+	end = n + (nd > width ? nd : width);
+	if (end - nd - (len + 1) <= sizeof(spaces) && end >= sizeof(cols)) {
+		memcpy(buf + len + 1, spaces, sizeof(spaces));
+		memcpy(buf + end - sizeof(cols), cols, sizeof(cols));
+	} else {
+		memset(buf + len + 1, ' ', end - nd - (len + 1));
+		memcpy(buf + end - nd, d, nd);
+	}
+	memcpy(buf, ki->name, len);
+	buf[len] = ':';
+	n = end;
 	if (ki->kb) {
 		memcpy(buf + n, " kB", 3);
 		n += 3;
@@ -166,6 +190,8 @@ static int grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+#define SMAPS_BATCH	64	/* fields decoded at once (a kernel's record has ~30) */
+
 long maps_format_smaps(const struct vma_model *m, const struct vma *v,
 		       unsigned name_column, char **buf, size_t *cap)
 {
@@ -189,11 +215,20 @@ long maps_format_smaps(const struct vma_model *m, const struct vma *v,
 		n += format_vmflags(v, out + n);
 		return (long)n;
 	}
-	for (size_t i = 0; i < count; i++) {
-		unsigned key;
-		uint64_t value;
-		vma_smaps_field(m, v, i, &key, &value);
-		n += format_known(m, key, value, out + n);
+	if (count <= SMAPS_BATCH) {	/* all of a kernel's record, decoded in one go */
+		unsigned keys[SMAPS_BATCH];
+		uint64_t values[SMAPS_BATCH];
+
+		count = vma_smaps_fields(m, v, keys, values, SMAPS_BATCH);
+		for (size_t i = 0; i < count; i++)
+			n += format_known(m, keys[i], values[i], out + n);
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			unsigned key;
+			uint64_t value;
+			vma_smaps_field(m, v, i, &key, &value);
+			n += format_known(m, key, value, out + n);
+		}
 	}
 	/* A record read without a VmFlags line (WSL1) is printed without one. */
 	if (!(v->bits & VMA_B_FLAGS_INFERRED) || (v->bits & VMA_B_VMFLAGS_EMPTY))
