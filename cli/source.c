@@ -142,21 +142,27 @@ static bool reader_grow(struct text_reader *r, size_t cap)
 	return true;
 }
 
-/* One read() into the free part of the buffer; grows it when it is full. */
-static ssize_t reader_fill(struct text_reader *r)
+/* One read() into the free part of r's buffer (not full): bytes read, 0, or -1 (read_errno). */
+static ssize_t reader_read(struct text_reader *r)
 {
 	ssize_t n;
 
-	if (r->len == r->cap && !reader_grow(r, r->cap * 2))
-		return -1;
 	do
 		n = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		r->read_errno = errno;
 	else
-		r->len += n;
+		r->len += (size_t)n;
 	return n;
+}
+
+/* One read() into the free part of the buffer; grows it when it is full. */
+static ssize_t reader_fill(struct text_reader *r)
+{
+	if (r->len == r->cap && !reader_grow(r, r->cap * 2))
+		return -1;
+	return reader_read(r);
 }
 
 /*
@@ -450,13 +456,7 @@ static int raw_read_all(struct text_reader *r)
 	do {
 		if (r->len == r->cap && !raw_grow(r))
 			return -1;
-		do
-			n = read(r->fd, r->buf + r->len, r->cap - r->len);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			r->read_errno = errno;
-		else
-			r->len += (size_t)n;
+		n = reader_read(r);
 	} while (n > 0);
 	return n < 0 ? -1 : 0;
 }
@@ -586,16 +586,15 @@ static int read_json_file(struct source *s, struct text_reader *r, const char *n
 			  struct source_err *e)
 {
 	struct stat st;
+	bool regular = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode);
 	ssize_t n;
 	int rc;
 
 	/* a whole regular file: read through a mapping (json_load_mapped) */
-	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    lseek(r->fd, 0, SEEK_CUR) == (off_t)r->len &&
+	if (regular && lseek(r->fd, 0, SEEK_CUR) == (off_t)r->len &&
 	    (rc = json_load_mapped(s, name, r->fd, (size_t)st.st_size, e)) >= 0)
 		return rc;
-	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size + 1 > r->cap &&
-	    !reader_grow(r, (size_t)st.st_size + 1))
+	if (regular && (size_t)st.st_size + 1 > r->cap && !reader_grow(r, (size_t)st.st_size + 1))
 		return source_err_set(e, EXIT_TARGET, "out of memory reading '%s'", name);
 	while ((n = reader_fill(r)) > 0)
 		;
